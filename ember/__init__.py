@@ -1,0 +1,43 @@
+"""ember: a define-by-run deep-learning framework with PyTorch's API.
+
+    import ember as torch
+
+The public names below come from each module's `__all__`; ember/README.md maps the package.
+"""
+from . import _dtype
+from ._dtype import (bfloat16, bool, double, dtype, float, float16, float32, float64,
+                     get_default_dtype, half, int, int8, int16, int32, int64, long,
+                     promote_types, result_type, set_default_dtype, uint8)
+from ._generator import (Generator, default_generator, get_rng_state, initial_seed,
+                         manual_seed, seed, set_rng_state)
+from ._tensor import Size, Tensor
+from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
+                                 is_inference_mode_enabled, no_grad, set_grad_enabled)
+from .backend.device import device
+from . import ops  # noqa: F401  (attaches the ops to Tensor)
+from .ops.compare import *  # noqa: F401,F403
+from .ops.convert import clone, contiguous
+from .ops.creation import *  # noqa: F401,F403
+from .ops.elementwise import *  # noqa: F401,F403
+from .ops.reduce import *  # noqa: F401,F403
+from .ops.shape import *  # noqa: F401,F403
+from . import autograd
+
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def numel(input):
+    return input.numel()
+
+
+def typename(obj):
+    return obj.type() if isinstance(obj, Tensor) else type(obj).__name__

@@ -1,0 +1,185 @@
+"""dtypes and PyTorch's type-promotion rules.
+
+A dtype is a small immutable object naming a numpy dtype (bfloat16 comes from ml_dtypes).
+Promotion follows torch: categories bool < integer < floating; among operands, tensors
+with dimensions outrank zero-dim tensors, which outrank Python scalars, and a lower tier
+only decides the result when its category is higher than every operand's above it.
+"""
+import builtins
+
+import ml_dtypes
+import numpy as np
+
+__all__ = [
+    "dtype", "float16", "half", "bfloat16", "float32", "float", "float64", "double",
+    "int8", "int16", "int32", "int", "int64", "long", "uint8", "bool",
+    "get_default_dtype", "set_default_dtype", "promote_types", "result_type",
+]
+
+BOOL, INTEGER, FLOATING = 0, 1, 2
+
+
+class dtype:
+    """An element type; `ember.float32` and friends are the only instances."""
+
+    __slots__ = ("name", "np", "category", "itemsize", "is_floating_point", "is_signed")
+
+    def __init__(self, name, np_dtype, category):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.category = category
+        self.itemsize = self.np.itemsize
+        self.is_floating_point = category == FLOATING
+        self.is_signed = category == FLOATING or self.np.kind == "i"
+
+    @property
+    def is_complex(self):
+        return False
+
+    def to_real(self):
+        return self
+
+    def __repr__(self):
+        return f"ember.{self.name}"
+
+    def __reduce__(self):
+        return self.name
+
+
+float16 = half = dtype("float16", np.float16, FLOATING)
+bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, FLOATING)
+float32 = float = dtype("float32", np.float32, FLOATING)
+float64 = double = dtype("float64", np.float64, FLOATING)
+int8 = dtype("int8", np.int8, INTEGER)
+int16 = dtype("int16", np.int16, INTEGER)
+int32 = int = dtype("int32", np.int32, INTEGER)
+int64 = long = dtype("int64", np.int64, INTEGER)
+uint8 = dtype("uint8", np.uint8, INTEGER)
+bool = dtype("bool", np.bool_, BOOL)
+
+ALL = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
+BY_NUMPY = {d.np: d for d in ALL}
+BY_NAME = {d.name: d for d in ALL}
+FLOAT_NP = frozenset(d.np for d in ALL if d.is_floating_point)
+
+
+def from_numpy_dtype(np_dtype):
+    """The ember dtype of a numpy dtype; raises TypeError for types ember lacks."""
+    try:
+        return BY_NUMPY[np_dtype]
+    except KeyError:
+        np_dtype = np.dtype(np_dtype)
+        if np_dtype in BY_NUMPY:
+            return BY_NUMPY[np_dtype]
+        if np_dtype.kind == "u":  # torch has no uint16/32/64 arithmetic; numpy's become int64
+            return int64
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types are: "
+            "float64, float32, float16, bfloat16, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+def to_dtype(value):
+    """Accept an ember dtype, a numpy dtype, a torch dtype or a Python type."""
+    if type(value) is dtype:
+        return value
+    if value is builtins.float:
+        return _default_float
+    if value is builtins.int:
+        return int64
+    if value is builtins.bool:
+        return bool
+    name = getattr(value, "__module__", "") == "torch" and str(value).replace("torch.", "")
+    if name and name in BY_NAME:
+        return BY_NAME[name]
+    return from_numpy_dtype(value)
+
+
+_default_float = float32
+
+
+def get_default_dtype():
+    return _default_float
+
+
+def set_default_dtype(d):
+    global _default_float
+    d = to_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default_float = d
+    _PROMOTION_CACHE.clear()
+
+
+# Promotion of two dtypes of the same tier: torch's table, which differs from numpy's
+# (float16 with bfloat16 gives float32; int8 with uint8 gives int16; any float beats any int).
+def promote_types(type1, type2):
+    """The smallest dtype both can be cast to, as torch.promote_types."""
+    a, b = to_dtype(type1), to_dtype(type2)
+    if a is b:
+        return a
+    if a.category != b.category:
+        return a if a.category > b.category else b
+    if a.category == FLOATING:
+        if {a, b} == {float16, bfloat16}:
+            return float32
+        return a if a.itemsize >= b.itemsize else b
+    return BY_NUMPY[np.promote_types(a.np, b.np)]
+
+
+# Operand tiers for result_type
+DIMENSIONED, ZERO_DIM, SCALAR = 0, 1, 2
+_PROMOTION_CACHE = {}
+
+
+def _scalar_dtype(value):
+    if isinstance(value, builtins.bool):
+        return bool
+    if isinstance(value, builtins.int):
+        return int64
+    return _default_float
+
+
+def _combine(operands):
+    """operands: (dtype, tier) pairs. torch's three-tier promotion."""
+    best = [None, None, None]
+    for d, tier in operands:
+        best[tier] = d if best[tier] is None else promote_types(best[tier], d)
+    result = None
+    for tier in (DIMENSIONED, ZERO_DIM, SCALAR):
+        d = best[tier]
+        if d is None:
+            continue
+        if result is None:
+            result = d
+        elif d.category > result.category:
+            if tier == SCALAR:  # a Python scalar of a higher category takes the default type
+                d = _default_float if d.category == FLOATING else d
+            result = d
+    return result
+
+
+def promote2(a_dtype, a_tier, b_dtype, b_tier):
+    """Cached result type of a binary op; the hot path of every arithmetic op."""
+    key = (a_dtype, a_tier, b_dtype, b_tier)
+    result = _PROMOTION_CACHE.get(key)
+    if result is None:
+        result = _PROMOTION_CACHE[key] = _combine(((a_dtype, a_tier), (b_dtype, b_tier)))
+    return result
+
+
+def operand_type(value):
+    """(dtype, tier) of a Tensor or Python scalar taking part in promotion."""
+    data = getattr(value, "_data", None)
+    if data is not None:
+        return BY_NUMPY[data.dtype], (ZERO_DIM if data.ndim == 0 else DIMENSIONED)
+    if isinstance(value, (builtins.bool, builtins.int, builtins.float, np.number, np.bool_)):
+        if isinstance(value, np.generic):
+            value = value.item()
+        return _scalar_dtype(value), SCALAR
+    raise TypeError(f"expected a Tensor or a number, got {type(value).__name__}")
+
+
+def result_type(tensor1, tensor2):
+    """The dtype an arithmetic op on these two operands returns, as torch.result_type."""
+    return promote2(*operand_type(tensor1), *operand_type(tensor2))

@@ -1,0 +1,112 @@
+"""Automatic differentiation: the graph recorded as ops run, and the walk back through it.
+
+function.py  Node (a grad_fn), Op (ember's ops), Function (user ops)
+engine.py    the iterative backward pass
+grad_mode.py no_grad, enable_grad, set_grad_enabled, inference_mode
+anomaly.py   detect_anomaly: which forward op produced a NaN
+gradcheck.py gradients against finite differences
+"""
+from .. import _tensor as _tensor_module
+from . import anomaly, engine, grad_mode
+from .anomaly import detect_anomaly, set_detect_anomaly
+from .function import Function, FunctionCtx, Node, once_differentiable
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
+                        is_inference_mode_enabled, no_grad, set_grad_enabled)
+
+__all__ = ["backward", "grad", "Function", "FunctionCtx", "Node", "once_differentiable",
+           "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
+           "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly",
+           "gradcheck", "gradgradcheck"]
+
+
+def _as_tuple(value):
+    if value is None:
+        return None
+    if isinstance(value, _tensor_module.Tensor):
+        return (value,)
+    return tuple(value)
+
+
+def _root_grads(outputs, grad_outputs):
+    """The gradient each output starts with: the given one, or 1 for a one-element output."""
+    from ..ops.creation import ones_like
+    grads = []
+    for index, (out, grad) in enumerate(zip(outputs, grad_outputs)):
+        if grad is None:
+            if out._requires_grad and out._data.size != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs; output {index} "
+                    f"has shape {list(out.shape)}. Pass gradient= (a tensor of that shape), or "
+                    f"reduce it first, e.g. out.sum().backward().")
+            grad = ones_like(out)
+        elif not isinstance(grad, _tensor_module.Tensor):
+            grad = _tensor_module.Tensor._make(out._data.dtype.type(grad) * ones_like(out)._data)
+        elif tuple(grad.shape) != tuple(out.shape):
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{index}] has a shape of {grad.shape} and "
+                f"output[{index}] has a shape of {out.shape}.")
+        grads.append(grad)
+    return grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             grad_variables=None, inputs=None):
+    """Accumulate gradients of `tensors` into the `.grad` of the leaves (or of `inputs`)."""
+    tensors = _as_tuple(tensors)
+    grad_tensors = _as_tuple(grad_tensors if grad_tensors is not None else grad_variables)
+    if grad_tensors is None:
+        grad_tensors = (None,) * len(tensors)
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(
+            f"got {len(grad_tensors)} tensors and {len(tensors)} gradients")
+    inputs = _as_tuple(inputs)
+    if inputs is not None and len(inputs) == 0:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = _root_grads(tensors, grad_tensors)
+    engine.run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of `outputs` with respect to `inputs`, returned rather than accumulated.
+
+    Example:
+        >>> x = ember.tensor(3.0, requires_grad=True)
+        >>> (dy,) = ember.autograd.grad(x ** 2, x, create_graph=True)
+        >>> ember.autograd.grad(dy, x)
+        (tensor(2.),)
+    """
+    outputs = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    grad_outputs = _as_tuple(grad_outputs) or (None,) * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(
+            f"grad requires one grad_output per output: got {len(grad_outputs)} grad_outputs "
+            f"and {len(outputs)} outputs")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    for index, tensor in enumerate(inputs):
+        if not tensor._requires_grad:
+            raise RuntimeError(
+                f"One of the differentiated Tensors (input {index}) does not require grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = _root_grads(outputs, grad_outputs)
+    results = engine.run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
+                                  accumulate=False)
+    for index, (tensor, result) in enumerate(zip(inputs, results)):
+        if result is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"One of the differentiated Tensors (input {index}) appears to not have "
+                    f"been used in the graph. Set allow_unused=True if this is the desired "
+                    f"behavior.")
+            if materialize_grads:
+                from ..ops.creation import zeros_like
+                results[index] = zeros_like(tensor)
+    return tuple(results)
+
+
+from .gradcheck import gradcheck, gradgradcheck  # noqa: E402  (needs grad above)

@@ -1,0 +1,184 @@
+"""The backward pass: walk the recorded graph from the outputs to the leaves.
+
+The walk is iterative (no Python recursion, so a graph 100,000 ops deep is fine):
+1. find every node reachable from the roots and count, for each, the edges that lead into
+   it (its dependencies);
+2. run a node's backward once all of its dependencies have delivered their gradients,
+   summing gradients that reach the same output of a node by several paths;
+3. leaves (AccumulateGrad nodes) add what reaches them into `.grad`; autograd.grad instead
+   captures the gradients of the tensors it was asked about.
+Saved tensors are released node by node unless retain_graph is set.
+"""
+from . import anomaly, grad_mode
+from .function import AccumulateGrad, _edge
+
+__all__ = ["run_backward"]
+
+
+def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, accumulate=True):
+    """Backpropagate `grad_roots` from the tensors `roots`.
+
+    inputs: tensors whose gradients are wanted; with accumulate=True only their `.grad`
+        is written (Tensor.backward(inputs=...)), with accumulate=False their gradients are
+        returned instead and no `.grad` changes (autograd.grad).
+    Returns the list of gradients for `inputs` (None where none arrived).
+    """
+    root_edges = []
+    for index, root in enumerate(roots):
+        edge = _edge(root)
+        if edge[0] is None:
+            raise RuntimeError(
+                f"element {index} of tensors does not require grad and does not have a "
+                f"grad_fn. Hint: did you create it under no_grad(), or forget "
+                f"requires_grad=True on its inputs?")
+        root_edges.append(edge)
+
+    captures = {}
+    if inputs is not None:
+        for index, tensor in enumerate(inputs):
+            captures.setdefault(_edge(tensor), []).append(index)
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+
+    dependencies = _count_dependencies(edge[0] for edge in root_edges)
+    needed = None if inputs is None else _nodes_leading_to(
+        {node for node, _ in captures}, [edge[0] for edge in root_edges])
+
+    buffers = {}
+    for (node, output_nr), grad in zip(root_edges, grad_roots):
+        _add_to_buffer(buffers, node, output_nr, grad)
+    ready = [node for node in dict.fromkeys(edge[0] for edge in root_edges)
+             if dependencies.get(node, 0) == 0]
+
+    previous_mode = grad_mode._state["enabled"]
+    grad_mode._state["enabled"] = create_graph
+    try:
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node, None) or [None] * node._num_outputs
+            if node._pre_hooks:
+                grads = _run_pre_hooks(node, grads)
+            if captures:
+                for output_nr, grad in enumerate(grads):
+                    for index in captures.get((node, output_nr), ()):
+                        captured[index] = grad
+            if type(node) is AccumulateGrad:
+                if accumulate and (inputs is None or (node, 0) in captures):
+                    _accumulate(node, grads[0], create_graph)
+                continue
+            if needed is not None and node not in needed:
+                grad_inputs = ()
+            elif all(grad is None for grad in grads):
+                grad_inputs = ()
+            else:
+                grad_inputs = node.apply(grads)
+                if node._hooks:
+                    grad_inputs = _run_post_hooks(node, grad_inputs, grads)
+                if anomaly._state["enabled"]:
+                    anomaly.check_backward(node, grad_inputs)
+                if not retain_graph:
+                    node.release()
+            for (child, output_nr), grad in zip(node.next_functions, grad_inputs):
+                if child is not None and grad is not None:
+                    _add_to_buffer(buffers, child, output_nr, grad)
+            for child, _ in node.next_functions:
+                if child is not None:
+                    remaining = dependencies[child] - 1
+                    dependencies[child] = remaining
+                    if remaining == 0:
+                        ready.append(child)
+    finally:
+        grad_mode._state["enabled"] = previous_mode
+    return captured
+
+
+def _count_dependencies(root_nodes):
+    dependencies = {}
+    stack = list(dict.fromkeys(root_nodes))
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            dependencies[child] = dependencies.get(child, 0) + 1
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return dependencies
+
+
+def _nodes_leading_to(targets, root_nodes):
+    """Every node from which some target is reachable (the part autograd.grad must run)."""
+    parents = {}
+    stack = list(dict.fromkeys(root_nodes))
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            parents.setdefault(child, []).append(node)
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    needed = set()
+    stack = list(targets)
+    while stack:
+        node = stack.pop()
+        if node not in needed:
+            needed.add(node)
+            stack.extend(parents.get(node, ()))
+    return needed
+
+
+def _add_to_buffer(buffers, node, output_nr, grad):
+    buffer = buffers.get(node)
+    if buffer is None:
+        buffer = buffers[node] = [None] * node._num_outputs
+    existing = buffer[output_nr]
+    buffer[output_nr] = grad if existing is None else existing + grad
+
+
+def _run_pre_hooks(node, grads):
+    grads = list(grads)
+    for output_nr, hooks in node._pre_hooks.items():
+        if output_nr < 0:
+            continue
+        for hook in list(hooks):
+            if grads[output_nr] is None:
+                break
+            result = hook(grads[output_nr])
+            if result is not None:
+                grads[output_nr] = result
+    for hook in list(node._pre_hooks.get(-1, ())):
+        result = hook(tuple(grads))
+        if result is not None:
+            grads = list(result)
+    return grads
+
+
+def _run_post_hooks(node, grad_inputs, grad_outputs):
+    for hook in list(node._hooks):
+        result = hook(grad_inputs, tuple(grad_outputs))
+        if result is not None:
+            grad_inputs = tuple(result)
+    return grad_inputs
+
+
+def _accumulate(node, grad, create_graph):
+    """Add a gradient into a leaf's .grad, as torch's AccumulateGrad."""
+    variable = node.variable
+    if variable is None or grad is None:
+        return
+    if grad._data.dtype != variable._data.dtype:
+        grad = grad.to(variable.dtype)
+    if variable.grad is None:
+        # A fresh copy: backward may hand the same array to several leaves (add, expand...),
+        # and .grad is later changed in place (accumulation, clip_grad_norm_, zero_()).
+        variable.grad = grad if create_graph else grad.detach().clone()
+    elif create_graph or variable.grad.requires_grad:
+        variable.grad = variable.grad + grad
+    else:
+        variable.grad._data += grad._data
+    for hook in variable._post_accumulate_hooks or ():
+        hook(variable)

@@ -1,0 +1,473 @@
+"""Graph nodes and the two ways to define a differentiable op.
+
+- `Op`: ember's own ops. `forward(ctx, *args)` receives backend arrays (numpy or cupy)
+  where the caller passed tensors, and returns arrays; `backward(ctx, *grads)` receives and
+  returns ember Tensors, so that `create_graph=True` records the backward pass too.
+- `Function`: torch's `torch.autograd.Function` for user code: forward receives and returns
+  Tensors (run with recording off), backward as above.
+
+Both record, for each call that needs a gradient, one `Node` (the output's `grad_fn`), which
+is also the `ctx` that forward and backward share. See NOTE [ Saved tensors ].
+
+Why two base classes (the style guide shows one): unwrapping to arrays saves a Tensor per
+intermediate in every op's forward, and torch's user-facing contract has tensors there.
+"""
+import weakref
+
+import numpy as np
+
+from .. import _tensor as _tensor_module
+from .._dtype import FLOAT_NP
+from ..backend import _BY_ARRAY_TYPE
+from . import grad_mode
+
+__all__ = ["Function", "Op", "Node", "AccumulateGrad", "FunctionCtx", "once_differentiable"]
+
+
+class Node:
+    """A recorded op: what made a tensor and how to send gradients back to its inputs.
+
+    next_functions: for each forward argument, the (node, output_nr) its gradient flows to,
+    or (None, 0) when it needs none.
+    """
+
+    _op = None  # the Op or Function class whose backward this node runs
+    # Defaults live on the class so that recording a node sets only what differs.
+    next_functions = ()
+    needs_input_grad = ()
+    _saved = ()
+    _pre_hooks = None        # {output_nr: [hook(grad) -> grad or None]}, from Tensor hooks
+    _hooks = None            # [hook(grad_inputs, grad_outputs)], from Node.register_hook
+    _num_outputs = 1
+    _output_meta = None      # (shape, dtype, array type) per output, to make zero grads
+    _materialize_grads = True
+
+    @property
+    def metadata(self):
+        """A dict for the user's own annotations, as torch's grad_fn.metadata."""
+        return self.__dict__.setdefault("_metadata", {})
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    # -- what forward keeps for backward ------------------------------------------------
+
+    def save_for_backward(self, *values):
+        """Keep inputs or outputs of forward for backward; see NOTE [ Saved tensors ]."""
+        self._saved = values
+
+    def mark_dirty(self, *tensors):
+        self._dirty = tensors
+
+    def mark_non_differentiable(self, *outputs):
+        self._non_differentiable = outputs
+
+    def set_materialize_grads(self, value):
+        self._materialize_grads = bool(value)
+
+    @property
+    def saved_tensors(self):
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward.")
+        return tuple(_unpack(self, item) for item in saved)
+
+    # -- hooks ---------------------------------------------------------------------------
+
+    def register_hook(self, hook):
+        """hook(grad_inputs, grad_outputs) runs after this node's backward; may return new
+        grad_inputs."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _RemovableHandle(self._hooks, hook)
+
+    def register_prehook(self, hook):
+        """hook(grad_outputs) runs before this node's backward; may return new grad_outputs."""
+        return self._add_pre_hook(-1, hook)
+
+    def _add_pre_hook(self, output_nr, hook):
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        hooks = self._pre_hooks.setdefault(output_nr, [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
+    # -- running backward ----------------------------------------------------------------
+
+    def apply(self, grad_outputs):
+        """Gradients with respect to the forward arguments, one per argument (or None)."""
+        if self._materialize_grads and self._output_meta is not None:
+            grad_outputs = [_zeros_for(meta) if g is None else g
+                            for g, meta in zip(grad_outputs, self._output_meta)]
+        grads = self._op.backward(self, *grad_outputs)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        return grads
+
+    def release(self):
+        self._saved = None
+
+
+class AccumulateGrad(Node):
+    """The node behind a leaf tensor: adds the gradient that reaches it into `.grad`."""
+
+    # The leaf holds its accumulator; the accumulator only refers back weakly (no cycle).
+    def __init__(self, variable):
+        self._variable = weakref.ref(variable)
+
+    @property
+    def variable(self):
+        return self._variable()
+
+    def name(self):
+        return "AccumulateGrad"
+
+
+class _RemovableHandle:
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+# NOTE [ Saved tensors ]
+# What forward saves is resolved once, at the end of apply, into one tuple per node:
+#   - an input tensor is kept as that Tensor plus the version it had, so that an in-place
+#     change before backward is caught (torch's "modified by an inplace operation" error);
+#   - an output is kept as (its array, its version counter, its index) -- never as the output
+#     Tensor itself, which would make a cycle output -> grad_fn -> output. When backward
+#     asks for it, a Tensor is rebuilt around the same array with this node as grad_fn, so
+#     that create_graph=True differentiates through it;
+#   - anything else (an intermediate array) becomes a constant Tensor.
+
+class _SavedInput:
+    __slots__ = ("tensor", "version")
+
+    def __init__(self, tensor):
+        self.tensor, self.version = tensor, tensor._version[0]
+
+
+class _SavedOutput:
+    __slots__ = ("data", "counter", "version", "output_nr", "requires_grad")
+
+    def __init__(self, tensor, output_nr):
+        self.data, self.counter = tensor._data, tensor._version
+        self.version, self.output_nr = tensor._version[0], output_nr
+        self.requires_grad = tensor._requires_grad
+
+
+def _unpack(node, item):
+    Tensor = _tensor_module.Tensor
+    if type(item) is _SavedInput:
+        tensor = item.tensor
+        if tensor._version[0] != item.version:
+            _raise_modified(node, tensor._data, tensor._version[0], item.version, 0)
+        return tensor
+    if type(item) is _SavedOutput:
+        if item.counter[0] != item.version:
+            _raise_modified(node, item.data, item.counter[0], item.version, item.output_nr)
+        out = Tensor._make(item.data, item.requires_grad)
+        if item.requires_grad:
+            out.grad_fn, out._output_nr = node, item.output_nr
+        out._version = item.counter
+        return out
+    return item
+
+
+def _raise_modified(node, data, now, expected, output_nr):
+    dtype = _tensor_module.dtype_name(data)
+    shape = ", ".join(str(s) for s in data.shape)
+    raise RuntimeError(
+        f"one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{dtype} [{shape}]], which is output {output_nr} of "
+        f"{node.name()}, is at version {now}; expected version {expected} instead. Hint: "
+        f"clone the tensor before changing it in place, or do the change out of place.")
+
+
+def _resolve_saved(node, values, inputs, outputs):
+    """Turn what forward saved into _SavedInput/_SavedOutput/constant entries."""
+    Tensor = _tensor_module.Tensor
+    resolved = []
+    for value in values:
+        if value is None:
+            resolved.append(None)
+            continue
+        for tensor in inputs:
+            if value is tensor or value is tensor._data:
+                resolved.append(_SavedInput(tensor))
+                break
+        else:
+            for index, out in enumerate(outputs):
+                if value is out or value is out._data:
+                    resolved.append(_SavedOutput(out, index))
+                    break
+            else:
+                resolved.append(value if isinstance(value, Tensor) else Tensor._make(value))
+    node._saved = tuple(resolved)
+
+
+def _zeros_for(meta):
+    shape, dtype, array_type = meta
+    return _tensor_module.Tensor._make(_BY_ARRAY_TYPE[array_type].xp.zeros(shape, dtype))
+
+
+def _edge(tensor):
+    """Where the gradient of `tensor` goes: its grad_fn, or its leaf accumulator."""
+    if tensor.grad_fn is not None:
+        return (tensor.grad_fn, tensor._output_nr)
+    if tensor._requires_grad:
+        return (tensor._accumulator(), 0)
+    return (None, 0)
+
+
+# Observers of every recorded node (anomaly mode, graph metadata); empty in normal runs.
+recording_observers = []
+
+
+def _notify_recorded(node):
+    for observer in recording_observers:
+        observer(node)
+
+
+class _OpMeta(type):
+    """Gives every op class its node class, named like torch's (`TanhBackward`)."""
+
+    def __init__(cls, name, bases, namespace):
+        super().__init__(name, bases, namespace)
+        cls._backward_cls = type(name + "Backward0", (cls._node_base,), {"_op": cls})
+
+
+class Op(metaclass=_OpMeta):
+    """Base of ember's own differentiable ops; forward works on backend arrays.
+
+    Tensor arguments reach forward as arrays; other arguments (ints, tuples, None) as they
+    are. Forward returns one array or a tuple of arrays. Outputs of integer or bool dtype
+    never require grad.
+    """
+
+    _node_base = Node
+    differentiable = True  # False for ops with no gradient at all (argmax, comparisons)
+
+    @staticmethod
+    def forward(ctx, *args):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args):
+        Tensor = _tensor_module.Tensor
+        arrays = []
+        inputs = []
+        requires_grad = False
+        array_type = None
+        for arg in args:
+            if isinstance(arg, Tensor):
+                data = arg._data
+                if array_type is not type(data):
+                    if array_type is not None:
+                        _tensor_module.raise_device_mismatch(cls.__name__, args)
+                    array_type = type(data)
+                arrays.append(data)
+                inputs.append(arg)
+                requires_grad = requires_grad or arg._requires_grad
+            else:
+                arrays.append(arg)
+        ctx = cls._backward_cls()
+        ctx.xp = _BY_ARRAY_TYPE[array_type].xp
+        result = cls.forward(ctx, *arrays)
+        record = requires_grad and cls.differentiable and grad_mode._state["enabled"]
+        if type(result) is not tuple:
+            out = Tensor._make(result, False)
+            if record and out._data.dtype in FLOAT_NP:
+                out._requires_grad = True
+                out.grad_fn = ctx
+                ctx.next_functions = tuple(
+                    _edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+                ctx.needs_input_grad = tuple(
+                    isinstance(a, Tensor) and a._requires_grad for a in args)
+                if ctx._saved:
+                    _resolve_saved(ctx, ctx._saved, inputs, (out,))
+                if recording_observers:
+                    _notify_recorded(ctx)
+            return out
+        outs = tuple(Tensor._make(r, False) for r in result)
+        if record:
+            cls._connect(ctx, args, inputs, outs)
+        return outs
+
+    @staticmethod
+    def _connect(ctx, args, inputs, outs):
+        """Record a node with several outputs; integer outputs (indices) get no gradient."""
+        Tensor = _tensor_module.Tensor
+        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        ctx._num_outputs = len(outs)
+        ctx._output_meta = tuple((o._data.shape, o._data.dtype, type(o._data)) for o in outs)
+        for index, out in enumerate(outs):
+            if out._data.dtype in FLOAT_NP:
+                out._requires_grad = True
+                out.grad_fn = ctx
+                out._output_nr = index
+        if ctx._saved:
+            _resolve_saved(ctx, ctx._saved, inputs, outs)
+        if recording_observers:
+            _notify_recorded(ctx)
+
+
+class FunctionCtx(Node):
+    """The `ctx` type user Functions see (torch.autograd.function.FunctionCtx)."""
+
+    def apply(self, grad_outputs):
+        grad_outputs = [
+            _zeros_for(meta) if g is None and self._materialize_grads and meta is not None
+            else g for g, meta in zip(grad_outputs, self._output_meta)]
+        grads = self._op.backward(self, *grad_outputs)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        grads = _check_user_grads(self, grads)
+        return tuple(_sum_to_shape(g, shape) for g, shape in zip(grads, self._input_meta))
+
+
+class Function(metaclass=_OpMeta):
+    """Base of user-defined differentiable ops, as torch.autograd.Function.
+
+    Example:
+        >>> class Exp(ember.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         y = x.exp()
+        ...         ctx.save_for_backward(y)
+        ...         return y
+        ...     @staticmethod
+        ...     def backward(ctx, grad_y):
+        ...         (y,) = ctx.saved_tensors
+        ...         return grad_y * y
+        >>> Exp.apply(ember.zeros(2, requires_grad=True)).sum().backward()
+    """
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD.")
+
+    _node_base = FunctionCtx
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        pass
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        Tensor = _tensor_module.Tensor
+        inputs = [a for a in args if isinstance(a, Tensor)]
+        requires_grad = grad_mode._state["enabled"] and any(t._requires_grad for t in inputs)
+        ctx = cls._backward_cls()
+        ctx._dirty = ()
+        ctx._non_differentiable = ()
+        with grad_mode.no_grad():
+            if cls.setup_context is not Function.setup_context:
+                result = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, result)
+            else:
+                result = cls.forward(ctx, *args, **kwargs)
+        is_tuple = isinstance(result, tuple)
+        results = result if is_tuple else (result,)
+        if not requires_grad:
+            return result
+        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        ctx._input_meta = tuple(a._data.shape if isinstance(a, Tensor) else None for a in args)
+        outs = []
+        for index, out in enumerate(results):
+            if not isinstance(out, Tensor):
+                outs.append(out)
+                continue
+            if any(out is t for t in ctx._dirty):
+                out._version[0] += 1
+            elif any(out is t for t in inputs):
+                out = out._alias()  # an input returned as is becomes a new node's output
+            differentiable = (out._data.dtype in FLOAT_NP
+                              and not any(out is t for t in ctx._non_differentiable))
+            if differentiable:
+                out._requires_grad = True
+                out.grad_fn = ctx
+                out._output_nr = index
+            outs.append(out)
+        tensor_outs = [o for o in outs if isinstance(o, Tensor)]
+        ctx._num_outputs = len(outs)
+        ctx._output_meta = tuple(
+            (o._data.shape, o._data.dtype, type(o._data)) if isinstance(o, Tensor) else None
+            for o in outs)
+        if ctx._saved:
+            _resolve_saved(ctx, ctx._saved, inputs, tensor_outs)
+        if recording_observers:
+            _notify_recorded(ctx)
+        return tuple(outs) if is_tuple else outs[0]
+
+
+def _check_user_grads(node, grads):
+    """A user Function's backward must return one gradient per forward argument, each of the
+    argument's shape."""
+    meta = node._input_meta
+    if len(grads) < len(meta):
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of gradients "
+            f"(expected {len(meta)}, got {len(grads)})")
+    grads = grads[:len(meta)] if all(g is None for g in grads[len(meta):]) else grads
+    if len(grads) != len(meta):
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of gradients "
+            f"(expected {len(meta)}, got {len(grads)})")
+    for index, (g, shape) in enumerate(zip(grads, meta)):
+        if g is not None and shape is not None and tuple(g.shape) != shape:
+            try:
+                np.broadcast_shapes(tuple(g.shape), shape)
+            except ValueError:
+                raise RuntimeError(
+                    f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                    f"{list(g.shape)} but expected shape compatible with {list(shape)}") from None
+    return grads
+
+
+def _sum_to_shape(grad, shape):
+    if grad is None or shape is None or tuple(grad.shape) == shape:
+        return grad
+    from ..ops.elementwise import sum_to
+    return sum_to(grad, shape)
+
+
+def once_differentiable(backward):
+    """Mark a backward as not differentiable itself: it runs with recording off."""
+    def wrapper(ctx, *grads):
+        with grad_mode.no_grad():
+            return backward(ctx, *grads)
+    wrapper.__wrapped__ = backward
+    return wrapper

@@ -1,0 +1,97 @@
+"""Whether operations record the graph: no_grad, enable_grad, set_grad_enabled, inference_mode.
+
+The switch is one module-level flag read on every op; these managers flip it and put it back.
+Each works as a context manager and as a decorator, as in torch.
+"""
+import functools
+
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+           "is_grad_enabled", "is_inference_mode_enabled"]
+
+_state = {"enabled": True, "inference": False}
+
+
+def is_grad_enabled():
+    return _state["enabled"]
+
+
+def is_inference_mode_enabled():
+    return _state["inference"]
+
+
+class _GradModeContext:
+    """A context manager that is also a decorator; subclasses set `_target`."""
+
+    _target = True
+
+    def __enter__(self):
+        self._previous = (_state["enabled"], _state["inference"])
+        self._apply()
+
+    def _apply(self):
+        _state["enabled"] = self._target
+
+    def __exit__(self, *exc):
+        _state["enabled"], _state["inference"] = self._previous
+        return False
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return func(*args, **kwargs)
+        return wrapper
+
+    def clone(self):
+        return type(self)()
+
+
+class no_grad(_GradModeContext):
+    """Ops inside record no graph; results have requires_grad=False.
+
+    Example:
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> with ember.no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
+    _target = False
+
+
+class enable_grad(_GradModeContext):
+    """Turns recording back on inside a no_grad region."""
+    _target = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """Sets recording on or off; takes effect at once, even when not used with `with`."""
+
+    def __init__(self, mode):
+        self._target = bool(mode)
+        self._previous = (_state["enabled"], _state["inference"])
+        _state["enabled"] = self._target
+
+    def __enter__(self):
+        pass
+
+    def clone(self):
+        return type(self)(self._target)
+
+
+class inference_mode(_GradModeContext):
+    """Like no_grad, and is_inference_mode_enabled() is True inside.
+
+    Differs from PyTorch: tensors made inside are ordinary tensors, not inference tensors.
+    """
+
+    def __init__(self, mode=True):
+        self._mode = bool(mode)
+
+    def _apply(self):
+        if self._mode:
+            _state["enabled"] = False
+            _state["inference"] = True
+
+    def clone(self):
+        return type(self)(self._mode)

@@ -1,0 +1,125 @@
+"""Gradients checked against central finite differences, as torch.autograd.gradcheck."""
+import numpy as np
+
+from .. import _tensor as _tensor_module
+
+__all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
+
+
+class GradcheckError(RuntimeError):
+    pass
+
+
+def _as_tuple(value):
+    return value if isinstance(value, (tuple, list)) else (value,)
+
+
+def _differentiable_outputs(func, inputs):
+    from . import grad_mode
+    with grad_mode.enable_grad():
+        outputs = _as_tuple(func(*inputs))
+    return [o for o in outputs if isinstance(o, _tensor_module.Tensor) and o._requires_grad]
+
+
+def _numerical_jacobians(func, inputs, wrt, eps):
+    """For each input in wrt: array (input numel, output numel) of d(out)/d(in)."""
+    from . import grad_mode
+
+    def flat_outputs():
+        with grad_mode.no_grad():
+            outs = _as_tuple(func(*inputs))
+        return np.concatenate([np.asarray(o._host_array(), dtype=np.float64).ravel()
+                               for o in outs if isinstance(o, _tensor_module.Tensor)
+                               and o._data.dtype.kind == "f"])
+
+    jacobians = []
+    for tensor in wrt:
+        data = tensor._data
+        flat = data.reshape(-1)
+        if not np.shares_memory(flat, data):
+            raise GradcheckError("gradcheck needs contiguous inputs")
+        rows = []
+        for i in range(flat.size):
+            original = flat[i].item()
+            flat[i] = original + eps
+            plus = flat_outputs()
+            flat[i] = original - eps
+            minus = flat_outputs()
+            flat[i] = original
+            rows.append((plus - minus) / (2 * eps))
+        jacobians.append(np.array(rows).reshape(flat.size, -1))
+    return jacobians
+
+
+def _analytical_jacobians(outputs, wrt):
+    from . import grad
+    from ..ops.creation import zeros_like
+    sizes = [o._data.size for o in outputs]
+    total = sum(sizes)
+    jacobians = [np.zeros((t._data.size, total)) for t in wrt]
+    column = 0
+    for out_index, out in enumerate(outputs):
+        for k in range(out._data.size):
+            grad_outputs = [zeros_like(o) for o in outputs]
+            grad_outputs[out_index]._data.reshape(-1)[k] = 1
+            grads = grad(outputs, wrt, grad_outputs, retain_graph=True, allow_unused=True)
+            for j, g in enumerate(grads):
+                if g is not None:
+                    jacobians[j][:, column] = np.asarray(g._host_array(), np.float64).ravel()
+            column += 1
+    return jacobians
+
+
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
+              nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
+              check_batched_grad=False, check_backward_ad=True, fast_mode=False, masked=None):
+    """True if the autograd gradients of func at inputs match finite differences.
+
+    Inputs that require grad should be float64.
+    """
+    inputs = _as_tuple(inputs)
+    wrt = [t for t in inputs if isinstance(t, _tensor_module.Tensor) and t._requires_grad]
+    outputs = _differentiable_outputs(func, inputs)
+    if not outputs:
+        raise GradcheckError("gradcheck expects at least one output that requires grad")
+    numerical = _numerical_jacobians(func, inputs, wrt, eps)
+    analytical = _analytical_jacobians(outputs, wrt)
+    for index, (a, n) in enumerate(zip(analytical, numerical)):
+        if a.shape != n.shape or not np.allclose(a, n, rtol=rtol, atol=atol):
+            if not raise_exception:
+                return False
+            raise GradcheckError(
+                f"Jacobian mismatch for output 0 with respect to input {index},\n"
+                f"numerical:{n}\nanalytical:{a}\n")
+    return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0,
+                  check_undefined_grad=True, check_grad_dtypes=False,
+                  check_batched_grad=False, check_fwd_over_rev=False, check_rev_over_rev=True,
+                  fast_mode=False, masked=False):
+    """True if the gradients of func's gradients match finite differences (second order)."""
+    from . import grad
+    from ..ops.creation import randn_like
+    inputs = _as_tuple(inputs)
+    wrt = [t for t in inputs if isinstance(t, _tensor_module.Tensor) and t._requires_grad]
+    outputs = _differentiable_outputs(func, inputs)
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = [randn_like(o, generator=None) for o in outputs]
+        for g in grad_outputs:
+            g._data[...] = rng.standard_normal(g._data.shape)
+            g.requires_grad_(True)
+    grad_outputs = list(_as_tuple(grad_outputs))
+    count = len(inputs)
+
+    def first_derivatives(*args):
+        outs = _differentiable_outputs(func, args[:count])
+        wanted = [t for t in args[:count] if isinstance(t, _tensor_module.Tensor)
+                  and t._requires_grad]
+        grads = grad(outs, wanted, args[count:], create_graph=True, allow_unused=True)
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(first_derivatives, tuple(inputs) + tuple(grad_outputs), eps=eps,
+                     atol=atol, rtol=rtol, raise_exception=raise_exception)
