@@ -21,7 +21,11 @@ from .ops.creation import *  # noqa: F401,F403
 from .ops.elementwise import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
-from . import autograd
+from .ops.index import *  # noqa: F401,F403
+from .ops.linalg import *  # noqa: F401,F403
+from .ops.sort import *  # noqa: F401,F403
+from .ops.random import *  # noqa: F401,F403
+from . import autograd, linalg, nn, optim
 
 
 __version__ = "0.1.0"

@@ -1,0 +1,3 @@
+"""ember.linalg: torch.linalg's functions (norm, vector_norm, matrix_norm, ...)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Indexing: Tensor[...] reads and writes, gather/scatter, masked ops, nonzero."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Linear algebra: matmul in all its forms, einsum, tensordot, norms."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Pooling: max and average pooling, adaptive pools."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Random sampling: rand, randn, randint, randperm, normal, bernoulli, multinomial."""
+
+__all__ = []

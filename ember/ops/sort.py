@@ -1,0 +1,3 @@
+"""Sorting and searching: sort, argsort, topk, unique, kthvalue, cummax."""
+
+__all__ = []
