@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _dtype
 from ._dtype import BY_NUMPY
+from .autograd import function as _function
 from .autograd import grad_mode
 from .backend import _BY_ARRAY_TYPE, backend_for_device, backend_of
 from .backend.device import device as Device
@@ -552,3 +553,6 @@ def _parse_to(args, kwargs):
         device = Device(device)
         backend_for_device(device)
     return dtype, device, copy
+
+
+_function.Tensor = Tensor  # the graph code checks isinstance(arg, Tensor) on every op

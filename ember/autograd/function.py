@@ -176,7 +176,6 @@ class _SavedOutput:
 
 
 def _unpack(node, item):
-    Tensor = _tensor_module.Tensor
     if type(item) is _SavedInput:
         tensor = item.tensor
         if tensor._version[0] != item.version:
@@ -203,21 +202,20 @@ def _raise_modified(node, data, now, expected, output_nr):
         f"clone the tensor before changing it in place, or do the change out of place.")
 
 
-def _resolve_saved(node, values, inputs, outputs):
-    """Turn what forward saved into _SavedInput/_SavedOutput/constant entries."""
-    Tensor = _tensor_module.Tensor
+def _resolve_saved(node, args, outputs):
+    """Turn what forward saved into saved-input, saved-output or constant entries."""
     resolved = []
-    for value in values:
+    for value in node._saved:
         if value is None:
             resolved.append(None)
             continue
-        for tensor in inputs:
-            if value is tensor or value is tensor._data:
-                resolved.append(_SavedInput(tensor))
+        for arg in args:
+            if isinstance(arg, Tensor) and (value is arg._data or value is arg):
+                resolved.append(_SavedInput(arg))
                 break
         else:
             for index, out in enumerate(outputs):
-                if value is out or value is out._data:
+                if value is out._data or value is out:
                     resolved.append(_SavedOutput(out, index))
                     break
             else:
@@ -277,9 +275,7 @@ class Op(metaclass=_OpMeta):
 
     @classmethod
     def apply(cls, *args):
-        Tensor = _tensor_module.Tensor
         arrays = []
-        inputs = []
         requires_grad = False
         array_type = None
         for arg in args:
@@ -290,50 +286,65 @@ class Op(metaclass=_OpMeta):
                         _tensor_module.raise_device_mismatch(cls.__name__, args)
                     array_type = type(data)
                 arrays.append(data)
-                inputs.append(arg)
-                requires_grad = requires_grad or arg._requires_grad
+                if arg._requires_grad:
+                    requires_grad = True
             else:
                 arrays.append(arg)
         ctx = cls._backward_cls()
         ctx.xp = _BY_ARRAY_TYPE[array_type].xp
         result = cls.forward(ctx, *arrays)
-        record = requires_grad and cls.differentiable and grad_mode._state["enabled"]
         if type(result) is not tuple:
-            out = Tensor._make(result, False)
-            if record and out._data.dtype in FLOAT_NP:
+            out = Tensor._make(result)
+            if requires_grad and cls.differentiable and grad_mode._state["enabled"] \
+                    and result.dtype in FLOAT_NP:
                 out._requires_grad = True
                 out.grad_fn = ctx
-                ctx.next_functions = tuple(
-                    _edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
-                ctx.needs_input_grad = tuple(
-                    isinstance(a, Tensor) and a._requires_grad for a in args)
-                if ctx._saved:
-                    _resolve_saved(ctx, ctx._saved, inputs, (out,))
-                if recording_observers:
-                    _notify_recorded(ctx)
+                _record(ctx, args, (out,))
             return out
-        outs = tuple(Tensor._make(r, False) for r in result)
-        if record:
-            cls._connect(ctx, args, inputs, outs)
+        outs = tuple(Tensor._make(r) for r in result)
+        if requires_grad and cls.differentiable and grad_mode._state["enabled"]:
+            ctx._num_outputs = len(outs)
+            ctx._output_meta = tuple((o._data.shape, o._data.dtype, type(o._data)) for o in outs)
+            for index, out in enumerate(outs):
+                if out._data.dtype in FLOAT_NP:  # integer outputs (indices) get no gradient
+                    out._requires_grad = True
+                    out.grad_fn = ctx
+                    out._output_nr = index
+            _record(ctx, args, outs)
         return outs
 
-    @staticmethod
-    def _connect(ctx, args, inputs, outs):
-        """Record a node with several outputs; integer outputs (indices) get no gradient."""
-        Tensor = _tensor_module.Tensor
-        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-        ctx._num_outputs = len(outs)
-        ctx._output_meta = tuple((o._data.shape, o._data.dtype, type(o._data)) for o in outs)
-        for index, out in enumerate(outs):
-            if out._data.dtype in FLOAT_NP:
-                out._requires_grad = True
-                out.grad_fn = ctx
-                out._output_nr = index
-        if ctx._saved:
-            _resolve_saved(ctx, ctx._saved, inputs, outs)
-        if recording_observers:
-            _notify_recorded(ctx)
+
+def _record(node, args, outputs):
+    """Link a new node to where its arguments' gradients go, and resolve what it saved."""
+    _link(node, args)
+    _finish(node, args, outputs)
+
+
+def _link(node, args):
+    edges = []
+    needs = []
+    for arg in args:
+        if isinstance(arg, Tensor) and arg._requires_grad:
+            grad_fn = arg.grad_fn
+            edges.append((grad_fn, arg._output_nr) if grad_fn is not None
+                         else (arg._accumulator(), 0))
+            needs.append(True)
+        else:
+            edges.append(_NO_EDGE)
+            needs.append(False)
+    node.next_functions = tuple(edges)
+    node.needs_input_grad = tuple(needs)
+
+
+def _finish(node, args, outputs):
+    if node._saved:
+        _resolve_saved(node, args, outputs)
+    if recording_observers:
+        _notify_recorded(node)
+
+
+_NO_EDGE = (None, 0)
+Tensor = None  # ember._tensor binds the Tensor class here once it exists
 
 
 class FunctionCtx(Node):
@@ -386,12 +397,12 @@ class Function(metaclass=_OpMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        Tensor = _tensor_module.Tensor
         inputs = [a for a in args if isinstance(a, Tensor)]
         requires_grad = grad_mode._state["enabled"] and any(t._requires_grad for t in inputs)
         ctx = cls._backward_cls()
         ctx._dirty = ()
         ctx._non_differentiable = ()
+        _link(ctx, args)  # before forward: ctx.needs_input_grad is readable there
         with grad_mode.no_grad():
             if cls.setup_context is not Function.setup_context:
                 result = cls.forward(*args, **kwargs)
@@ -402,8 +413,6 @@ class Function(metaclass=_OpMeta):
         results = result if is_tuple else (result,)
         if not requires_grad:
             return result
-        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         ctx._input_meta = tuple(a._data.shape if isinstance(a, Tensor) else None for a in args)
         outs = []
         for index, out in enumerate(results):
@@ -426,10 +435,7 @@ class Function(metaclass=_OpMeta):
         ctx._output_meta = tuple(
             (o._data.shape, o._data.dtype, type(o._data)) if isinstance(o, Tensor) else None
             for o in outs)
-        if ctx._saved:
-            _resolve_saved(ctx, ctx._saved, inputs, tensor_outs)
-        if recording_observers:
-            _notify_recorded(ctx)
+        _finish(ctx, args, tensor_outs)
         return tuple(outs) if is_tuple else outs[0]
 
 

@@ -37,7 +37,7 @@ def apply_inplace(self, fn, args, kwargs, op_name):
         return self
     old = Tensor._make(self._data.copy(), self._requires_grad)
     old.grad_fn, old._output_nr = self.grad_fn, self._output_nr
-    result = fn(old, *args, **kwargs)
+    result = fn(old, *(old if a is self else a for a in args), **kwargs)
     _check_result(self, result, op_name)
     self._data[...] = result._data
     self._version[0] += 1

@@ -50,6 +50,10 @@ def promote(input, other, op_name):
     if input_is_tensor and other_is_tensor:
         if input._data.dtype is other._data.dtype:
             return input, other
+    elif input_is_tensor and _keeps_dtype(input._data.dtype, other.__class__):
+        return input, other
+    elif other_is_tensor and _keeps_dtype(other._data.dtype, input.__class__):
+        return input, other
     elif not (input_is_tensor or other_is_tensor):
         raise TypeError(f"{op_name}(): expected at least one Tensor argument, got "
                         f"{type(input).__name__} and {type(other).__name__}")
@@ -62,6 +66,16 @@ def promote(input, other, op_name):
             f"{type(other).__name__}; expected Tensors or numbers") from None
     result = _dtype.promote2(a_type, a_tier, b_type, b_tier)
     return _cast(input, result), _cast(other, result)
+
+
+def _keeps_dtype(array_dtype, scalar_type):
+    """Fast path: a float scalar with a float tensor, or an int scalar with a float or int
+    tensor, leaves the tensor's dtype as it is (numpy's weak scalars agree)."""
+    if scalar_type is builtins.float:
+        return array_dtype in FLOAT_NP
+    if scalar_type is builtins.int:
+        return array_dtype.kind in "fiu" or array_dtype in FLOAT_NP
+    return False
 
 
 def _cast(value, dtype):
