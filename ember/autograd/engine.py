@@ -49,6 +49,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
     ready = [node for node in dict.fromkeys(edge[0] for edge in root_edges)
              if dependencies.get(node, 0) == 0]
 
+    check_anomaly = anomaly._state["enabled"]
     previous_mode = grad_mode._state["enabled"]
     grad_mode._state["enabled"] = create_graph
     try:
@@ -65,21 +66,26 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
                 if accumulate and (inputs is None or (node, 0) in captures):
                     _accumulate(node, grads[0], create_graph)
                 continue
-            if needed is not None and node not in needed:
-                grad_inputs = ()
-            elif all(grad is None for grad in grads):
-                grad_inputs = ()
-            else:
+            has_grad = grads[0] is not None if len(grads) == 1 else any(
+                g is not None for g in grads)
+            if has_grad and (needed is None or node in needed):
                 grad_inputs = node.apply(grads)
                 if node._hooks:
                     grad_inputs = _run_post_hooks(node, grad_inputs, grads)
-                if anomaly._state["enabled"]:
+                if check_anomaly:
                     anomaly.check_backward(node, grad_inputs)
                 if not retain_graph:
-                    node.release()
-            for (child, output_nr), grad in zip(node.next_functions, grad_inputs):
-                if child is not None and grad is not None:
-                    _add_to_buffer(buffers, child, output_nr, grad)
+                    node._saved = None
+            else:
+                grad_inputs = ()
+            if grad_inputs:
+                for (child, output_nr), grad in zip(node.next_functions, grad_inputs):
+                    if child is not None and grad is not None:
+                        buffer = buffers.get(child)
+                        if buffer is None:
+                            buffer = buffers[child] = [None] * child._num_outputs
+                        existing = buffer[output_nr]
+                        buffer[output_nr] = grad if existing is None else existing + grad
             for child, _ in node.next_functions:
                 if child is not None:
                     remaining = dependencies[child] - 1

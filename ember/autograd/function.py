@@ -113,9 +113,6 @@ class Node:
             grads = (grads,)
         return grads
 
-    def release(self):
-        self._saved = None
-
 
 class AccumulateGrad(Node):
     """The node behind a leaf tensor: adds the gradient that reaches it into `.grad`."""
@@ -218,8 +215,8 @@ def _resolve_saved(node, args, outputs):
                 if value is out._data or value is out:
                     resolved.append(_SavedOutput(out, index))
                     break
-            else:
-                resolved.append(value if isinstance(value, Tensor) else Tensor._make(value))
+            else:  # an intermediate array becomes a constant; a Python number stays one
+                resolved.append(Tensor._make(value) if type(value) in _BY_ARRAY_TYPE else value)
     node._saved = tuple(resolved)
 
 

@@ -46,7 +46,17 @@ class _GradModeContext:
         return type(self)()
 
 
-class no_grad(_GradModeContext):
+class _BareDecoratorContext(_GradModeContext):
+    """Also usable as a bare decorator: `@no_grad` as well as `@no_grad()`."""
+
+    def __new__(cls, func=None):
+        self = super().__new__(cls)
+        if func is None:
+            return self
+        return self(func)
+
+
+class no_grad(_BareDecoratorContext):
     """Ops inside record no graph; results have requires_grad=False.
 
     Example:
@@ -59,7 +69,7 @@ class no_grad(_GradModeContext):
     _target = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_BareDecoratorContext):
     """Turns recording back on inside a no_grad region."""
     _target = True
 
@@ -85,8 +95,15 @@ class inference_mode(_GradModeContext):
     Differs from PyTorch: tensors made inside are ordinary tensors, not inference tensors.
     """
 
+    def __new__(cls, mode=True):
+        self = super().__new__(cls)
+        if callable(mode):  # used as a bare decorator
+            self._mode = True
+            return self(mode)
+        return self
+
     def __init__(self, mode=True):
-        self._mode = bool(mode)
+        self._mode = bool(mode) if not callable(mode) else True
 
     def _apply(self):
         if self._mode:

@@ -101,16 +101,13 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   fast_mode=False, masked=False):
     """True if the gradients of func's gradients match finite differences (second order)."""
     from . import grad
-    from ..ops.creation import randn_like
+    from ..ops.creation import tensor
     inputs = _as_tuple(inputs)
-    wrt = [t for t in inputs if isinstance(t, _tensor_module.Tensor) and t._requires_grad]
     outputs = _differentiable_outputs(func, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        grad_outputs = [randn_like(o, generator=None) for o in outputs]
-        for g in grad_outputs:
-            g._data[...] = rng.standard_normal(g._data.shape)
-            g.requires_grad_(True)
+        grad_outputs = [tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype,
+                               device=o.device, requires_grad=True) for o in outputs]
     grad_outputs = list(_as_tuple(grad_outputs))
     count = len(inputs)
 

@@ -29,6 +29,10 @@ def _numpy_to_device(array, target):
     return array.get()  # a GPU array: copy to the host
 
 
+# Like torch, ember returns inf/nan for 1/0 or log(-1) without warning; numpy would warn.
+# Differs from PyTorch: this sets numpy's global error state when ember is imported.
+np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
+
 numpy_backend = Backend("cpu", np, np.ndarray, lambda array: CPU, _numpy_to_device)
 
 _BY_ARRAY_TYPE = {np.ndarray: numpy_backend}
