@@ -1,0 +1,3 @@
+"""Activation functions: relu, gelu, softmax, log_softmax ..."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Convolution, pooling, padding, unfold/fold: the functional forms."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Distances and normalisation: cosine_similarity, pairwise_distance, normalize."""
+
+__all__ = []

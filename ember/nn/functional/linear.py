@@ -1,0 +1,3 @@
+"""linear and bilinear."""
+
+__all__ = []

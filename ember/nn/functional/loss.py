@@ -1,0 +1,3 @@
+"""Loss functions: cross_entropy, nll_loss, mse_loss, ... ctc_loss."""
+
+__all__ = []

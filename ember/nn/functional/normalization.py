@@ -1,0 +1,3 @@
+"""Normalisation: batch_norm, layer_norm, group_norm, instance_norm."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Lookups: embedding, one_hot."""
+
+__all__ = []

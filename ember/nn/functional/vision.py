@@ -1,0 +1,3 @@
+"""Resampling: interpolate, upsample, pixel_shuffle, grid_sample."""
+
+__all__ = []
