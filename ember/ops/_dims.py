@@ -30,4 +30,5 @@ def wrap_dims(dim, ndim, op_name="op"):
         if ndim == 0:
             return ()
         return tuple(sorted(dims))
-    return (wrap_dim(dim, ndim, op_name),) if ndim else ()
+    dim = wrap_dim(dim, ndim, op_name)  # checks the range even for 0-d tensors
+    return (dim,) if ndim else ()

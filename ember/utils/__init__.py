@@ -1,0 +1,2 @@
+"""Utilities around training: data loading (ember.utils.data)."""
+from . import data  # noqa: F401
