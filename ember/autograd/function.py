@@ -296,6 +296,8 @@ class Op(metaclass=_OpMeta):
                     and result.dtype in FLOAT_NP:
                 out._requires_grad = True
                 out.grad_fn = ctx
+                if out._data is not result and ctx._saved:  # numpy made a 0-d result a scalar
+                    ctx._saved = tuple(out._data if v is result else v for v in ctx._saved)
                 _record(ctx, args, (out,))
             return out
         outs = tuple(Tensor._make(r) for r in result)
@@ -416,12 +418,12 @@ class Function(metaclass=_OpMeta):
             if not isinstance(out, Tensor):
                 outs.append(out)
                 continue
+            differentiable = (out._data.dtype in FLOAT_NP
+                              and not any(out is t for t in ctx._non_differentiable))
             if any(out is t for t in ctx._dirty):
                 out._version[0] += 1
             elif any(out is t for t in inputs):
                 out = out._alias()  # an input returned as is becomes a new node's output
-            differentiable = (out._data.dtype in FLOAT_NP
-                              and not any(out is t for t in ctx._non_differentiable))
             if differentiable:
                 out._requires_grad = True
                 out.grad_fn = ctx

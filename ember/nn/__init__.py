@@ -1,1 +1,8 @@
-"""Neural-network building blocks: Module, Parameter, layers, losses, functional, init."""
+"""Neural-network building blocks: Module, Parameter, layers, losses, functional, init.
+
+Layers live in ember/nn/modules/ (one file per family), their stateless forms in
+ember/nn/functional/; see ember/nn/README.md.
+"""
+from .parameter import Buffer, Parameter  # noqa: F401
+from .modules import *  # noqa: F401,F403
+from . import functional, init, utils  # noqa: F401

@@ -1,3 +1,86 @@
-"""linear and bilinear."""
+"""linear and bilinear: y = x W^T + b and y = x1^T A x2 + b."""
+from ...autograd.function import Op
 
-__all__ = []
+__all__ = ["linear", "bilinear"]
+
+
+class Linear(Op):
+    """y = x W^T + b as one node (torch's addmm);
+    grad_x = g W,  grad_W = g^T x,  grad_b = sum of g over all but the last dim.
+
+    One node instead of transpose, matmul and add: a third of the bookkeeping for the op
+    every model runs most.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        ctx.save_for_backward(x, weight)
+        ctx.has_bias = bias is not None
+        rows = x.reshape(-1, x.shape[-1])                    # (B, in)
+        out = rows @ weight.T                                # (B, out)
+        if bias is not None:
+            out += bias
+        return out.reshape(x.shape[:-1] + (weight.shape[0],))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need_x, need_weight, need_bias = ctx.needs_input_grad
+        rows = grad.reshape(-1, grad.shape[-1])              # (B, out)
+        grad_x = (rows @ weight).reshape(x.shape) if need_x else None
+        grad_weight = rows.mT @ x.reshape(-1, x.shape[-1]) if need_weight else None
+        grad_bias = rows.sum(0) if need_bias else None
+        return grad_x, grad_weight, grad_bias
+
+
+def linear(input, weight, bias=None):
+    """y = input @ weight^T + bias, over the last dimension of input.
+
+    Args:
+        input: (*, in_features).
+        weight: (out_features, in_features), or (in_features,) for a single output.
+        bias: (out_features,) or None.
+    """
+    in_features = weight.shape[-1]
+    if input.dim() == 0 or input.shape[-1] != in_features:
+        rows = input.numel() // input.shape[-1] if input.dim() and input.shape[-1] else 1
+        out_features = weight.shape[0] if weight.dim() == 2 else 1
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x"
+            f"{input.shape[-1] if input.dim() else 1} and {in_features}x{out_features}); "
+            f"the layer expects inputs whose last dimension is {in_features}")
+    if weight.dim() == 2:
+        return Linear.apply(input, weight, bias)
+    output = input @ weight
+    return output if bias is None else output + bias
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y[..., o] = sum_ij input1[..., i] weight[o, i, j] input2[..., j] + bias[o].
+
+    Args:
+        input1: (*, in1_features).  input2: (*, in2_features), the same leading shape.
+        weight: (out_features, in1_features, in2_features).  bias: (out_features,) or None.
+    """
+    if input1.dim() != input2.dim():
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} "
+                           f"and {input2.dim()}")
+    if tuple(input1.shape[:-1]) != tuple(input2.shape[:-1]):
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got "
+                           f"{list(input1.shape)} and {list(input2.shape)}")
+    out_features, in1, in2 = weight.shape
+    if input1.shape[-1] != in1:
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got "
+                           f"{input1.shape[-1]} but expected {in1}")
+    if input2.shape[-1] != in2:
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got "
+                           f"{input2.shape[-1]} but expected {in2}")
+    lead = tuple(input1.shape[:-1])
+    x1 = input1.reshape(-1, in1)                                  # (B, I)
+    x2 = input2.reshape(-1, in2)                                  # (B, J)
+    w = weight.permute(1, 0, 2).reshape(in1, out_features * in2)  # (I, O*J)
+    partial = (x1 @ w).reshape(-1, out_features, in2)             # (B, O, J)
+    output = (partial * x2.unsqueeze(1)).sum(-1)                  # (B, O)
+    if bias is not None:
+        output = output + bias
+    return output.reshape(lead + (out_features,))

@@ -1,0 +1,97 @@
+"""NAdam: Adam with Nesterov momentum."""
+from .adam import check_betas
+from .optimizer import (Optimizer, addcdiv_, addcmul_, bump_version, check_lr, lerp_,
+                        new_state_like, new_step_tensor, sqrt_, with_weight_decay)
+
+__all__ = ["NAdam"]
+
+
+class NAdam(Optimizer):
+    """NAdam (Dozat, 2016), as torch.optim.NAdam.
+
+    Update rule at step t, per parameter p with gradient g:
+
+        g = -g                                   if maximize
+        p = p * (1 - lr * weight_decay)          if decoupled_weight_decay
+        g = g + weight_decay * p                 otherwise, if weight_decay != 0
+        mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))
+        mu_{t+1} = beta1 * (1 - 0.5 * 0.96^((t + 1) * momentum_decay))
+        prod_t = prod_{t-1} * mu_t               (state "mu_product")
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g^2
+        denom = sqrt(v / (1 - beta2^t)) + eps
+        p = p - lr * (1 - mu_t) / (1 - prod_t) * g / denom
+        p = p - lr * mu_{t+1} / (1 - prod_t * mu_{t+1}) * m / denom
+
+    Args:
+        params: parameters or parameter groups to optimize.
+        lr: learning rate. Default: 2e-3.
+        betas: decay rates (beta1, beta2). Default: (0.9, 0.999).
+        eps: added to the denominator for stability. Default: 1e-8.
+        weight_decay: weight decay. Default: 0.
+        momentum_decay: momentum decay psi. Default: 4e-3.
+        decoupled_weight_decay: decay the weights directly, as AdamW. Default: False.
+        maximize: maximize the objective instead of minimizing. Default: False.
+        foreach, capturable, differentiable: accepted and ignored (see Optimizer).
+
+    Example:
+        >>> opt = ember.optim.NAdam(model.parameters())
+    """
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
+                 maximize=False, capturable=False, differentiable=False):
+        check_lr(lr)
+        check_betas(betas, eps, weight_decay)
+        if not 0.0 <= momentum_decay:
+            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                    "momentum_decay": momentum_decay,
+                    "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize,
+                    "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
+        loss = self._evaluate(closure)
+        for group in self.param_groups:
+            lr = float(group["lr"])
+            beta1, beta2 = group["betas"]
+            weight_decay = group["weight_decay"]
+            momentum_decay = group["momentum_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"] = new_step_tensor()
+                    state["mu_product"] = new_step_tensor(1.0)
+                    state["exp_avg"] = new_state_like(p)
+                    state["exp_avg_sq"] = new_state_like(p)
+                param = p._data
+                grad = -p.grad._data if group["maximize"] else p.grad._data
+                exp_avg = state["exp_avg"]._data
+                exp_avg_sq = state["exp_avg_sq"]._data
+                mu_product = state["mu_product"]._data
+                state["step"]._data += 1
+                step = float(state["step"]._data)
+                bias_correction2 = 1 - beta2 ** step
+                if weight_decay != 0:
+                    if group["decoupled_weight_decay"]:
+                        param *= 1 - lr * weight_decay
+                    else:
+                        grad = with_weight_decay(grad, param, weight_decay)
+                mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+                mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+                mu_product *= mu  # kept in the state's precision, as torch's tensor is
+                lerp_(exp_avg, grad, 1 - beta1)
+                exp_avg_sq *= beta2
+                addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
+                denom = sqrt_(exp_avg_sq / bias_correction2)
+                product = float(mu_product)
+                denom += group["eps"]
+                addcdiv_(param, grad, denom, -lr * (1.0 - mu) / (1.0 - product))
+                addcdiv_(param, exp_avg, denom, (-lr * mu_next) / (1.0 - product * mu_next))
+                bump_version(p)
+        return loss

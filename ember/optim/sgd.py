@@ -1,0 +1,82 @@
+"""Stochastic gradient descent, with momentum, dampening and Nesterov momentum."""
+from .optimizer import (Optimizer, add_scaled_, bump_version, check_lr, with_weight_decay)
+from .._tensor import Tensor
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent (optionally with momentum), as torch.optim.SGD.
+
+    Update rule, per parameter p with gradient g:
+
+        g = -g                              if maximize
+        g = g + weight_decay * p            if weight_decay != 0
+        if momentum != 0:
+            b = g                           on the first step
+            b = momentum * b + (1 - dampening) * g      afterwards
+            g = g + momentum * b            if nesterov, else g = b
+        p = p - lr * g
+
+    Args:
+        params: parameters or parameter groups to optimize.
+        lr: learning rate. Default: 1e-3.
+        momentum: momentum factor. Default: 0.
+        dampening: dampening of the momentum. Default: 0.
+        weight_decay: L2 penalty. Default: 0.
+        nesterov: use Nesterov momentum. Default: False.
+        maximize: maximize the objective instead of minimizing. Default: False.
+        foreach, differentiable, fused: accepted and ignored (see Optimizer).
+
+    Example:
+        >>> opt = ember.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
+                 nesterov=False, *, maximize=False, foreach=None, differentiable=False,
+                 fused=None):
+        check_lr(lr)
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
+                    "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
+                    "foreach": foreach, "differentiable": differentiable, "fused": fused}
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
+        loss = self._evaluate(closure)
+        for group in self.param_groups:
+            lr = float(group["lr"])
+            momentum = group["momentum"]
+            dampening = group["dampening"]
+            weight_decay = group["weight_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                param = p._data
+                grad = p.grad._data
+                if group["maximize"]:
+                    grad = -grad
+                if weight_decay != 0:
+                    grad = with_weight_decay(grad, param, weight_decay)
+                if momentum != 0:
+                    state = self.state[p]
+                    buffer = state.get("momentum_buffer")
+                    if buffer is None:
+                        buffer = state["momentum_buffer"] = Tensor._make(grad.copy())
+                    else:
+                        buffer._data *= momentum
+                        add_scaled_(buffer._data, grad, 1 - dampening)
+                    if group["nesterov"]:
+                        grad = grad + buffer._data * momentum
+                    else:
+                        grad = buffer._data
+                add_scaled_(param, grad, -lr)
+                bump_version(p)
+        return loss
