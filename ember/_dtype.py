@@ -61,6 +61,20 @@ ALL = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float
 BY_NUMPY = {d.np: d for d in ALL}
 BY_NAME = {d.name: d for d in ALL}
 FLOAT_NP = frozenset(d.np for d in ALL if d.is_floating_point)
+# The values each integer dtype holds; Python ints outside are wrapped into it, as torch does.
+INT_RANGE = {d.np: (builtins.int(np.iinfo(d.np).min), builtins.int(np.iinfo(d.np).max))
+             for d in ALL if d.category == INTEGER}
+# torch's ScalarType names, which its error messages print ("result type Float can't ...")
+_SCALAR_TYPE_NAMES = {
+    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+    "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "uint8": "Byte",
+    "bool": "Bool",
+}
+
+
+def scalar_type_name(d):
+    """torch's name for a dtype in error messages: "Float" for float32, "Long" for int64."""
+    return _SCALAR_TYPE_NAMES[d.name]
 
 
 def from_numpy_dtype(np_dtype):
@@ -181,5 +195,21 @@ def operand_type(value):
 
 
 def result_type(tensor1, tensor2):
-    """The dtype an arithmetic op on these two operands returns, as torch.result_type."""
+    """The dtype an arithmetic op on these two operands returns, as torch.result_type.
+
+    Example:
+        >>> ember.result_type(ember.tensor([1, 2]), 1.0)
+        ember.float32
+    """
     return promote2(*operand_type(tensor1), *operand_type(tensor2))
+
+
+def promote_operands(*values):
+    """The result dtype of an op on several operands (Tensors or numbers; None is skipped)."""
+    return _combine([operand_type(v) for v in values if v is not None])
+
+
+def can_cast(from_, to):
+    """Whether an op may write a `from_` result into a `to` tensor (in place or out=), as
+    torch.can_cast: never to a lower category (float -> integer, integer -> bool)."""
+    return to_dtype(from_).category <= to_dtype(to).category

@@ -5,8 +5,8 @@ reduce.py       sum, mean, ...                    shape.py    views and reshapin
 convert.py      dtype/device changes, clone         creation.py new tensors
 """
 from .._tensor import Tensor
-from . import (compare, conv, convert, creation, elementwise, index, linalg, pool,  # noqa: F401
-               random, reduce, shape, sort)
+from . import (compare, conv, convert, creation, elementwise, index, linalg, pad,  # noqa: F401
+               pool, random, reduce, shape, sort)
 from ._inplace import apply_inplace, inplace_method
 
 # Trailing-underscore forms, each the out-of-place op written back into the tensor.
