@@ -1,3 +1,523 @@
-"""Resampling: interpolate, upsample, pixel_shuffle, grid_sample."""
+"""Resampling images and feature maps: interpolate, pixel_shuffle, grid_sample and friends.
 
-__all__ = []
+NOTE [ Resampling as taps ]
+Every interpolate mode is separable: along each spatial axis, output position o is a
+weighted sum of a few input positions,
+
+    y[..., o, ...] = sum_k weight[k, o] * x[..., index[k, o], ...]
+
+(1 tap for nearest, 2 for linear, 4 for cubic, a window for area and antialiasing). The
+`Resample` Op applies such a table of taps per axis with gathers. Its gradient is the adjoint
+map, which is again a table of taps (each input position collects the outputs that read it),
+so backward is the same Op with the adjoint tables, and double backward comes for free.
+"""
+import math
+import warnings
+
+from ..._tensor import Tensor
+from ...autograd.function import Op
+from ...backend import xp_of
+from ...ops.compare import where
+from .sparse import Embedding
+
+__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
+           "pixel_shuffle", "pixel_unshuffle", "affine_grid", "grid_sample"]
+
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
+_MODE_RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+_CUBIC_A = -0.75  # the cubic convolution coefficient torch (and OpenCV) use
+
+
+class Taps:
+    """One axis's resampling table: out position o reads input positions index[k, o] with
+    weights weight[k, o] (weight None: a single tap of weight 1)."""
+
+    def __init__(self, axis, index, weight, in_size):
+        self.axis, self.index, self.weight, self.in_size = axis, index, weight, in_size
+        self._adjoint = None
+
+    def apply(self, x):
+        xp = xp_of(x)
+        shape = [1] * x.ndim
+        shape[self.axis] = -1
+        out = None
+        for k in range(self.index.shape[0]):
+            part = xp.take(x, self.index[k], axis=self.axis)
+            if self.weight is not None:
+                part *= self.weight[k].astype(x.dtype).reshape(shape)
+            if out is None:
+                out = part
+            else:
+                out += part
+        return out
+
+    def adjoint(self):
+        """The transposed table: each input position gathers the outputs that read it."""
+        if self._adjoint is None:
+            xp = xp_of(self.index)
+            taps, out_size = self.index.shape
+            sources = self.index.reshape(-1)
+            targets = xp.tile(xp.arange(out_size), taps)
+            weights = (xp.ones(sources.shape) if self.weight is None
+                       else self.weight.reshape(-1))
+            used = weights != 0  # padding taps of area and antialias windows
+            sources, targets, weights = sources[used], targets[used], weights[used]
+            order = xp.argsort(sources, kind="stable")
+            sources, targets, weights = sources[order], targets[order], weights[order]
+            counts = xp.bincount(sources, minlength=self.in_size)
+            rank = xp.arange(sources.shape[0]) - (xp.cumsum(counts) - counts)[sources]
+            width = max(int(counts.max()), 1) if counts.size else 1
+            index = xp.zeros((width, self.in_size), dtype=self.index.dtype)
+            weight = xp.zeros((width, self.in_size), dtype=weights.dtype)
+            index[rank, sources] = targets
+            weight[rank, sources] = weights
+            self._adjoint = Taps(self.axis, index, weight, out_size)
+            self._adjoint._adjoint = self
+        return self._adjoint
+
+
+class Resample(Op):
+    """y = x resampled along each axis by its Taps (see NOTE [ Resampling as taps ]);
+    grad_x = g resampled by the adjoint tables."""
+
+    @staticmethod
+    def forward(ctx, x, tables):
+        ctx.tables = tables
+        for table in tables:
+            x = table.apply(x)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Resample.apply(grad, tuple(t.adjoint() for t in reversed(ctx.tables))), None
+
+
+# -- the tables of each mode (computed in the precision torch uses) ----------------------
+
+def _source_scale(in_size, out_size, align_corners, scale_factor):
+    """Input positions per output position, as torch's area_pixel_compute_scale."""
+    if align_corners:
+        return (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
+    if scale_factor is not None and scale_factor > 0:
+        return 1.0 / scale_factor
+    return in_size / out_size
+
+
+def _nearest_taps(xp, axis, in_size, out_size, scale_factor, exact):
+    if out_size == in_size and not exact:
+        index = xp.arange(out_size)
+    else:
+        scale = xp.float32(1.0 / scale_factor if scale_factor else in_size / out_size)
+        position = xp.arange(out_size, dtype=xp.float32)
+        if exact:
+            position += xp.float32(0.5)
+        index = xp.minimum(xp.floor(position * scale).astype(xp.int64), in_size - 1)
+    return Taps(axis, index.reshape(1, out_size), None, in_size)
+
+
+def _linear_taps(xp, axis, in_size, out_size, scale_factor, align_corners, dtype):
+    scale = dtype.type(_source_scale(in_size, out_size, align_corners, scale_factor))
+    position = xp.arange(out_size, dtype=dtype)
+    source = scale * position if align_corners else xp.maximum(
+        scale * (position + dtype.type(0.5)) - dtype.type(0.5), 0)
+    low = xp.minimum(xp.floor(source).astype(xp.int64), in_size - 1)
+    fraction = xp.clip(source - low, 0, 1)
+    high = xp.minimum(low + 1, in_size - 1)
+    return Taps(axis, xp.stack([low, high]), xp.stack([1 - fraction, fraction]), in_size)
+
+
+def _cubic_taps(xp, axis, in_size, out_size, scale_factor, align_corners, dtype):
+    scale = dtype.type(_source_scale(in_size, out_size, align_corners, scale_factor))
+    position = xp.arange(out_size, dtype=dtype)
+    source = scale * position if align_corners else (
+        scale * (position + dtype.type(0.5)) - dtype.type(0.5))
+    base = xp.minimum(xp.floor(source).astype(xp.int64), in_size - 1)
+    t = xp.clip(source - base, 0, 1)
+    a = _CUBIC_A
+    near = lambda d: ((a + 2) * d - (a + 3)) * d * d + 1             # |d| <= 1
+    far = lambda d: ((a * d - 5 * a) * d + 8 * a) * d - 4 * a        # 1 < |d| < 2
+    weight = xp.stack([far(t + 1), near(t), near(1 - t), far(2 - t)])
+    index = xp.stack([xp.clip(base + k, 0, in_size - 1) for k in (-1, 0, 1, 2)])
+    return Taps(axis, index, weight.astype(dtype), in_size)
+
+
+def _window_taps(xp, axis, in_size, windows, dtype):
+    """Taps from (start, weights) windows, padded to a common width with zero weights."""
+    width = max(len(w) for _, w in windows)
+    index = [[min(start + k, in_size - 1) for k in range(width)] for start, _ in windows]
+    weight = [list(w) + [0.0] * (width - len(w)) for _, w in windows]
+    return Taps(axis, xp.asarray(index, dtype=xp.int64).T.copy(),
+                xp.asarray(weight, dtype=dtype).T.copy(), in_size)
+
+
+def _area_taps(xp, axis, in_size, out_size, dtype):
+    """Adaptive average pooling: window [floor(o * in / out), ceil((o + 1) * in / out))."""
+    windows = []
+    for o in range(out_size):
+        start = (o * in_size) // out_size
+        end = -((-(o + 1) * in_size) // out_size)
+        windows.append((start, [1.0 / (end - start)] * (end - start)))
+    return _window_taps(xp, axis, in_size, windows, dtype)
+
+
+def _antialias_taps(xp, axis, in_size, out_size, scale_factor, align_corners, cubic, dtype):
+    """Downsampling with the interpolation filter widened by the scale (torch's antialias)."""
+    scale = _source_scale(in_size, out_size, align_corners, scale_factor)
+    support = (2.0 if cubic else 1.0) * (scale if scale >= 1.0 else 1.0)
+    inverse = 1.0 / scale if scale >= 1.0 else 1.0
+    windows = []
+    for o in range(out_size):
+        center = scale * (o + 0.5)
+        start = max(int(center - support + 0.5), 0)
+        size = min(int(center + support + 0.5), in_size) - start
+        weights = [_antialias_filter((j + start - center + 0.5) * inverse, cubic)
+                   for j in range(size)]
+        total = sum(weights)
+        windows.append((start, [w / total if total else 0.0 for w in weights]))
+    return _window_taps(xp, axis, in_size, windows, dtype)
+
+
+def _antialias_filter(x, cubic):
+    x = abs(x)
+    if not cubic:
+        return 1.0 - x if x < 1.0 else 0.0
+    a = -0.5  # torch's antialiased bicubic uses a = -0.5 (as PIL)
+    if x < 1.0:
+        return ((a + 2.0) * x - (a + 3.0)) * x * x + 1
+    if x < 2.0:
+        return (((x - 5) * x + 8) * x - 4) * a
+    return 0.0
+
+
+# -- interpolate --------------------------------------------------------------------------
+
+def _spatial_list(value, dims, what, input):
+    if isinstance(value, (list, tuple)):
+        if len(value) != dims:
+            raise ValueError(
+                f"Input and {what} must have the same number of spatial dimensions, but got "
+                f"input with spatial dimensions of {list(input.shape[2:])} and {what} of "
+                f"{list(value)}. Please provide input tensor in (N, C, d1, d2, ...,dK) format "
+                f"and {what} in (o1, o2, ...,oK) format.")
+        return list(value)
+    return [value] * dims
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Resize the spatial dims of an (N, C, *spatial) input (1 to 3 spatial dims).
+
+    Modes: 'nearest', 'nearest-exact', 'linear' (3D), 'bilinear' and 'bicubic' (4D),
+    'trilinear' (5D), 'area' (adaptive average pooling). Each is separable per axis; see
+    NOTE [ Resampling as taps ].
+
+    Args:
+        size: output spatial size (int or one per spatial dim).
+        scale_factor: multiplier of the spatial size (float or one per dim); the output size
+            is floor(in * scale_factor). Give size or scale_factor, not both.
+        mode: the interpolation algorithm.
+        align_corners: for the interpolating modes, map the corner pixels' centres onto
+            each other (True) or the corners of the pixels (False, the default).
+        recompute_scale_factor: compute the sampling positions from the output size instead
+            of the given scale_factor.
+        antialias: widen the filter when downsampling (bilinear and bicubic, 4D input).
+
+    Differs from PyTorch: modes other than nearest need a floating point input (torch also
+    resamples uint8 images).
+
+    Example:
+        >>> x = ember.arange(4.).reshape(1, 1, 2, 2)
+        >>> ember.nn.functional.interpolate(x, scale_factor=2, mode="nearest")[0, 0, 0]
+        tensor([0., 0., 1., 1.])
+    """
+    if mode not in _MODES:
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+            f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+            f"nearest-exact (got {mode})")
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating "
+                             "modes: linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dims = input.dim() - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        output_size = [int(s) for s in _spatial_list(size, dims, "output size", input)]
+        scale_factors = [None] * dims
+    elif scale_factor is not None:
+        scale_factors = [float(s) for s in _spatial_list(scale_factor, dims, "scale_factor",
+                                                         input)]
+        output_size = None
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if output_size is None:
+        output_size = [math.floor(float(input.shape[i + 2]) * scale_factors[i])
+                       for i in range(dims)]
+        if recompute_scale_factor or mode == "area":
+            scale_factors = [None] * dims
+    if antialias and not (mode in ("bilinear", "bicubic") and input.dim() == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear and bicubic modes and "
+                         "requires a 4-D tensor as input")
+    needed_rank = _MODE_RANK.get(mode)
+    if input.dim() not in (3, 4, 5) or (needed_rank and input.dim() != needed_rank):
+        if needed_rank and input.dim() in (3, 4, 5) and mode != "bicubic":
+            raise NotImplementedError(
+                f"Got {input.dim()}D input, but {mode} mode needs {needed_rank}D input")
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+            f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+            f"nearest-exact (got {mode})")
+    if mode not in ("nearest", "nearest-exact") and not input.is_floating_point():
+        raise RuntimeError(
+            f"interpolate: mode '{mode}' needs a floating point input, got {input.dtype}; "
+            f"convert it with .float() first (Differs from PyTorch: no uint8 interpolation)")
+    if any(s <= 0 for s in output_size):
+        raise RuntimeError(
+            f"interpolate: input {list(input.shape)} would give output spatial size "
+            f"{output_size}; every output size must be greater than 0")
+    xp = xp_of(input._data)
+    dtype = input._data.dtype
+    tables = []
+    for i in range(dims):
+        axis, in_size, out_size, factor = i + 2, input.shape[i + 2], output_size[i], \
+            scale_factors[i]
+        if mode in ("nearest", "nearest-exact"):
+            table = _nearest_taps(xp, axis, in_size, out_size, factor, mode == "nearest-exact")
+        elif mode == "area":
+            table = _area_taps(xp, axis, in_size, out_size, dtype)
+        elif antialias:
+            table = _antialias_taps(xp, axis, in_size, out_size, factor, align_corners,
+                                    mode == "bicubic", dtype)
+        elif mode == "bicubic":
+            table = _cubic_taps(xp, axis, in_size, out_size, factor, align_corners, dtype)
+        else:
+            table = _linear_taps(xp, axis, in_size, out_size, factor, align_corners, dtype)
+        tables.append(table)
+    return Resample.apply(input, tuple(tables))
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Deprecated alias of interpolate (torch warns; so does ember)."""
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """Deprecated: interpolate(..., mode='nearest')."""
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """Deprecated: interpolate(..., mode='bilinear', align_corners=True)."""
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# -- pixel shuffle ------------------------------------------------------------------------
+
+def pixel_shuffle(input, upscale_factor):
+    """Rearrange (*, C * r^2, H, W) into (*, C, H * r, W * r) (sub-pixel convolution).
+
+        y[..., c, h * r + i, w * r + j] = x[..., c * r^2 + i * r + j, h, w]
+
+    Example:
+        >>> ember.nn.functional.pixel_shuffle(ember.ones(1, 8, 2, 3), 2).shape
+        ember.Size([1, 2, 4, 6])
+    """
+    if input.dim() < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but "
+                           f"got input with {input.dim()} dimension(s)")
+    r = upscale_factor
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    *batch, channels, height, width = input.shape
+    if channels % (r * r):
+        raise RuntimeError(
+            f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the "
+            f"square of upscale_factor, but input.size(-3)={channels} is not divisible by "
+            f"{r * r}")
+    lead = len(batch)
+    out_channels = channels // (r * r)
+    x = input.reshape(*batch, out_channels, r, r, height, width)
+    order = list(range(lead)) + [lead + i for i in (0, 3, 1, 4, 2)]
+    return x.permute(order).reshape(*batch, out_channels, height * r, width * r)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """Rearrange (*, C, H * r, W * r) into (*, C * r^2, H, W), the inverse of pixel_shuffle.
+
+        y[..., c * r^2 + i * r + j, h, w] = x[..., c, h * r + i, w * r + j]
+    """
+    if input.dim() < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, "
+                           f"but got input with {input.dim()} dimension(s)")
+    r = downscale_factor
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    *batch, channels, height, width = input.shape
+    if height % r:
+        raise RuntimeError(
+            f"pixel_unshuffle expects height to be divisible by downscale_factor, but "
+            f"input.size(-2)={height} is not divisible by {r}")
+    if width % r:
+        raise RuntimeError(
+            f"pixel_unshuffle expects width to be divisible by downscale_factor, but "
+            f"input.size(-1)={width} is not divisible by {r}")
+    lead = len(batch)
+    x = input.reshape(*batch, channels, height // r, r, width // r, r)
+    order = list(range(lead)) + [lead + i for i in (0, 2, 4, 1, 3)]
+    return x.permute(order).reshape(*batch, channels * r * r, height // r, width // r)
+
+
+# -- sampling grids -----------------------------------------------------------------------
+
+def _grid_warning():
+    warnings.warn("Default grid_sample and affine_grid behavior has changed to "
+                  "align_corners=False since 1.3.0. Please specify align_corners=True if the "
+                  "old behavior is desired. See the documentation of grid_sample for details.",
+                  stacklevel=3)
+
+
+def _base_coordinates(xp, steps, align_corners, dtype):
+    """The normalised centres of `steps` pixels, in [-1, 1]."""
+    if steps <= 1:
+        return xp.zeros(steps, dtype=dtype)
+    coordinates = xp.linspace(-1, 1, steps, dtype=dtype)
+    return coordinates if align_corners else coordinates * ((steps - 1) / steps)
+
+
+def affine_grid(theta, size, align_corners=None):
+    """Sampling grid of an affine transform, for grid_sample.
+
+        grid[n, h, w] = theta[n] @ (x_w, y_h, 1),  x, y the normalised pixel centres
+
+    Args:
+        theta: (N, 2, 3) for a 4-D size, (N, 3, 4) for a 5-D size.
+        size: the target output size (N, C, H, W) or (N, C, D, H, W).
+        align_corners: as in grid_sample (None: False, with torch's warning).
+
+    Returns:
+        (N, H, W, 2) or (N, D, H, W, 3).
+    """
+    if align_corners is None:
+        _grid_warning()
+        align_corners = False
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    size = list(size)
+    if len(size) == 4:
+        if theta.dim() != 3 or theta.shape[-2] != 2 or theta.shape[-1] != 3:
+            raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size "
+                             f"{size}. Got {theta.shape}.")
+    elif len(size) == 5:
+        if theta.dim() != 3 or theta.shape[-2] != 3 or theta.shape[-1] != 4:
+            raise ValueError(f"Expected a batch of 3D affine matrices of shape Nx3x4 for size "
+                             f"{size}. Got {theta.shape}.")
+    else:
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D "
+                                  f"affine transforms, respectively. Got size {size}.")
+    if min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    xp = xp_of(theta._data)
+    dtype = theta._data.dtype
+    spatial = size[2:]
+    # coordinates in x, y (, z) order: x runs along the last spatial dim
+    axes = [_base_coordinates(xp, steps, align_corners, dtype) for steps in reversed(spatial)]
+    mesh = xp.meshgrid(*reversed(axes), indexing="ij")  # each of shape spatial
+    base = xp.stack(list(reversed(mesh)) + [xp.ones(spatial, dtype=dtype)], axis=-1)
+    base = Tensor._make(base.reshape(1, -1, len(spatial) + 1))  # (1, points, dims + 1)
+    grid = base @ theta.transpose(1, 2)  # (N, points, dims)
+    return grid.reshape([size[0]] + spatial + [len(spatial)])
+
+
+def _source_position(coordinate, size, padding_mode, align_corners):
+    """Normalised grid coordinates in [-1, 1] to input pixel positions (ember ops: the
+    gradient flows back to the grid)."""
+    if align_corners:
+        position = (coordinate + 1) * ((size - 1) / 2)
+    else:
+        position = ((coordinate + 1) * size - 1) / 2
+    if padding_mode == "reflection":
+        low, span = (0.0, size - 1.0) if align_corners else (-0.5, float(size))
+        if span <= 0:
+            return position * 0
+        distance = (position - low).abs()
+        flips = (distance / span).floor()
+        extra = distance - flips * span
+        even = flips.remainder(2).eq(0)
+        position = where(even, extra + low, span - extra + low)
+    if padding_mode in ("border", "reflection"):
+        position = position.clamp(0, size - 1)
+    return position
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    """Sample input at the positions in grid (spatial transformer networks).
+
+        y[n, :, h, w] = input[n, :, at (grid[n, h, w, 1], grid[n, h, w, 0])]
+
+    grid holds normalised (x, y) in [-1, 1]: (-1, -1) is the top-left corner (its pixel's
+    centre with align_corners=True). Differentiable with respect to input and grid.
+
+    Args:
+        input: (N, C, H, W).
+        grid: (N, H_out, W_out, 2).
+        mode: 'bilinear' or 'nearest'.
+        padding_mode: 'zeros', 'border' or 'reflection', for positions outside the input.
+        align_corners: None means False, with torch's warning.
+
+    Differs from PyTorch: mode 'bicubic' and 5-D inputs raise NotImplementedError.
+    """
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
+                         f"'nearest' or 'bicubic', but got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
+                         f"'border', or 'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        _grid_warning()
+        align_corners = False
+    if mode == "bicubic" or input.dim() == 5:
+        raise NotImplementedError("grid_sample: ember supports modes 'bilinear' and 'nearest' "
+                                  "on 4-D inputs; bicubic and 5-D sampling are not implemented")
+    if input.dim() != 4 or grid.dim() != 4 or grid.shape[-1] != 2 or \
+            grid.shape[0] != input.shape[0]:
+        raise RuntimeError(
+            f"grid_sampler(): expected 4D input (N, C, H, W) and grid (N, H_out, W_out, 2) "
+            f"with the same batch size, but got input of shape {list(input.shape)} and grid of "
+            f"shape {list(grid.shape)}")
+    batch, channels, height, width = input.shape
+    xp = xp_of(input._data)
+    rows = input.permute(0, 2, 3, 1).reshape(batch * height * width, channels)
+    x = _source_position(grid[..., 0], width, padding_mode, align_corners)
+    y = _source_position(grid[..., 1], height, padding_mode, align_corners)
+    sample_base = (xp.arange(batch) * (height * width)).reshape(batch, 1, 1)
+
+    def corner(x_index, y_index, weight):
+        """One corner's contribution: input rows at integer (y, x), times weight."""
+        inside = (x_index >= 0) & (x_index < width) & (y_index >= 0) & (y_index < height)
+        flat = (sample_base + xp.clip(y_index, 0, height - 1).astype(xp.int64) * width
+                + xp.clip(x_index, 0, width - 1).astype(xp.int64))
+        values = Embedding.apply(rows, flat, None, False)  # (N, H_out, W_out, C)
+        mask = Tensor._make(inside.astype(input._data.dtype))
+        weight = mask if weight is None else weight * mask
+        return values * weight.unsqueeze(-1)
+
+    if mode == "nearest":
+        output = corner(xp.rint(x._data), xp.rint(y._data), None)
+    else:
+        x0, y0 = xp.floor(x._data), xp.floor(y._data)
+        east, south = x - Tensor._make(x0), y - Tensor._make(y0)  # weights of the +1 corners
+        west, north = 1 - east, 1 - south
+        output = (corner(x0, y0, west * north) + corner(x0 + 1, y0, east * north)
+                  + corner(x0, y0 + 1, west * south) + corner(x0 + 1, y0 + 1, east * south))
+    return output.permute(0, 3, 1, 2)

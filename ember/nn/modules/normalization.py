@@ -1,0 +1,194 @@
+"""Normalisation layers that don't keep running statistics: LayerNorm, GroupNorm, RMSNorm,
+LocalResponseNorm (the batch-statistics layers are in batchnorm.py and instancenorm.py)."""
+import numbers
+
+from ...ops.creation import empty
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm"]
+
+
+class LayerNorm(Module):
+    """Layer normalisation over the last dims of the input (those of normalized_shape).
+
+        y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias
+
+    Args:
+        normalized_shape: int or tuple, the trailing shape normalised over.
+        eps: added to the variance. Default: 1e-5.
+        elementwise_affine: learn weight (ones) and bias (zeros) of normalized_shape.
+            Default: True.
+        bias: learn the bias (when elementwise_affine). Default: True.
+
+    Example:
+        >>> ln = ember.nn.LayerNorm(8)
+        >>> ln(ember.randn(2, 5, 8)).shape
+        ember.Size([2, 5, 8])
+    """
+
+    __constants__ = ["normalized_shape", "eps", "elementwise_affine"]
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
+                 device=None, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(empty(self.normalized_shape, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(empty(self.normalized_shape, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
+
+
+class GroupNorm(Module):
+    """Group normalisation: the channels split into num_groups groups, each normalised per
+    sample over its channels and spatial elements.
+
+        y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias
+
+    Args:
+        num_groups: number of groups; must divide num_channels.
+        num_channels: C of the (N, C, *) input.
+        eps: added to the variance. Default: 1e-5.
+        affine: learn per-channel weight (ones) and bias (zeros). Default: True.
+        bias: learn the bias (keyword only). Default: True.
+
+    Example:
+        >>> gn = ember.nn.GroupNorm(2, 6)
+        >>> gn(ember.randn(4, 6, 5, 5)).shape
+        ember.Size([4, 6, 5, 5])
+    """
+
+    __constants__ = ["num_groups", "num_channels", "eps", "affine"]
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None,
+                 dtype=None, *, bias=True):
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        if affine:
+            self.weight = Parameter(empty(num_channels, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(empty(num_channels, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input):
+        if input.dim() >= 2 and input.shape[1] != self.num_channels:
+            raise RuntimeError(
+                f"{self!r} expected input with {self.num_channels} channels (dim 1), but got "
+                f"input of size {list(input.shape)}; build the layer with num_channels="
+                f"{input.shape[1]} or fix the layer before it")
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
+                f"affine={self.affine}, bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """Root-mean-square normalisation over the last dims (those of normalized_shape).
+
+        y = x / sqrt(mean(x^2) + eps) * weight
+
+    Args:
+        normalized_shape: int or tuple, the trailing shape normalised over.
+        eps: added to the mean square; None means the dtype's machine epsilon.
+        elementwise_affine: learn weight (ones) of normalized_shape. Default: True.
+
+    Example:
+        >>> ember.nn.RMSNorm(4)(ember.randn(2, 4)).shape
+        ember.Size([2, 4])
+    """
+
+    __constants__ = ["normalized_shape", "eps", "elementwise_affine"]
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None,
+                 dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(empty(self.normalized_shape, device=device, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+
+    def forward(self, x):
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class LocalResponseNorm(Module):
+    """Local response normalisation across neighbouring channels (AlexNet).
+
+        y[c] = x[c] / (k + alpha / size * sum over size neighbouring channels of x^2) ** beta
+
+    Args:
+        size: number of neighbouring channels in the sum.
+        alpha, beta, k: as in the formula. Defaults: 1e-4, 0.75, 1.0.
+    """
+
+    __constants__ = ["size", "alpha", "beta", "k"]
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

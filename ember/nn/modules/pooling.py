@@ -1,0 +1,311 @@
+"""Pooling layers: max, average, adaptive and power-average pools, and max unpooling.
+
+Each is a thin layer over its ember.nn.functional form (ember/ops/pool.py); hyperparameters
+are stored as given (an int stays an int), so reprs read as torch's.
+"""
+from .. import functional as F
+from .conv import _pair, _single
+from .module import Module
+
+__all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
+           "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "MaxUnpool1d",
+           "MaxUnpool2d", "LPPool1d", "LPPool2d"]
+
+
+class _MaxPoolNd(Module):
+    __constants__ = ["kernel_size", "stride", "padding", "dilation", "return_indices",
+                     "ceil_mode"]
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
+                 ceil_mode=False):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+                f", dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool1d(_MaxPoolNd):
+    """Maximum over sliding windows of an (N, C, L) or (C, L) input.
+
+        out[n, c, i] = max over k of input[n, c, i * stride + k * dilation - padding]
+
+    Args:
+        kernel_size: window length.
+        stride: window step. Default: kernel_size.
+        padding: implicit -inf padding on both sides. Default: 0.
+        dilation: spacing between window elements. Default: 1.
+        return_indices: also return the flat indices of the maxima (for MaxUnpool1d).
+        ceil_mode: round the output length up instead of down.
+    """
+
+    def forward(self, input):
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class MaxPool2d(_MaxPoolNd):
+    """Maximum over sliding windows of an (N, C, H, W) or (C, H, W) input.
+
+        out[n, c, i, j] = max over (a, b) of input[n, c, i * s_h + a * d_h - p_h,
+                                                        j * s_w + b * d_w - p_w]
+
+    Args:
+        kernel_size: window size (int or pair).
+        stride: window step. Default: kernel_size.
+        padding: implicit -inf padding. Default: 0.
+        dilation: spacing between window elements. Default: 1.
+        return_indices: also return the flat indices of the maxima (for MaxUnpool2d).
+        ceil_mode: round the output size up instead of down.
+
+    Example:
+        >>> pool = ember.nn.MaxPool2d(2)
+        >>> pool(ember.randn(1, 3, 8, 8)).shape
+        ember.Size([1, 3, 4, 4])
+    """
+
+    def forward(self, input):
+        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class _AvgPoolNd(Module):
+    __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"]
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool1d(_AvgPoolNd):
+    """Mean over sliding windows of an (N, C, L) or (C, L) input.
+
+    Args:
+        kernel_size: window length.
+        stride: window step. Default: kernel_size.
+        padding: implicit zero padding on both sides. Default: 0.
+        ceil_mode: round the output length up instead of down.
+        count_include_pad: count the padding zeros in the divisor. Default: True.
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True):
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+
+    def forward(self, input):
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad)
+
+
+class AvgPool2d(_AvgPoolNd):
+    """Mean over sliding windows of an (N, C, H, W) or (C, H, W) input.
+
+    Args:
+        kernel_size: window size (int or pair).
+        stride: window step. Default: kernel_size.
+        padding: implicit zero padding. Default: 0.
+        ceil_mode: round the output size up instead of down.
+        count_include_pad: count the padding zeros in the divisor. Default: True.
+        divisor_override: divide by this instead of the window size.
+
+    Example:
+        >>> ember.nn.AvgPool2d(2)(ember.ones(1, 1, 4, 4))
+        tensor([[[[1., 1.],
+                  [1., 1.]]]])
+    """
+
+    __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
+                     "divisor_override"]
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True, divisor_override=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, input):
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
+class _AdaptiveAvgPoolNd(Module):
+    __constants__ = ["output_size"]
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+    """Mean pooling to a fixed output length: window i covers
+    [floor(i * L / out), ceil((i + 1) * L / out)).
+
+    Args:
+        output_size: the output length.
+    """
+
+    def forward(self, input):
+        return F.adaptive_avg_pool1d(input, self.output_size)
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    """Mean pooling to a fixed output size (H_out, W_out), whatever the input size.
+
+    Args:
+        output_size: int or pair; None in a pair keeps that input size.
+
+    Example:
+        >>> ember.nn.AdaptiveAvgPool2d((1, 1))(ember.randn(2, 64, 7, 7)).shape
+        ember.Size([2, 64, 1, 1])
+    """
+
+    def forward(self, input):
+        return F.adaptive_avg_pool2d(input, self.output_size)
+
+
+class _AdaptiveMaxPoolNd(Module):
+    __constants__ = ["output_size", "return_indices"]
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = return_indices
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    """Max pooling to a fixed output length (windows as AdaptiveAvgPool1d).
+
+    Args:
+        output_size: the output length.
+        return_indices: also return the indices of the maxima.
+    """
+
+    def forward(self, input):
+        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    """Max pooling to a fixed output size (H_out, W_out).
+
+    Args:
+        output_size: int or pair; None in a pair keeps that input size.
+        return_indices: also return the indices of the maxima.
+    """
+
+    def forward(self, input):
+        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+
+class _MaxUnpoolNd(Module):
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """Partial inverse of MaxPool1d: each value goes back to where its maximum came from,
+    zeros elsewhere.
+
+    Args:
+        kernel_size, stride, padding: those of the MaxPool1d being inverted.
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
+
+    def forward(self, input, indices, output_size=None):
+        return F.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """Partial inverse of MaxPool2d: each value goes back to where its maximum came from,
+    zeros elsewhere.
+
+    Args:
+        kernel_size, stride, padding: those of the MaxPool2d being inverted.
+
+    Example:
+        >>> pool = ember.nn.MaxPool2d(2, return_indices=True)
+        >>> output, indices = pool(ember.randn(1, 1, 4, 4))
+        >>> ember.nn.MaxUnpool2d(2)(output, indices).shape
+        ember.Size([1, 1, 4, 4])
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = _pair(kernel_size)
+        self.stride = _pair(stride if stride is not None else kernel_size)
+        self.padding = _pair(padding)
+
+    def forward(self, input, indices, output_size=None):
+        return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+
+class _LPPoolNd(Module):
+    __constants__ = ["norm_type", "kernel_size", "stride", "ceil_mode"]
+
+    def __init__(self, norm_type, kernel_size, stride=None, ceil_mode=False):
+        super().__init__()
+        self.norm_type = norm_type
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.ceil_mode = ceil_mode
+
+    def extra_repr(self):
+        return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, ceil_mode={self.ceil_mode}")
+
+
+class LPPool1d(_LPPoolNd):
+    """Power-average pooling: out = (sum over the window of x^p) ^ (1 / p).
+
+    Args:
+        norm_type: p.
+        kernel_size: window length.
+        stride: window step. Default: kernel_size.
+        ceil_mode: round the output length up instead of down.
+    """
+
+    def forward(self, input):
+        return F.lp_pool1d(input, float(self.norm_type), self.kernel_size, self.stride,
+                           self.ceil_mode)
+
+
+class LPPool2d(_LPPoolNd):
+    """Power-average pooling over 2-D windows: out = (sum over the window of x^p) ^ (1 / p).
+
+    Args:
+        norm_type: p.
+        kernel_size: window size (int or pair).
+        stride: window step. Default: kernel_size.
+        ceil_mode: round the output size up instead of down.
+    """
+
+    def forward(self, input):
+        return F.lp_pool2d(input, float(self.norm_type), self.kernel_size, self.stride,
+                           self.ceil_mode)
