@@ -1222,7 +1222,32 @@ class Tanh(Op):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad * (1 - y * y)
+        return TanhGrad.apply(grad, y)
+
+
+class TanhGrad(Op):
+    """z = g * (1 - y²), tanh's backward as one node;
+    grad_g = dz * (1 - y²),  grad_y = -2 * dz * g * y.
+
+    One node instead of three: the backward of the hottest activations dominates small
+    graphs, and this keeps create_graph=True exact.
+    """
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(grad, y)
+        xp = ctx.xp
+        out = xp.multiply(y, y, out=xp.empty_like(y))  # out= keeps 0-d results arrays
+        xp.subtract(1, out, out=out)
+        return xp.multiply(out, grad, out=out)
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        grad, y = ctx.saved_tensors
+        need_grad, need_y = ctx.needs_input_grad
+        grad_grad = TanhGrad.apply(grad_out, y) if need_grad else None
+        grad_y = grad_out * grad * y * -2 if need_y else None
+        return grad_grad, grad_y
 
 
 class Asinh(Op):
@@ -1272,17 +1297,35 @@ class Sigmoid(Op):
 
     @staticmethod
     def forward(ctx, x):
-        xp = ctx.xp
-        # exp of a negative number only: no overflow for large |x|
-        z = xp.exp(-xp.abs(x))
-        y = xp.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+        y = _special(ctx.xp, "expit", x)  # one ufunc, and stable for large |x|
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad * y * (1 - y)
+        return SigmoidGrad.apply(grad, y)
+
+
+class SigmoidGrad(Op):
+    """z = g * y * (1 - y), sigmoid's backward as one node (see TanhGrad);
+    grad_g = dz * y * (1 - y),  grad_y = dz * g * (1 - 2y)."""
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(grad, y)
+        xp = ctx.xp
+        out = xp.subtract(1, y, out=xp.empty_like(y))
+        xp.multiply(out, y, out=out)
+        return xp.multiply(out, grad, out=out)
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        grad, y = ctx.saved_tensors
+        need_grad, need_y = ctx.needs_input_grad
+        grad_grad = SigmoidGrad.apply(grad_out, y) if need_grad else None
+        grad_y = grad_out * grad * (1 - 2 * y) if need_y else None
+        return grad_grad, grad_y
 
 
 class Relu(Op):
@@ -1297,7 +1340,22 @@ class Relu(Op):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad * (y > 0).to(grad.dtype)
+        return ReluGrad.apply(grad, y)
+
+
+class ReluGrad(Op):
+    """z = g where y > 0, else 0 (torch's threshold_backward);
+    grad_g = dz where y > 0, and no gradient for y (the mask is piecewise constant)."""
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(y)
+        return grad * (y > 0)
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        (y,) = ctx.saved_tensors
+        return ReluGrad.apply(grad_out, y), None
 
 
 class Reciprocal(Op):

@@ -651,3 +651,13 @@ def test_error_messages_name_the_op_and_dtype():
         ember.maximum(ember.ones(2), 1.0)
     with pytest.raises(RuntimeError, match="shape"):
         ember.ones(2, 3) + ember.ones(4)
+
+
+@pytest.mark.parametrize("name", ["TanhGrad", "SigmoidGrad", "ReluGrad"])
+def test_fused_activation_backward_ops_are_differentiable(name):
+    import ember.ops.elementwise as elementwise
+    op = getattr(elementwise, name)
+    grad = ember.randn(3, 4, dtype=ember.float64, requires_grad=True)
+    y = (ember.rand(3, 4, dtype=ember.float64) * 0.8 + 0.1).requires_grad_()
+    assert ember.autograd.gradcheck(op.apply, (grad, y))
+    assert ember.autograd.gradgradcheck(op.apply, (grad, y))
