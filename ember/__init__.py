@@ -25,7 +25,19 @@ from .ops.index import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.sort import *  # noqa: F401,F403
 from .ops.random import *  # noqa: F401,F403
-from . import autograd, linalg, nn, optim
+from .ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: F401
+                       conv_transpose2d, conv_transpose3d)
+# torch's top-level pools; its adaptive_max_pool1d always returns (values, indices)
+from .ops.pool import (adaptive_avg_pool1d, avg_pool1d, max_pool1d,  # noqa: F401
+                       max_pool1d_with_indices, max_pool2d)
+from .ops.pool import adaptive_max_pool1d_with_indices as adaptive_max_pool1d  # noqa: F401
+from . import return_types
+from . import autograd, linalg, nn, optim, utils
+from . import vision
+from . import random
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
+from .serialization import load, save
+from .nn.functional import log_softmax, softmax  # torch.softmax, torch.log_softmax
 
 
 __version__ = "0.1.0"
