@@ -49,20 +49,32 @@ class Generator:
         return self._seed
 
     def get_state(self):
-        from .ops.creation import tensor
-        from . import _dtype
+        """The generator's state as a uint8 tensor, for set_state (and checkpoints)."""
+        from ._tensor import Tensor
         text = json.dumps({"seed": self._seed, "state": self._numpy.bit_generator.state})
-        return tensor(list(text.encode()), dtype=_dtype.uint8)
+        return Tensor._make(np.frombuffer(text.encode(), dtype=np.uint8).copy())
 
     def set_state(self, new_state):
+        """Restore a state that get_state returned; the stream continues from there."""
+        from ._tensor import Tensor
+        if not isinstance(new_state, Tensor) or new_state.dtype.name != "uint8":
+            raise TypeError(f"expected a torch.ByteTensor (uint8 tensor) from get_state(), but "
+                            f"got {type(new_state).__name__}"
+                            + (f" of dtype {new_state.dtype}" if isinstance(new_state, Tensor)
+                               else ""))
         try:
-            payload = json.loads(bytes(new_state.tolist()).decode())
+            payload = json.loads(new_state._host_array().tobytes().decode())
             self._numpy.bit_generator.state = payload["state"]
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
             raise RuntimeError(f"Generator.set_state: not a state from get_state(): {error}") \
                 from None
         self._seed = payload["seed"]
         return self
+
+    def clone_state(self):
+        """A new generator in this one's state."""
+        other = Generator(self.device)
+        return other.set_state(self.get_state())
 
     @property
     def numpy(self):
@@ -93,8 +105,10 @@ def initial_seed():
 
 
 def get_rng_state():
+    """The default generator's state, as a uint8 tensor."""
     return default_generator.get_state()
 
 
 def set_rng_state(new_state):
+    """Restore the default generator's state from get_rng_state()."""
     default_generator.set_state(new_state)

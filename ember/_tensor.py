@@ -51,6 +51,7 @@ class Tensor:
     __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_output_nr", "_version",
                  "_base", "_view_fn", "_accumulator_node", "_post_accumulate_hooks", "_retains_grad",
                  "__weakref__")
+    __array_priority__ = 1000  # numpy defers to Tensor's reflected operators, as for torch
 
     # `ember.Tensor(...)` builds a float tensor from data or sizes, as torch.Tensor does.
     def __new__(cls, *args, device=None):
@@ -324,7 +325,11 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None):
         array = self._host_array()
-        return array if dtype is None else array.astype(dtype, copy=False)
+        if dtype is not None:
+            array = array.astype(dtype, copy=bool(copy))
+        elif copy:
+            array = array.copy()
+        return array
 
     def __dlpack__(self, stream=None, **kwargs):
         if self._requires_grad:
@@ -408,6 +413,8 @@ class Tensor:
         return iter(self.unbind(0))
 
     def __bool__(self):
+        if self._data.size == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         if self._data.size != 1:
             raise RuntimeError(
                 f"Boolean value of Tensor with more than one value is ambiguous "
@@ -431,7 +438,7 @@ class Tensor:
 
     def _scalar(self, what):
         if self._data.size != 1:
-            raise ValueError(f"only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return self.item()
 
     def __format__(self, spec):
@@ -441,7 +448,7 @@ class Tensor:
 
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import tensor_repr
-        return tensor_repr(self)
+        return tensor_repr(self, tensor_contents)
 
     __hash__ = object.__hash__
 

@@ -1,3 +1,768 @@
-"""ember.linalg: torch.linalg's functions (norm, vector_norm, matrix_norm, ...)."""
+"""ember.linalg: torch.linalg's functions.
 
-__all__ = []
+Products (matmul, cross) live in ember/ops/linalg.py and are re-exported here; this module
+adds the norms, decompositions and solvers (inv, det, slogdet, solve, cholesky, qr, eigh,
+svd, pinv, matrix_power, ...), each differentiable with its backward written in ember ops,
+so second derivatives work.
+
+A matrix argument may carry leading batch dims; the decompositions run on each matrix.
+"""
+import builtins
+import math
+
+import numpy as np
+
+from . import _dtype, return_types
+from ._tensor import Tensor
+from .autograd.function import Op
+from .backend import xp_of
+from .ops import compare
+from .ops._dims import wrap_dim, wrap_dims
+from .ops.elementwise import _write_out, sum_to
+from .ops.linalg import _HALF, _require_tensors, _type_name, matmul
+from .ops.linalg import cross as _legacy_cross
+
+__all__ = [
+    "LinAlgError", "matmul", "vecdot", "cross", "norm", "vector_norm", "matrix_norm", "inv",
+    "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv",
+    "matrix_power", "multi_dot", "matrix_rank",
+]
+
+
+class LinAlgError(RuntimeError):
+    """A matrix had no answer: singular, not positive-definite, or the algorithm didn't
+    converge (torch.linalg.LinAlgError; a RuntimeError)."""
+
+
+def cross(input, other, *, dim=-1, out=None):
+    """Cross product of 3-vectors along `dim` (default the last), with broadcasting.
+
+    Example:
+        >>> ember.linalg.cross(ember.tensor([1., 0, 0]), ember.tensor([0., 1, 0]))
+        tensor([0., 0., 1.])
+    """
+    return _legacy_cross(input, other, dim, out=out)
+
+
+# -- norms --------------------------------------------------------------------------------
+
+class VectorNorm(Op):
+    """y = (sum |x|^p)^(1/p) over dims; p = inf: max |x|, -inf: min |x|, 0: number of nonzeros.
+    grad_x = g * sgn(x) * |x|^(p-1) / y^(p-1)  (0 where y = 0); p = 1: g * sgn(x);
+    p = +-inf: g * sgn(x), split evenly between the elements where |x| = y.
+    """
+
+    @staticmethod
+    def forward(ctx, x, ord, dims, keepdim):
+        xp = ctx.xp
+        ctx.ord, ctx.dims, ctx.keepdim = ord, dims, keepdim
+        wide = x.astype(np.float32) if x.dtype in _HALF else x
+        if ord == 2:
+            y = xp.sqrt(xp.sum(wide * wide, axis=dims, keepdims=keepdim))
+        elif ord == 1:
+            y = xp.sum(xp.abs(wide), axis=dims, keepdims=keepdim)
+        elif ord == math.inf:
+            y = xp.max(xp.abs(wide), axis=dims, keepdims=keepdim)
+        elif ord == -math.inf:
+            y = xp.min(xp.abs(wide), axis=dims, keepdims=keepdim)
+        elif ord == 0:
+            y = xp.sum(wide != 0, axis=dims, keepdims=keepdim).astype(wide.dtype)
+        else:
+            y = xp.sum(xp.abs(wide) ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
+        y = xp.asarray(y, dtype=x.dtype)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        p = ctx.ord
+        if p == 0:
+            return x * 0, None, None, None
+        if not ctx.keepdim and ctx.dims:
+            kept = list(x.shape)
+            for d in ctx.dims:
+                kept[d] = 1
+            grad, y = grad.reshape(kept), y.reshape(kept)
+        if p == 1:
+            return x.sign() * grad, None, None, None
+        if p in (math.inf, -math.inf):
+            mask = (x.abs() == y).to(grad.dtype)
+            count = mask.sum(ctx.dims, keepdim=True)
+            return x.sign() * mask * (grad / count), None, None, None
+        zero = y.eq(0)
+        if p == 2:
+            return x * compare.where(zero, 0.0, grad / y), None, None, None
+        if p < 1:
+            scaled = x.sign() * compare.where(x.eq(0), 0.0, x.abs() ** (p - 1))
+            return scaled * grad * y ** (1 - p), None, None, None
+        scaled = x.sign() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
+        return scaled * compare.where(zero, 0.0, grad / y ** (p - 1)), None, None, None
+
+
+def _norm_input(op_name, x, dtype):
+    _require_tensors(op_name, x)
+    if dtype is not None:
+        dtype = _dtype.to_dtype(dtype)
+        if not dtype.is_floating_point:
+            raise RuntimeError(f"{op_name}: dtype should be floating point, but got {dtype}")
+        if x._data.dtype not in _dtype.FLOAT_NP:
+            raise RuntimeError(f"{op_name}: Expected a floating point or complex tensor as "
+                               f"input. Got {_type_name(x)}")
+        x = x.to(dtype)
+    elif x._data.dtype not in _dtype.FLOAT_NP:
+        raise RuntimeError(f"{op_name}: Expected a floating point or complex tensor as input. "
+                           f"Got {_type_name(x)}")
+    return x
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The p-norm of x over `dim` (all dims when None), x treated as one vector.
+
+    ord: p (any real), inf (max |x|), -inf (min |x|) or 0 (number of nonzeros).
+
+    Example:
+        >>> ember.linalg.vector_norm(ember.tensor([3., 4.]))
+        tensor(5.)
+    """
+    x = _norm_input("linalg.vector_norm", x, dtype)
+    if isinstance(ord, (str, builtins.bool)) or not isinstance(ord, (builtins.int,
+                                                                    builtins.float)):
+        raise TypeError(f"linalg.vector_norm(): argument 'ord' must be a number, not "
+                        f"{type(ord).__name__}")
+    if dim is not None and not isinstance(dim, builtins.int) and len(dim) == 0:
+        dim = None  # torch: an empty dim list reduces over all dims
+    dims = wrap_dims(dim, x._data.ndim, "linalg.vector_norm")
+    if ord < 0 or ord == math.inf:
+        shape = x._data.shape
+        if any(shape[d] == 0 for d in dims) or (dim is None and x._data.size == 0):
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because "
+                f"the operation does not have an identity")
+    result = VectorNorm.apply(x, float(ord), dims, keepdim)
+    return result if out is None else _write_out(out, result)
+
+
+def _matrix_dims(op_name, A, dim):
+    if A._data.ndim < 2:
+        raise RuntimeError(f"{op_name}: The input tensor A must have at least 2 dimensions.")
+    if not isinstance(dim, (tuple, list)) or len(dim) != 2:
+        raise RuntimeError(f"{op_name}: dim must be a 2-tuple. Got {dim}")
+    dims = tuple(wrap_dim(d, A._data.ndim, op_name) for d in dim)
+    if dims[0] == dims[1]:
+        raise RuntimeError(f"{op_name}: dims must be different. Got ({dim[0]}, {dim[1]})")
+    return dims
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    """A matrix norm over the two dims `dim`: 'fro' (Frobenius), 'nuc' (sum of singular
+    values), inf / -inf (max / min row sum of |A|), 1 / -1 (max / min column sum of |A|),
+    2 / -2 (largest / smallest singular value).
+
+    Example:
+        >>> ember.linalg.matrix_norm(ember.ones(2, 2), ord=1)
+        tensor(2.)
+    """
+    A = _norm_input("linalg.matrix_norm", A, dtype)
+    d0, d1 = _matrix_dims("linalg.matrix_norm", A, dim)
+    if ord == "fro":
+        result = vector_norm(A, 2, (d0, d1), keepdim)
+    elif ord in (1, -1, math.inf, -math.inf):
+        if any(A._data.shape[d] == 0 for d in (d0, d1)):
+            raise RuntimeError(f"linalg.matrix_norm: cannot compute the {ord} norm of an empty "
+                               f"matrix because the operation does not have an identity")
+        summed, reduced = (d0, d1) if ord in (1, -1) else (d1, d0)
+        sums = vector_norm(A, 1, summed, keepdim=True)
+        result = vector_norm(sums, math.inf if ord > 0 else -math.inf, reduced, keepdim=True)
+        if not keepdim:
+            result = result.squeeze((d0, d1))
+    elif ord in ("nuc", 2, -2):
+        moved = A.permute([d for d in builtins.range(A._data.ndim) if d not in (d0, d1)]
+                          + [d0, d1])
+        values = svdvals(moved)
+        if ord == "nuc":
+            result = values.sum(-1)
+        else:
+            result = vector_norm(values, math.inf if ord == 2 else -math.inf, -1)
+        if keepdim:
+            for d in sorted((d0, d1)):
+                result = result.unsqueeze(d)
+    else:
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    return result if out is None else _write_out(out, result)
+
+
+def vecdot(x, y, *, dim=-1, out=None):
+    """Dot products of vectors along `dim`, broadcasting the other dims: sum(x * y, dim)."""
+    _require_tensors("linalg.vecdot", x, y)
+    if x._data.ndim and y._data.ndim:
+        size_x = x._data.shape[wrap_dim(dim, x._data.ndim, "linalg.vecdot")]
+        size_y = y._data.shape[wrap_dim(dim, y._data.ndim, "linalg.vecdot")]
+        if size_x != size_y and 1 not in (size_x, size_y):
+            raise RuntimeError(
+                f"inconsistent tensor size, expected tensor [{size_x}] and src [{size_y}] to "
+                f"have the same number of elements, but got {size_x} and {size_y} elements "
+                f"respectively")
+    if x._data.dtype != y._data.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but x has "
+                           f"dtype {x.dtype} and y has dtype {y.dtype}")
+    result = (x * y).sum(dim)
+    return result if out is None else _write_out(out, result)
+
+
+# -- singular values (the nuclear and spectral norms need them) -------------------------
+
+class Svd(Op):
+    """A = U diag(S) Vh (reduced);  grad_A by the formula of torch's svd_backward:
+    U [(skew(U^T gU) S + S skew(Vh gVh^T)) / E + diag(gS)] Vh, E_jk = S_k^2 - S_j^2, plus the
+    terms for the part of gU (gVh) outside U's (Vh's) span when A is tall (wide).
+    """
+
+    @staticmethod
+    def forward(ctx, A, full_matrices):
+        if A.dtype in _HALF:
+            raise RuntimeError("linalg.svd: Low precision dtypes not supported. Got Half")
+        U, S, Vh = ctx.xp.linalg.svd(A, full_matrices=full_matrices)
+        ctx.full = full_matrices and A.shape[-1] != A.shape[-2]
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(U, S, Vh)
+        return U, S.astype(A.dtype), Vh
+
+    @staticmethod
+    def backward(ctx, grad_U, grad_S, grad_Vh):
+        U, S, Vh = ctx.saved_tensors
+        if ctx.full and (grad_U is not None or grad_Vh is not None):
+            raise RuntimeError(
+                "linalg.svd: The derivative of linalg.svd is not implemented when "
+                "full_matrices=True. Use full_matrices=False.")
+        m, n = U.shape[-2], Vh.shape[-1]
+        if grad_U is None and grad_Vh is None:
+            if grad_S is None:
+                return None, None
+            return (matmul(U, grad_S.unsqueeze(-1) * Vh) if m >= n
+                    else matmul(U * grad_S.unsqueeze(-2), Vh)), None
+        from .ops.creation import eye
+        k = S.shape[-1]
+        identity = eye(k, dtype=S.dtype, device=S.device)
+        S2 = S * S
+        E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + identity  # the diagonal is never used
+        if grad_U is not None:
+            UhgU = matmul(U.mT, grad_U)
+            UhgU = UhgU - UhgU.mT
+        if grad_Vh is not None:
+            VhgV = matmul(Vh, grad_Vh.mT)
+            VhgV = VhgV - VhgV.mT
+        if grad_U is not None and grad_Vh is not None:
+            inner_grad = (UhgU * S.unsqueeze(-2) + S.unsqueeze(-1) * VhgV) / E
+        elif grad_U is not None:
+            inner_grad = UhgU * (S.unsqueeze(-2) / E)
+        else:
+            inner_grad = S.unsqueeze(-1) * (VhgV / E)
+        inner_grad = inner_grad * (1 - identity)
+        if grad_S is not None:
+            inner_grad = inner_grad + grad_S.unsqueeze(-1) * identity
+        if m > n and grad_U is not None:
+            grad_A = matmul(U, inner_grad)
+            scaled = grad_U / S.unsqueeze(-2)
+            grad_A = grad_A + scaled - matmul(U, matmul(U.mT, scaled))
+            grad_A = matmul(grad_A, Vh)
+        elif m < n and grad_Vh is not None:
+            grad_A = matmul(inner_grad, Vh)
+            scaled = grad_Vh / S.unsqueeze(-1)
+            grad_A = grad_A + scaled - matmul(matmul(scaled, Vh.mT), Vh)
+            grad_A = matmul(U, grad_A)
+        else:
+            grad_A = matmul(U, matmul(inner_grad, Vh))
+        return grad_A, None
+
+
+def _check_matrix_input(op_name, A):
+    _require_tensors(op_name, A)
+    if A._data.ndim < 2:
+        raise RuntimeError(f"{op_name}: The input tensor A must have at least 2 dimensions.")
+    if A._data.dtype not in _dtype.FLOAT_NP:
+        raise RuntimeError(f"{op_name}: Expected a floating point or complex tensor as input. "
+                           f"Got {_type_name(A)}")
+
+
+def _svd(A, full_matrices):
+    _check_matrix_input("linalg.svd", A)
+    return Svd.apply(A, builtins.bool(full_matrices))
+
+
+def svdvals(A, *, driver=None, out=None):
+    """The singular values of A (batched over leading dims), in descending order."""
+    _check_matrix_input("linalg.svdvals", A)
+    if A.requires_grad:
+        result = Svd.apply(A, False)[1]
+    else:
+        values = A._data
+        if values.dtype in _HALF:
+            raise RuntimeError("linalg.svd: Low precision dtypes not supported.")
+        result = Tensor._make(xp_of(values).linalg.svd(values, compute_uv=False))
+    return result if out is None else _write_out(out, result)
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
+    """A vector norm or a matrix norm, chosen as torch.linalg.norm does.
+
+    dim an int (or 1-tuple): vector norm; dim a 2-tuple: matrix norm; dim None: with ord None
+    the 2-norm of all elements, otherwise a vector norm for 1-D A and a matrix norm for 2-D A.
+
+    Example:
+        >>> ember.linalg.norm(ember.tensor([[3., 0.], [0., 4.]]))
+        tensor(5.)
+    """
+    if isinstance(dim, builtins.int):
+        dim = (dim,)
+    if dim is not None:
+        if len(dim) == 1:
+            result = vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+        elif len(dim) == 2:
+            result = matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype)
+        else:
+            raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. "
+                               f"Got {list(dim)}")
+    elif ord is None:
+        result = vector_norm(A, 2, None, keepdim, dtype=dtype)
+    elif A.ndim == 2:
+        result = matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
+    elif A.ndim == 1:
+        if isinstance(ord, str):
+            raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
+                               f"dimensions (ord='{ord}' is a matrix norm; A is 1-D).")
+        result = vector_norm(A, ord, None, keepdim, dtype=dtype)
+    else:
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be "
+                           f"1D or 2D. Got {A.ndim}D.")
+    return result if out is None else _write_out(out, result)
+
+
+# -- checks shared by the decompositions --------------------------------------------------
+
+def _check_square(op_name, A):
+    if not isinstance(A, Tensor):
+        raise TypeError(f"{op_name}(): argument 'A' must be Tensor, not {type(A).__name__}")
+    if A._data.ndim < 2:
+        raise RuntimeError(f"{op_name}: The input tensor A must have at least 2 dimensions.")
+    rows, cols = A._data.shape[-2:]
+    if rows != cols:
+        raise RuntimeError(f"{op_name}: A must be batches of square matrices, but they are "
+                           f"{rows} by {cols} matrices")
+    _check_float(op_name, A)
+
+
+def _check_float(op_name, A):
+    if A._data.dtype not in _dtype.FLOAT_NP:
+        raise RuntimeError(f"{op_name}: Expected a floating point or complex tensor as input. "
+                           f"Got {_type_name(A)}")
+    if A._data.dtype in _HALF:
+        raise RuntimeError(f"{op_name}: Low precision dtypes not supported. Got "
+                           f"{_type_name(A)}")
+
+
+def _lapack(op_name, fn, *arrays, problem="the input matrix is singular"):
+    """Run a numpy/cupy linalg routine; its LinAlgError becomes ember's, naming the op."""
+    try:
+        return fn(*arrays)
+    except np.linalg.LinAlgError:
+        raise LinAlgError(f"{op_name}: The computation could not be completed because "
+                          f"{problem}.") from None
+
+
+# -- inverse, determinants ----------------------------------------------------------------
+
+class Inv(Op):
+    """Y = A^-1;  grad_A = -Y^T g Y^T."""
+
+    @staticmethod
+    def forward(ctx, A):
+        Y = _lapack("linalg.inv", ctx.xp.linalg.inv, A)
+        ctx.save_for_backward(Y)
+        return Y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (Y,) = ctx.saved_tensors
+        return -matmul(Y.mT, matmul(grad, Y.mT))
+
+
+def inv(A, *, out=None):
+    """The inverse of a square matrix (batched); raises LinAlgError when A is singular.
+
+    Example:
+        >>> ember.linalg.inv(ember.tensor([[2., 0.], [0., 4.]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
+    _check_square("linalg.inv", A)
+    result = Inv.apply(A)
+    return result if out is None else _write_out(out, result)
+
+
+class Det(Op):
+    """d = det(A);  grad_A = g d A^-T."""
+
+    @staticmethod
+    def forward(ctx, A):
+        d = ctx.xp.asarray(ctx.xp.linalg.det(A), dtype=A.dtype)
+        ctx.save_for_backward(A, d)
+        return d
+
+    @staticmethod
+    def backward(ctx, grad):
+        A, d = ctx.saved_tensors
+        return (grad * d).unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+
+
+def det(A, *, out=None):
+    """The determinant of a square matrix (batched).
+
+    Differs from PyTorch: the gradient at an exactly singular matrix raises LinAlgError
+    (torch falls back to an SVD-based formula).
+    """
+    _check_square("linalg.det", A)
+    result = Det.apply(A)
+    return result if out is None else _write_out(out, result)
+
+
+class Slogdet(Op):
+    """(s, l) = (sign det A, log |det A|);  grad_A = g_l A^-T (the sign has no gradient)."""
+
+    @staticmethod
+    def forward(ctx, A):
+        sign, logabsdet = ctx.xp.linalg.slogdet(A)
+        ctx.save_for_backward(A)
+        return ctx.xp.asarray(sign, dtype=A.dtype), ctx.xp.asarray(logabsdet, dtype=A.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_sign, grad_logabsdet):
+        (A,) = ctx.saved_tensors
+        return grad_logabsdet.unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+
+
+def slogdet(A, *, out=None):
+    """(sign, logabsdet) of det(A), stable where det itself would over- or underflow."""
+    _check_square("linalg.slogdet", A)
+    sign, logabsdet = Slogdet.apply(A)
+    sign.grad_fn = None  # the sign is piecewise constant: no gradient
+    sign._requires_grad = False
+    result = return_types.linalg_slogdet((sign, logabsdet))
+    if out is not None:
+        _write_out(out[0], sign)
+        _write_out(out[1], logabsdet)
+    return result
+
+
+def logdet(input):
+    """log det(A): nan where det(A) < 0, -inf where it is 0."""
+    sign, logabsdet = slogdet(input)
+    return compare.where(sign.eq(-1), float("nan"), logabsdet)
+
+
+# -- solving ------------------------------------------------------------------------------
+
+class Solve(Op):
+    """X = A^-1 B (B a batch of matrices);  grad_B = A^-T g,  grad_A = -grad_B X^T (both
+    summed over broadcast batch dims)."""
+
+    @staticmethod
+    def forward(ctx, A, B):
+        A_full, B_full = A, B
+        if A.shape[:-2] != B.shape[:-2]:
+            batch = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+            A_full = ctx.xp.broadcast_to(A, batch + A.shape[-2:])
+            B_full = ctx.xp.broadcast_to(B, batch + B.shape[-2:])
+        X = _lapack("linalg.solve", ctx.xp.linalg.solve, A_full, B_full)
+        ctx.save_for_backward(A, X)
+        ctx.shapes = (A.shape, B.shape)
+        return X
+
+    @staticmethod
+    def backward(ctx, grad):
+        A, X = ctx.saved_tensors
+        A_shape, B_shape = ctx.shapes
+        need_A, need_B = ctx.needs_input_grad
+        grad_B = Solve.apply(A.mT, grad)
+        grad_A = sum_to(-matmul(grad_B, X.mT), A_shape) if need_A else None
+        return grad_A, (sum_to(grad_B, B_shape) if need_B else None)
+
+
+def solve(A, B, *, left=True, out=None):
+    """The X with A X = B (left=True) or X A = B (left=False), for square invertible A.
+
+    B is a batch of vectors when it is 1-D or has A's shape without the last dim; otherwise a
+    batch of matrices. Batch dims broadcast.
+
+    Example:
+        >>> ember.linalg.solve(ember.tensor([[2., 0.], [0., 4.]]), ember.tensor([2., 2.]))
+        tensor([1.0000, 0.5000])
+    """
+    _check_square("linalg.solve", A)
+    if not isinstance(B, Tensor):
+        raise TypeError(f"linalg.solve(): argument 'B' must be Tensor, not {type(B).__name__}")
+    if A._data.dtype != B._data.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
+                           f"A of type {_type_name(A)} and B of type {_type_name(B)} instead")
+    vector = B._data.ndim == 1 or (B._data.ndim == A._data.ndim - 1
+                                   and B._data.shape == A._data.shape[:-1])
+    if vector:
+        if not left:
+            raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not "
+                               "supported for left=False. In this case linalg.solve is "
+                               "equivalent to B / A.squeeze(-1)")
+        B = B.unsqueeze(-1)
+    n = A._data.shape[-1]
+    rhs_rows = B._data.shape[-2] if left else B._data.shape[-1]
+    if B._data.ndim < 2 or rhs_rows != n:
+        equation = "AX = B" if left else "XA = B"
+        raise RuntimeError(
+            f"linalg.solve: Incompatible shapes of A and B for the equation {equation} "
+            f"({n}x{n} and {'x'.join(str(s) for s in B._data.shape[-2:])})")
+    try:
+        np.broadcast_shapes(A._data.shape[:-2], B._data.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"linalg.solve: the batch dims of A {list(A.shape)} and B "
+                           f"{list(B.shape)} don't broadcast") from None
+    result = Solve.apply(A, B) if left else Solve.apply(A.mT, B.mT).mT
+    if vector:
+        result = result.squeeze(-1)
+    return result if out is None else _write_out(out, result)
+
+
+class Cholesky(Op):
+    """A = L L^T with L lower triangular;
+    grad_A = L^-T Phi(L^T gL) L^-1, Phi(X) = the lower triangle of X, its diagonal halved,
+    mirrored into a symmetric matrix (torch's cholesky_backward)."""
+
+    @staticmethod
+    def forward(ctx, A):
+        L = _lapack("linalg.cholesky", ctx.xp.linalg.cholesky, A,
+                    problem="the input is not positive-definite")
+        ctx.save_for_backward(L)
+        return L
+
+    @staticmethod
+    def backward(ctx, grad):
+        (L,) = ctx.saved_tensors
+        n = L.shape[-1]
+        xp = xp_of(L._data)
+        lower = Tensor._make(xp.tri(n, n, 0, dtype=L._data.dtype))
+        strict = Tensor._make(xp.tri(n, n, -1, dtype=L._data.dtype))
+        phi = matmul(L.mT, grad) * lower
+        phi = (phi + (phi * strict).mT) * 0.5
+        phi = Solve.apply(L.mT, phi)                 # L^-T phi
+        return Solve.apply(L.mT, phi.mT).mT           # (L^-T phi) L^-1
+
+
+def cholesky(A, *, upper=False, out=None):
+    """L with A = L L^T (or U = L^T with A = U^T U when upper) for symmetric positive-definite
+    A; raises LinAlgError otherwise."""
+    _check_square("linalg.cholesky", A)
+    L = Cholesky.apply(A)
+    result = L.mT if upper else L
+    return result if out is None else _write_out(out, result)
+
+
+# -- QR, eigh, SVD ------------------------------------------------------------------------
+
+class QR(Op):
+    """A = Q R (m >= n, or mode='complete' with m <= n);
+    grad_A = [gQ + Q copyltu(M)] R^-T with M = R gR^T - gQ^T Q, where copyltu(M) mirrors
+    M's lower triangle into its upper one."""
+
+    @staticmethod
+    def forward(ctx, A, mode):
+        Q, R = ctx.xp.linalg.qr(A, mode=mode)
+        ctx.mode = mode
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(Q, R)
+        return Q, R
+
+    @staticmethod
+    def backward(ctx, grad_Q, grad_R):
+        Q, R = ctx.saved_tensors
+        m, n = Q.shape[-2], R.shape[-1]
+        if m > n and ctx.mode == "complete":
+            raise RuntimeError("The QR decomposition is not differentiable when "
+                               "mode='complete' and nrows > ncols.")
+        if m < n:
+            raise RuntimeError("linalg.qr: the gradient for a matrix with fewer rows than "
+                               "columns is not implemented in ember")
+        xp = xp_of(Q._data)
+        k = R.shape[-2]
+        lower = Tensor._make(xp.tri(k, k, 0, dtype=Q._data.dtype))
+        strict = Tensor._make(xp.tri(k, k, -1, dtype=Q._data.dtype))
+        M = 0
+        if grad_R is not None:
+            M = matmul(R, grad_R.mT)
+        if grad_Q is not None:
+            M = M - matmul(grad_Q.mT, Q)
+        copyltu = M * lower + (M * strict).mT
+        B = matmul(Q, copyltu)
+        if grad_Q is not None:
+            B = B + grad_Q
+        return Solve.apply(R, B.mT).mT, None  # B R^-T
+
+
+def qr(A, mode="reduced", *, out=None):
+    """(Q, R) with A = Q R, Q orthonormal columns, R upper triangular.
+
+    mode: 'reduced' (Q is m x k, k = min(m, n)), 'complete' (Q is m x m) or 'r' (only R; Q
+    is empty).
+    """
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           f"'reduced' (default), 'r', or 'complete'")
+    if not isinstance(A, Tensor) or A._data.ndim < 2:
+        raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
+    _check_float("linalg.qr", A)
+    if mode == "r":
+        R = Tensor._make(xp_of(A._data).linalg.qr(A._data, mode="r"))
+        Q = Tensor._make(xp_of(A._data).empty((0,), dtype=A._data.dtype))
+        return return_types.linalg_qr((Q, R))
+    return return_types.linalg_qr(QR.apply(A, mode))
+
+
+class Eigh(Op):
+    """A = V diag(w) V^T for symmetric A (from its lower or upper triangle);
+    grad_A = V [diag(gw) + (skew(V^T gV) / 2) / E] V^T,  E_ij = w_j - w_i."""
+
+    @staticmethod
+    def forward(ctx, A, UPLO):
+        w, V = ctx.xp.linalg.eigh(A, UPLO=UPLO)
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(w, V)
+        return w, V
+
+    @staticmethod
+    def backward(ctx, grad_w, grad_V):
+        w, V = ctx.saved_tensors
+        n = w.shape[-1]
+        identity = Tensor._make(xp_of(V._data).eye(n, dtype=V._data.dtype))
+        inner_grad = 0
+        if grad_V is not None:
+            VhgV = matmul(V.mT, grad_V)
+            E = w.unsqueeze(-2) - w.unsqueeze(-1) + identity
+            inner_grad = (VhgV - VhgV.mT) * 0.5 / E * (1 - identity)
+        if grad_w is not None:
+            inner_grad = inner_grad + grad_w.unsqueeze(-1) * identity
+        return matmul(V, matmul(inner_grad, V.mT)), None
+
+
+def eigh(A, UPLO="L", *, out=None):
+    """(eigenvalues ascending, eigenvectors as columns) of a symmetric matrix, read from its
+    lower (UPLO='L') or upper ('U') triangle.
+
+    The gradient is that of the symmetric matrix; it assumes distinct eigenvalues.
+    """
+    _check_square("linalg.eigh", A)
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return return_types.linalg_eigh(Eigh.apply(A, UPLO))
+
+
+def eigvalsh(A, UPLO="L", *, out=None):
+    """The eigenvalues of a symmetric matrix, ascending."""
+    result = eigh(A, UPLO)[0]
+    return result if out is None else _write_out(out, result)
+
+
+def svd(A, full_matrices=True, *, driver=None, out=None):
+    """(U, S, Vh) with A = U diag(S) Vh, singular values descending.
+
+    Differentiable when full_matrices=False (or A is square), assuming distinct singular
+    values, as torch.
+    """
+    return return_types.linalg_svd(_svd(A, full_matrices))
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    """The Moore-Penrose pseudo-inverse, from the SVD: singular values at most
+    max(atol, rtol * largest) are treated as zero (rtol defaults to eps * max(m, n)).
+
+    `hermitian` is accepted and changes nothing: the SVD gives the same result.
+    """
+    if not isinstance(A, Tensor) or A._data.ndim < 2:
+        raise RuntimeError("linalg.pinv: The input tensor A must have at least 2 dimensions.")
+    _check_float("linalg.pinv", A)
+    U, S, Vh = _svd(A, False)
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else (
+            np.finfo(A._data.dtype).eps * builtins.max(A._data.shape[-2:]))
+    largest = S[..., :1] if S._data.shape[-1] else S
+    cutoff = compare.where(largest * rtol > (atol or 0.0), largest * rtol, float(atol or 0.0))
+    keep = S > cutoff
+    inverse = compare.where(keep, 1.0 / compare.where(keep, S, 1.0), 0.0)
+    result = matmul(Vh.mT * inverse.unsqueeze(-2), U.mT)
+    return result if out is None else _write_out(out, result)
+
+
+def matrix_power(A, n, *, out=None):
+    """A @ A @ ... @ A (n times) for integer n; n = 0 gives the identity, n < 0 powers of
+    A's inverse. Uses repeated squaring."""
+    if not isinstance(A, Tensor) or A._data.ndim < 2 or A._data.shape[-1] != A._data.shape[-2]:
+        shape = list(A.shape[-2:]) if isinstance(A, Tensor) else []
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
+                           f"they are {' by '.join(str(s) for s in shape)} matrices")
+    if not isinstance(n, builtins.int):
+        raise TypeError(f"linalg.matrix_power(): argument 'n' must be int, not "
+                        f"{type(n).__name__}")
+    if n == 0:
+        from .ops.creation import eye
+        identity = eye(A._data.shape[-1], dtype=A.dtype, device=A.device)
+        # where(False, A, I): the identity, joined to A's graph with a zero gradient, as torch
+        result = compare.where(A.new_zeros((), dtype=_dtype.bool), A, identity)
+    else:
+        base = inv(A) if n < 0 else A
+        n = builtins.abs(n)
+        result = None
+        while n:
+            if n & 1:
+                result = base if result is None else matmul(result, base)
+            n >>= 1
+            if n:
+                base = matmul(base, base)
+        if result is A:
+            result = A.clone()
+    return result if out is None else _write_out(out, result)
+
+
+def multi_dot(tensors, *, out=None):
+    """tensors[0] @ tensors[1] @ ...; the first may be 1-D (a row), the last 1-D (a column),
+    the rest must be 2-D."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for index, t in enumerate(tensors):
+        allowed = (1, 2) if index in (0, len(tensors) - 1) else (2,)
+        if t.ndim not in allowed:
+            raise RuntimeError(f"multi_dot(): tensor {index} must be "
+                               f"{' or '.join(f'{d}D' for d in allowed)} but got {t.ndim}D")
+    result = tensors[0]
+    for t in tensors[1:]:
+        result = matmul(result, t)
+    return result if out is None else _write_out(out, result)
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    """The number of singular values above max(atol, rtol * largest), as int64."""
+    _check_float("linalg.matrix_rank", A)
+    values = svdvals(A.detach())
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else (
+            np.finfo(A._data.dtype).eps * builtins.max(A._data.shape[-2:]))
+    largest = values._data[..., :1] if values._data.shape[-1] else values._data
+    cutoff = xp_of(A._data).maximum(largest * rtol, atol or 0.0)
+    result = Tensor._make((values._data > cutoff).sum(-1).astype(np.int64))
+    return result if out is None else _write_out(out, result)
+
+
+# -- Tensor methods -----------------------------------------------------------------------
+
+Tensor.det = det
+Tensor.logdet = logdet
+Tensor.slogdet = lambda self: slogdet(self)
+Tensor.inverse = inv
+Tensor.pinverse = lambda self, rcond=1e-15: pinv(self, rtol=rcond)
+Tensor.matrix_power = matrix_power

@@ -1,4 +1,9 @@
-"""Making tensors: from data, filled with a value, ranges, identity matrices."""
+"""Making tensors: from data, filled with a value, ranges, identity matrices, DLPack.
+
+Each function makes its array on the backend of its `device` argument (`_target`). Ranges
+(arange, linspace) are computed in the precision torch's scalar kernels use; where torch's
+vectorised kernels round differently, the results may differ in the last bit.
+"""
 import builtins
 import math
 
@@ -37,6 +42,15 @@ def size_args(size, op_name):
     return tuple(shape)
 
 
+def _sizes(args, size, op_name):
+    """The shape from varargs or from size= (torch accepts both)."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{op_name}() got multiple values for argument 'size'")
+        args = (size,)
+    return size_args(args, op_name)
+
+
 def _target(device):
     """The backend and device a creation function makes its array on."""
     device = CPU if device is None else Device(device)
@@ -50,83 +64,173 @@ def _finish(array, requires_grad):
     return out
 
 
+def _dtype_or_default(dtype):
+    return _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
+
+
+# -- from data ----------------------------------------------------------------------------
+
+def _leaf_dtype(item):
+    """The dtype one element of nested data asks for (torch's infer_scalar_type)."""
+    if isinstance(item, Tensor):
+        return item.dtype
+    if isinstance(item, (np.ndarray, np.generic)):  # before float: np.float64 is a float
+        return _dtype.from_numpy_dtype(item.dtype)
+    if isinstance(item, builtins.bool):
+        return _dtype.bool
+    if isinstance(item, builtins.int):
+        return _dtype.int64
+    if isinstance(item, builtins.float):
+        return _dtype.get_default_dtype()
+    if isinstance(item, complex):
+        raise TypeError("tensor(): ember has no complex dtypes; keep real and imaginary parts "
+                        "as two real tensors")
+    if isinstance(item, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
+    raise RuntimeError(f"Could not infer dtype of {type(item).__name__}")
+
+
 def _infer_dtype(data):
-    """torch's dtype for nested Python data: bool < int64 < default float."""
-    kind = _dtype.BOOL
+    """torch's dtype for nested data: the promotion of every element's dtype, where Python
+    floats count as the default dtype, ints as int64 and numpy values and tensors as their own
+    dtype; empty data gives the default dtype."""
+    result = None
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, (list, tuple)):
             stack.extend(item)
-        elif isinstance(item, Tensor):
-            if item.dtype.category >= kind:
-                return item.dtype if item.dtype.category == _dtype.FLOATING else _dtype.int64
-        elif isinstance(item, np.ndarray):
-            return _dtype.from_numpy_dtype(item.dtype)
-        elif isinstance(item, (builtins.bool, np.bool_)):
             continue
-        elif isinstance(item, (builtins.int, np.integer)):
-            kind = builtins.max(kind, _dtype.INTEGER)
-        elif isinstance(item, (builtins.float, np.floating)):
-            kind = _dtype.FLOATING
-        elif isinstance(item, complex):
-            raise TypeError("ember has no complex dtypes")
-        else:
-            raise TypeError(f"Could not infer dtype of {type(item).__name__}")
-    return {_dtype.BOOL: _dtype.bool, _dtype.INTEGER: _dtype.int64,
-            _dtype.FLOATING: _dtype.get_default_dtype()}[kind]
+        found = _leaf_dtype(item)
+        result = found if result is None else _dtype.promote_types(result, found)
+    return result or _dtype.get_default_dtype()
 
 
-def _host_array(data, dtype):
-    """A numpy array of `data` in `dtype` (None: torch's inference)."""
+def _scalars_from_tensors(data):
+    """Nested data with its tensors replaced by Python numbers; torch takes only
+    one-element tensors inside sequences."""
     if isinstance(data, Tensor):
-        array = data._host_array()
-        return array if dtype is None else array.astype(dtype.np)
-    if isinstance(data, np.ndarray):
-        source = _dtype.from_numpy_dtype(data.dtype)
-        return data.astype((dtype or source).np)
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flatten(data)):
-        data = _tensors_to_lists(data)
-    dtype = dtype or _infer_dtype(data)
-    try:
-        return np.array(data, dtype=dtype.np)
-    except ValueError as error:
-        raise ValueError(f"tensor(): could not build a tensor from the data: {error}") from None
-
-
-def _flatten(data):
-    for item in data:
-        if isinstance(item, (list, tuple)):
-            yield from _flatten(item)
-        else:
-            yield item
-
-
-def _tensors_to_lists(data):
-    if isinstance(data, Tensor):
-        return data.tolist()
+        if data._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return data.item()
     if isinstance(data, (list, tuple)):
-        return [_tensors_to_lists(x) for x in data]
+        return [_scalars_from_tensors(x) for x in data]
     return data
 
 
+def _has_tensor(data):
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Tensor):
+            return True
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
+
+
+def _ragged_message(data):
+    """torch's message for nested sequences of uneven lengths, or None if they are even."""
+    def shape_of(item):
+        return [len(item)] + shape_of(item[0]) if isinstance(item, (list, tuple)) and item \
+            else ([0] if isinstance(item, (list, tuple)) else [])
+    expected = shape_of(data)
+
+    def walk(item, dim):
+        if dim >= len(expected):
+            if isinstance(item, (list, tuple)):
+                return "too many dimensions"
+            return None
+        if not isinstance(item, (list, tuple, np.ndarray)):
+            return "not a sequence"
+        if len(item) != expected[dim]:
+            return f"expected sequence of length {expected[dim]} at dim {dim} (got {len(item)})"
+        for sub in item:
+            message = walk(sub, dim + 1)
+            if message:
+                return message
+        return None
+    return walk(data, 0)
+
+
+def _convert(data, dtype, explicit):
+    """np.array(data, dtype) with torch's errors for ragged data and out-of-range values."""
+    try:
+        return np.array(data, dtype=dtype.np)
+    except (ValueError, OverflowError, TypeError) as error:
+        message = _ragged_message(data) if isinstance(data, (list, tuple)) else None
+        if message:
+            raise (TypeError if message == "not a sequence" else ValueError)(message) from None
+        if dtype.category == _dtype.INTEGER and isinstance(error, OverflowError):
+            wrapped = _wrap_integers(data, dtype)
+            if wrapped is not None:
+                return wrapped
+        if not explicit and isinstance(error, OverflowError):
+            raise ValueError(f"Overflow when unpacking long long: {error}") from None
+        raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow "
+                           f"({error})") from None
+
+
+def _wrap_integers(data, dtype):
+    """Integers torch stores with wrap-around (-1 as uint8 is 255); None if out of range."""
+    try:
+        values = np.array(data, dtype=np.int64)
+    except (ValueError, OverflowError):
+        return None
+    info = np.iinfo(dtype.np)
+    lowest = -builtins.int(info.max) if info.min == 0 else builtins.int(info.min)
+    if values.size and (values.min() < lowest or values.max() > info.max):
+        return None
+    return values.astype(dtype.np)
+
+
+def _host_array(data, dtype):
+    """A new numpy array holding `data` in `dtype` (None: torch's inference)."""
+    if isinstance(data, Tensor):
+        array = data._host_array()
+        return array.astype(array.dtype if dtype is None else dtype.np)  # astype copies
+    if isinstance(data, np.ndarray):
+        source = _dtype.from_numpy_dtype(data.dtype)
+        return data.astype((dtype or source).np)
+    explicit = dtype is not None
+    if dtype is None:
+        dtype = _infer_dtype(data)
+    if isinstance(data, (list, tuple)) and _has_tensor(data):
+        data = _scalars_from_tensors(data)
+    return _convert(data, dtype, explicit)
+
+
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """A new tensor holding a copy of `data` (nested lists, numbers, numpy arrays, tensors).
+    """A new tensor holding a copy of `data`: a number, nested lists or tuples of numbers, a
+    numpy array or a tensor.
+
+    The dtype, unless given, follows torch: bools give bool, ints int64, floats the default
+    dtype, numpy values and tensors their own dtype; mixed data takes the promoted dtype.
+
+    Differs from PyTorch: complex data raises TypeError (ember has no complex dtypes).
 
     Example:
         >>> ember.tensor([[1, 2], [3, 4]]).dtype
         ember.int64
+        >>> ember.tensor([1, 2.5])
+        tensor([1.0000, 2.5000])
     """
     dtype = None if dtype is None else _dtype.to_dtype(dtype)
     backend, device = _target(device)
     array = _host_array(data, dtype)
-    if isinstance(data, np.ndarray) and array is data:
-        array = array.copy()
-    return _finish(backend.to_device(np.ascontiguousarray(array), device), requires_grad)
+    if not array.flags.c_contiguous:
+        array = np.ascontiguousarray(array) if array.ndim else array.copy()
+    return _finish(backend.to_device(array, device), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
-    """Like tensor(), but shares memory with a numpy array or tensor when it can."""
+    """Like tensor(), but shares memory with a numpy array or tensor when no conversion is
+    needed.
+
+    Example:
+        >>> array = np.zeros(2); ember.as_tensor(array)[0] = 1.0; array.tolist()
+        [1.0, 0.0]
+    """
     dtype = None if dtype is None else _dtype.to_dtype(dtype)
     if isinstance(data, Tensor):
         return data.to(dtype=dtype, device=device)
@@ -138,19 +242,71 @@ def as_tensor(data, dtype=None, device=None):
     return Tensor._make(backend.to_device(_host_array(data, dtype), device))
 
 
-asarray = as_tensor
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """A tensor from obj (a tensor, a numpy array, an object with DLPack or the buffer
+    protocol, or nested data), sharing memory unless copy=True or a conversion is needed;
+    copy=False raises when sharing is impossible."""
+    dtype = None if dtype is None else _dtype.to_dtype(dtype)
+    if not isinstance(obj, (Tensor, np.ndarray, list, tuple, builtins.int, builtins.float,
+                            builtins.bool, np.generic)) and hasattr(obj, "__dlpack__"):
+        obj = from_dlpack(obj)
+    elif isinstance(obj, memoryview) or (hasattr(obj, "__array_interface__")
+                                         and not isinstance(obj, (Tensor, np.ndarray))):
+        obj = np.asarray(obj)
+    if copy:
+        out = tensor(obj, dtype=dtype, device=device)
+    else:
+        out = as_tensor(obj, dtype=dtype, device=device)
+        if copy is False and not _shares_memory(out, obj):
+            raise ValueError("asarray(): can't avoid a copy: obj needs a conversion (dtype or "
+                             "device) or isn't an array; pass copy=None or copy=True")
+    if requires_grad:
+        out = out.detach() if out.grad_fn is not None else out
+        out.requires_grad_(True)
+    return out
+
+
+def _shares_memory(out, obj):
+    source = obj._data if isinstance(obj, Tensor) else obj
+    if not isinstance(source, type(out._data)):
+        return False
+    return out._data is source or np.shares_memory(out._data, source)
 
 
 def from_numpy(ndarray):
-    """A tensor sharing memory with a numpy array."""
+    """A tensor sharing memory with a numpy array (changes to one show in the other)."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     return Tensor._make(ndarray if ndarray.dtype in _dtype.BY_NUMPY else ndarray.astype(
         _dtype.from_numpy_dtype(ndarray.dtype).np))
 
 
+class _Capsule:
+    """A bare DLPack capsule (from torch.utils.dlpack.to_dlpack) dressed as an exporter."""
+
+    def __init__(self, capsule):
+        self.capsule = capsule
+
+    def __dlpack__(self, **kwargs):
+        return self.capsule
+
+    def __dlpack_device__(self):
+        return (1, 0)
+
+
 def from_dlpack(ext_tensor):
-    """A tensor sharing memory with any object that speaks DLPack (numpy, torch, cupy)."""
+    """A tensor sharing memory with any DLPack exporter: numpy, torch, cupy, jax tensors (or
+    a raw DLPack capsule).
+
+    Example:
+        >>> t = ember.from_dlpack(np.arange(3.0)); t
+        tensor([0., 1., 2.], dtype=ember.float64)
+    """
+    if type(ext_tensor).__name__ == "PyCapsule":
+        ext_tensor = _Capsule(ext_tensor)
+    if not hasattr(ext_tensor, "__dlpack__"):
+        raise TypeError(f"from_dlpack(): expected an object with __dlpack__, got "
+                        f"{type(ext_tensor).__name__}")
     device_type, _ = ext_tensor.__dlpack_device__()
     if device_type == 1:  # kDLCPU
         return Tensor._make(np.from_dlpack(ext_tensor))
@@ -158,43 +314,79 @@ def from_dlpack(ext_tensor):
     return Tensor._make(backend.xp.from_dlpack(ext_tensor))
 
 
-def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
-    return full((), s, dtype=dtype or _dtype.get_default_dtype(), device=device,
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, layout=None,
+                  pin_memory=False):
+    """A 0-d tensor holding s, in the default float dtype unless given."""
+    return full((), s, dtype=_dtype_or_default(dtype), device=device,
                 requires_grad=requires_grad)
 
 
-def _filled(op_name, size, fill, dtype, device, requires_grad):
-    shape = size_args(size, op_name)
-    dtype = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
+# -- filled -------------------------------------------------------------------------------
+
+def _filled(shape, fill, dtype, device, requires_grad):
     backend, _ = _target(device)
     return _finish(backend.xp.full(shape, fill, dtype=dtype.np), requires_grad)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, memory_format=None):
-    return _filled("zeros", size, 0, dtype, device, requires_grad)
+          pin_memory=False, memory_format=None, **kwargs):
+    """A tensor of zeros; the size as varargs (2, 3), a tuple ((2, 3)) or size=(2, 3).
+
+    Example:
+        >>> ember.zeros(2, 3).shape == ember.zeros((2, 3)).shape == (2, 3)
+        True
+    """
+    shape = _sizes(size, kwargs.pop("size", None), "zeros")
+    _no_extra(kwargs, "zeros")
+    result = _filled(shape, 0, _dtype_or_default(dtype), device, requires_grad)
+    return result if out is None else _write(out, result)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False, memory_format=None):
-    return _filled("ones", size, 1, dtype, device, requires_grad)
+         pin_memory=False, memory_format=None, **kwargs):
+    """A tensor of ones; the size as varargs, a tuple, or size=."""
+    shape = _sizes(size, kwargs.pop("size", None), "ones")
+    _no_extra(kwargs, "ones")
+    result = _filled(shape, 1, _dtype_or_default(dtype), device, requires_grad)
+    return result if out is None else _write(out, result)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, memory_format=None):
-    shape = size_args(size, "empty")
-    dtype = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
+          pin_memory=False, memory_format=None, **kwargs):
+    """A tensor whose values are whatever the memory held; the size as in zeros."""
+    shape = _sizes(size, kwargs.pop("size", None), "empty")
+    _no_extra(kwargs, "empty")
     backend, _ = _target(device)
-    return _finish(backend.xp.empty(shape, dtype=dtype.np), requires_grad)
+    result = _finish(backend.xp.empty(shape, dtype=_dtype_or_default(dtype).np), requires_grad)
+    return result if out is None else _write(out, result)
+
+
+def _no_extra(kwargs, op_name):
+    if kwargs:
+        raise TypeError(f"{op_name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+
+
+def _write(out, result):
+    from .elementwise import _write_out
+    return _write_out(out, result)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
+    """A tensor filled with fill_value, whose type gives the dtype unless dtype is given
+    (bool, int64 or the default float).
+
+    Example:
+        >>> ember.full((2,), 7)
+        tensor([7, 7])
+    """
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    if dtype is None:
-        dtype = _infer_dtype(fill_value)
-    return _filled("full", (size,), fill_value, dtype, device, requires_grad)
+    dtype = _leaf_dtype(fill_value) if dtype is None else _dtype.to_dtype(dtype)
+    if dtype.category == _dtype.INTEGER:
+        fill_value = np.asarray(fill_value).astype(dtype.np)[()]  # -1 as uint8 is 255, as torch
+    result = _filled(size_args((size,), "full"), fill_value, dtype, device, requires_grad)
+    return result if out is None else _write(out, result)
 
 
 def _like(input, dtype, device):
@@ -204,113 +396,205 @@ def _like(input, dtype, device):
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
+    """zeros with input's shape, and its dtype and device unless given."""
     dtype, device = _like(input, dtype, device)
     return zeros(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
+    """ones with input's shape, and its dtype and device unless given."""
     dtype, device = _like(input, dtype, device)
     return ones(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
+    """empty with input's shape, and its dtype and device unless given."""
     dtype, device = _like(input, dtype, device)
     return empty(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
+    """full with input's shape, and its dtype and device unless given."""
     dtype, device = _like(input, dtype, device)
     return full(input.shape, fill_value, dtype=dtype, device=device,
                 requires_grad=requires_grad)
 
 
+# -- ranges -------------------------------------------------------------------------------
+
 def _number(value):
     return value.item() if isinstance(value, Tensor) else value
 
 
+def _trunc_div(a, b):
+    """C's integer division (toward zero)."""
+    quotient = builtins.abs(a) // builtins.abs(b)
+    return quotient if (a >= 0) == (b > 0) else -quotient
+
+
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
-    """Values from start (inclusive) to end (exclusive) by step; float steps allowed.
+    """Values from start (inclusive) to end (exclusive) by step.
 
-    Integer arguments give int64, any float argument the default float dtype.
+    ceil((end - start) / step) values, each start + i * step computed as torch does (in
+    float64 for float32 and float64, in float32 for half types, in int64 with start, end and
+    step truncated for int64). Integer arguments give int64, any float one the default dtype.
+
+    Example:
+        >>> ember.arange(1, 2.5, 0.5)
+        tensor([1.0000, 1.5000, 2.0000])
     """
     if end is None:
         start, end = 0, start
     start, end, step = _number(start), _number(end), _number(step)
-    if step == 0:
-        raise RuntimeError("arange: step must be nonzero")
-    if (end - start) * step < 0:
-        raise RuntimeError(
-            f"arange: upper bound and larger bound inconsistent with step sign "
-            f"(start={start}, end={end}, step={step})")
     if dtype is None:
         is_float = any(isinstance(v, (builtins.float, np.floating)) for v in (start, end, step))
         dtype = _dtype.get_default_dtype() if is_float else _dtype.int64
     dtype = _dtype.to_dtype(dtype)
-    count = builtins.max(0, math.ceil((end - start) / step))
-    backend, _ = _target(device)
-    # computed as start + i * step in float64, as torch does, then cast
-    values = start + np.arange(count, dtype=np.float64) * step
-    array = values.astype(dtype.np) if dtype.is_floating_point else (
-        np.arange(count, dtype=np.int64) * step + start).astype(dtype.np)
-    return _finish(backend.to_device(array, _target(device)[1]), requires_grad)
+    for value in (start, end):
+        if not math.isfinite(value):
+            raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
+        raise RuntimeError(f"upper bound and lower bound inconsistent with step sign (arange "
+                           f"from {start} to {end} by {step})")
+    if dtype.category != _dtype.FLOATING:
+        x_start, x_end, x_step = (builtins.int(v) for v in (start, end, step))
+        if dtype is _dtype.int64:
+            if x_step == 0:
+                raise ValueError(f"step must be nonzero (step {step} truncates to 0 in int64)")
+            sign = 1 if x_step > 0 else -1
+            count = _trunc_div(x_end - x_start + x_step - sign, x_step)
+        else:
+            count = math.ceil((end - start) / step)
+        values = x_start + np.arange(builtins.max(count, 0), dtype=np.int64) * x_step
+    else:
+        count = builtins.max(math.ceil((end - start) / step), 0)
+        compute = np.float64 if dtype.itemsize >= 4 else np.float32
+        values = compute(start) + np.arange(count, dtype=compute) * compute(step)
+    backend, device = _target(device)
+    result = _finish(backend.to_device(values.astype(dtype.np), device), requires_grad)
+    return result if out is None else _write(out, result)
 
 
-def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
-    """Deprecated in torch: like arange but includes `end`; returns floats."""
+def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False):
+    """Deprecated in torch (use arange): values from start to end *inclusive* by step, in
+    the default float dtype."""
     if end is None:
         start, end = 0, start
     count = builtins.int(math.floor((end - start) / step)) + 1
-    dtype = _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
+    dtype = _dtype_or_default(dtype)
     array = (start + np.arange(count, dtype=np.float64) * step).astype(dtype.np)
     backend, device = _target(device)
     return _finish(backend.to_device(array, device), requires_grad)
 
 
+def _linspace_values(start, end, steps, dtype):
+    """torch's linspace kernel: start + step * i for the first half, end - step * (steps-1-i)
+    for the second, in the dtype's own arithmetic (doubles for integer dtypes)."""
+    index = np.arange(steps)
+    half = steps // 2
+    if dtype.category != _dtype.FLOATING:
+        start, end = builtins.int(start), builtins.int(end)  # truncated, as torch converts
+        step = np.longdouble((end - start) / (steps - 1) if steps > 1 else 0.0)
+        # start + step * i is a fused multiply-add in double (see below)
+        values = np.where(index < half, start + step * index, end - step * (steps - 1 - index))
+        return np.trunc(values.astype(np.float64))
+    if dtype.itemsize == 2:
+        # Half arithmetic rounds every intermediate to the dtype
+        def rounded(array):
+            return np.asarray(array, dtype=np.float32).astype(dtype.np).astype(np.float32)
+        first, last = rounded(start), rounded(end)
+        step = rounded((last - first) / np.float32(builtins.max(steps - 1, 1)))
+        low = rounded(first + rounded(step * rounded(index)))
+        high = rounded(last - rounded(step * rounded(steps - 1 - index)))
+        return np.where(index < half, low, high)
+    # float32/float64: the step is rounded to the dtype; start + step * i is one fused
+    # multiply-add (one rounding), emulated in a wider type
+    narrow = dtype.np.type
+    wide = np.longdouble if dtype is _dtype.float64 else np.float64
+    first, last = narrow(start), narrow(end)
+    step = wide((last - first) / narrow(builtins.max(steps - 1, 1)))
+    low = wide(first) + step * index
+    high = wide(last) - step * (steps - 1 - index)
+    return np.where(index < half, low, high)
+
+
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
-    """`steps` evenly spaced values from start to end, both included."""
+    """`steps` evenly spaced values from start to end, both included.
+
+    Example:
+        >>> ember.linspace(0, 1, 5)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     start, end = _number(start), _number(end)
-    if not isinstance(steps, (builtins.int, np.integer)) or steps < 0:
-        raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
-    dtype = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
-    # torch fills the first half from start and the second half from end
-    index = np.arange(steps, dtype=np.float64)
-    step = (end - start) / (steps - 1) if steps > 1 else 0.0
-    half = steps // 2
-    values = np.where(index < half, start + step * index, end - step * (steps - 1 - index))
-    if not dtype.is_floating_point:
-        values = np.trunc(values)
+    if not isinstance(steps, (builtins.int, np.integer)) or isinstance(steps, builtins.bool):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError(f"number of steps must be non-negative (linspace got steps={steps})")
+    dtype = _dtype_or_default(dtype)
+    values = _linspace_values(start, end, steps, dtype)
+    if steps == 1:
+        values = np.full(1, start)
     backend, device = _target(device)
-    return _finish(backend.to_device(values.astype(dtype.np), device), requires_grad)
+    result = _finish(backend.to_device(values.astype(dtype.np), device), requires_grad)
+    return result if out is None else _write(out, result)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
-    """base ** linspace(start, end, steps)."""
-    dtype = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
-    exponents = linspace(start, end, steps, dtype=_dtype.float64)._data
-    values = np.power(float(base), exponents)
+    """base ** linspace(start, end, steps), with the exponents in float64 as torch."""
+    start, end = _number(start), _number(end)
+    if not isinstance(steps, (builtins.int, np.integer)) or isinstance(steps, builtins.bool):
+        raise TypeError(f"logspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError(f"number of steps must be non-negative (logspace got steps={steps})")
+    dtype = _dtype_or_default(dtype)
+    first, last = (np.asarray(v).astype(dtype.np).astype(np.float64) for v in (start, end))
+    index = np.arange(steps, dtype=np.float64)
+    step = (last - first) / (steps - 1) if steps > 1 else 0.0
+    exponents = np.where(index < steps // 2, first + step * index,
+                         last - step * (steps - 1 - index))
+    if steps == 1:
+        exponents = first.reshape(1)
+    values = np.power(builtins.float(base), exponents)
     backend, device = _target(device)
-    return _finish(backend.to_device(values.astype(dtype.np), device), requires_grad)
+    result = _finish(backend.to_device(values.astype(dtype.np), device), requires_grad)
+    return result if out is None else _write(out, result)
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """An n x m matrix with ones on the diagonal."""
-    if n < 0 or (m is not None and m < 0):
-        raise RuntimeError(f"eye: n and m must be non-negative, got n={n}, m={m}")
-    dtype = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+        pin_memory=False):
+    """An n x m (default n x n) matrix with ones on the diagonal.
+
+    Example:
+        >>> ember.eye(2)
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     backend, _ = _target(device)
-    return _finish(backend.xp.eye(n, n if m is None else m, dtype=dtype.np), requires_grad)
+    array = backend.xp.eye(n, n if m is None else m, dtype=_dtype_or_default(dtype).np)
+    result = _finish(array, requires_grad)
+    return result if out is None else _write(out, result)
 
 
 def legacy_tensor(cls, args, device):
-    """`ember.Tensor(2, 3)` (uninitialised sizes) or `ember.Tensor([1, 2])` (float data)."""
+    """`ember.Tensor(2, 3)` (uninitialised sizes), `ember.Tensor([1, 2])` (float data) or
+    `ember.Tensor()` (empty)."""
     dtype = _dtype.get_default_dtype()
-    if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer)):
+    if not args:
+        out = empty(0, dtype=dtype)
+    elif len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer)):
         data = args[0]
         out = (data.to(dtype) if isinstance(data, Tensor) else tensor(data, dtype=dtype))
     else:

@@ -1,3 +1,534 @@
-"""Random sampling: rand, randn, randint, randperm, normal, bernoulli, multinomial."""
+"""Random sampling: rand, randn, randint, randperm, normal, bernoulli, multinomial, poisson,
+the *_like forms and the in-place fills (uniform_, normal_, random_, ...).
 
-__all__ = []
+Every function takes generator= (an ember.Generator; the default generator otherwise), so
+ember.manual_seed makes all of them reproducible. Numbers are drawn on the host by the
+generator's numpy bit generator (float32 directly where numpy can, so float32 sampling stays
+fast) and then moved to the requested device.
+
+Differs from PyTorch: the streams are numpy's (PCG64), so a seed gives other numbers than
+in torch; the distributions are the same.
+
+Sampling ops whose law depends on tensors (normal, bernoulli, poisson) pass zero gradients
+to those tensors, as torch does.
+"""
+import builtins
+import math
+
+import numpy as np
+
+from .. import _dtype
+from .._generator import Generator, default_generator
+from .._tensor import Tensor
+from ..autograd.function import Op
+from ..backend import backend_for_device, backend_of
+from ..backend.device import device as Device
+from ._inplace import apply_inplace
+from .creation import size_args
+
+__all__ = [
+    "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson",
+    "rand_like", "randn_like", "randint_like",
+]
+
+_WIDE = {np.dtype(np.float64): np.float64}  # everything else is drawn in float32
+
+
+def _numpy_generator(generator):
+    if generator is None:
+        return default_generator._numpy
+    if not isinstance(generator, Generator):
+        raise TypeError(f"generator must be an ember.Generator, not {type(generator).__name__}")
+    return generator._numpy
+
+
+def _float_dtype(dtype, op_name):
+    dtype = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
+    if not dtype.is_floating_point:
+        raise NotImplementedError(
+            f'"{op_name}" not implemented for \'{dtype.name}\': it samples floating point '
+            f"numbers; use randint for integers")
+    return dtype
+
+
+def _finish(array, dtype, device, requires_grad):
+    """Wrap a host sample as `dtype` on `device`."""
+    if array.dtype != dtype.np:
+        array = array.astype(dtype.np)
+    if device is not None:
+        device = Device(device)
+        if device.type != "cpu":
+            array = backend_for_device(device).to_device(array, device)
+    out = Tensor._make(array)
+    if requires_grad:
+        out.requires_grad_(True)
+    return out
+
+
+def _write_out(out, result):
+    from .elementwise import _write_out as write
+    return write(out, result)
+
+
+def _size(args, size, op_name):
+    if size is not None:
+        if args:
+            raise TypeError(f"{op_name}() got multiple values for argument 'size'")
+        args = (size,)
+    return size_args(args, op_name)
+
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False, pin_memory=False, **kwargs):
+    """Uniform samples from [0, 1).
+
+    Example:
+        >>> x = ember.rand(2, 3)
+        >>> bool(((x >= 0) & (x < 1)).all())
+        True
+    """
+    shape = _size(size, kwargs.pop("size", None), "rand")
+    _no_extra(kwargs, "rand")
+    dtype = _float_dtype(dtype, "check_uniform_bounds")
+    sample = _numpy_generator(generator).random(shape, dtype=_WIDE.get(dtype.np, np.float32))
+    result = _finish(sample, dtype, device, requires_grad)
+    return result if out is None else _write_out(out, result)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False, pin_memory=False, **kwargs):
+    """Samples from the standard normal distribution N(0, 1).
+
+    Example:
+        >>> ember.randn(2, 3).shape
+        ember.Size([2, 3])
+    """
+    shape = _size(size, kwargs.pop("size", None), "randn")
+    _no_extra(kwargs, "randn")
+    dtype = _float_dtype(dtype, "normal_kernel_cpu")
+    sample = _numpy_generator(generator).standard_normal(
+        shape, dtype=_WIDE.get(dtype.np, np.float32))
+    result = _finish(sample, dtype, device, requires_grad)
+    return result if out is None else _write_out(out, result)
+
+
+def _no_extra(kwargs, op_name):
+    if kwargs:
+        raise TypeError(f"{op_name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+
+
+def _integer_bounds(dtype):
+    """The values `dtype` can hold, as torch's random_ sees them (floats: exact integers)."""
+    if dtype is _dtype.bool:
+        return 0, 1
+    if dtype.is_floating_point:
+        digits = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}[dtype.name]
+        return -(1 << digits), 1 << digits
+    info = np.iinfo(dtype.np)
+    return builtins.int(info.min), builtins.int(info.max)
+
+
+def _check_range(low, high, dtype, op_name="random_"):
+    if low >= high:
+        raise RuntimeError(f"{op_name} expects 'from' to be less than 'to', but got "
+                           f"from={low} >= to={high}")
+    smallest, largest = _integer_bounds(dtype)
+    if low < smallest:
+        raise RuntimeError(f"from is out of bounds for {dtype.name} (from={low}, smallest "
+                           f"{dtype.name} is {smallest})")
+    if high - 1 > largest:
+        raise RuntimeError(f"to - 1 is out of bounds for {dtype.name} (to={high}, largest "
+                           f"{dtype.name} is {largest})")
+
+
+def _integers(generator, low, high, shape):
+    """Uniform integers in [low, high), as int64."""
+    return _numpy_generator(generator).integers(low, high - 1, size=shape, dtype=np.int64,
+                                                endpoint=True)
+
+
+def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
+            requires_grad=False, low=None, high=None):
+    """Uniform integers in [low, high): randint(high, size) or randint(low, high, size).
+
+    The dtype defaults to int64; floating dtypes hold the integers as floats.
+
+    Example:
+        >>> x = ember.randint(3, 10, (2, 2))
+        >>> x.dtype, bool(((x >= 3) & (x < 10)).all())
+        (ember.int64, True)
+    """
+    args = list(args)
+    if size is None:
+        if not args or not isinstance(args[-1], (tuple, list, Tensor)) or (
+                isinstance(args[-1], Tensor) and args[-1].ndim == 0):
+            raise TypeError("randint() missing the 'size' argument: call randint(high, size) "
+                            "or randint(low, high, size), size a tuple of ints")
+        size = args.pop()
+    if len(args) == 2:
+        low, high = args
+    elif len(args) == 1:
+        if high is None:
+            high = args[0]
+        else:
+            low = args[0]
+    elif len(args) > 2:
+        raise TypeError(f"randint() takes at most 3 positional arguments, got {len(args) + 1}")
+    if high is None:
+        raise TypeError("randint() missing required argument 'high'")
+    low = 0 if low is None else low
+    low, high = builtins.int(low), builtins.int(high)
+    shape = size_args((size,), "randint")
+    dtype = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
+    _check_range(low, high, dtype)
+    result = _finish(_integers(generator, low, high, shape), dtype, device, requires_grad)
+    return result if out is None else _write_out(out, result)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False):
+    """A random permutation of 0 .. n-1.
+
+    Example:
+        >>> sorted(ember.randperm(4).tolist())
+        [0, 1, 2, 3]
+    """
+    n = builtins.int(n)
+    if n < 0:
+        raise RuntimeError(f"randperm: Trying to create tensor with negative dimension {n}: "
+                           f"[{n}]")
+    dtype = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
+    if n > 0:
+        _check_range(0, n, dtype, "randperm")
+    sample = _numpy_generator(generator).permutation(n)
+    result = _finish(sample, dtype, device, requires_grad)
+    return result if out is None else _write_out(out, result)
+
+
+# -- samples whose law depends on tensors -------------------------------------------------
+
+class Sampled(Op):
+    """y = a sample whose law depends on the tensor inputs (normal's mean and std, bernoulli's
+    probabilities); grad_inputs = 0, as torch."""
+
+    @staticmethod
+    def forward(ctx, sample, *inputs):
+        ctx.shapes = [getattr(x, "shape", None) for x in inputs]
+        return sample
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None,) + tuple(grad.new_zeros(shape) if need and shape is not None else None
+                               for need, shape in zip(ctx.needs_input_grad[1:], ctx.shapes))
+
+
+def _host(tensor):
+    return tensor._host_array()
+
+
+def _on_device_of(array, like):
+    """`array` (a host sample) on `like`'s device."""
+    if type(like._data) is np.ndarray:
+        return array
+    return backend_of(like._data).to_device(array, like.device)
+
+
+def _standard_normal(generator, shape, dtype):
+    return _numpy_generator(generator).standard_normal(
+        shape, dtype=_WIDE.get(dtype.np, np.float32))
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
+           device=None, pin_memory=False, requires_grad=False):
+    """Samples from N(mean, std^2): mean and std tensors (broadcast) or numbers; with two
+    numbers, `size` gives the shape.
+
+    Example:
+        >>> ember.normal(ember.zeros(3), 1.0).shape
+        ember.Size([3])
+        >>> ember.normal(2.0, 3.0, size=(2, 2)).shape
+        ember.Size([2, 2])
+    """
+    mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if not (mean_is_tensor or std_is_tensor):
+        if size is None:
+            raise TypeError("normal() with a number mean and std needs size=, e.g. "
+                            "normal(0.0, 1.0, size=(2, 3))")
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        dtype = _float_dtype(dtype, "normal_kernel_cpu")
+        shape = size_args((size,), "normal")
+        sample = _standard_normal(generator, shape, dtype) * std + mean
+        result = _finish(sample, dtype, device, requires_grad)
+        return result if out is None else _write_out(out, result)
+    if size is not None:
+        raise TypeError("normal(): size= is only taken when mean and std are both numbers")
+    tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
+    result_dtype = _dtype.result_type(mean, std) if mean_is_tensor and std_is_tensor \
+        else tensors[0].dtype
+    if not result_dtype.is_floating_point:
+        raise NotImplementedError(f'"normal_kernel_cpu" not implemented for '
+                                  f"'{result_dtype.name}'")
+    std_values = _host(std) if std_is_tensor else std
+    if std_is_tensor:
+        if std_values.size and not (std_values >= 0).all():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    mean_values = _host(mean) if mean_is_tensor else mean
+    try:
+        shape = np.broadcast_shapes(np.shape(mean_values), np.shape(std_values))
+    except ValueError:
+        raise RuntimeError(f"normal: mean of shape {list(np.shape(mean_values))} and std of "
+                           f"shape {list(np.shape(std_values))} don't broadcast") from None
+    noise = _standard_normal(generator, shape, result_dtype)
+    sample = (noise * std_values + mean_values).astype(result_dtype.np)
+    result = Sampled.apply(_on_device_of(sample, tensors[0]), *tensors)
+    return result if out is None else _write_out(out, result)
+
+
+def _check_probabilities(values):
+    if values.size and not ((values >= 0) & (values <= 1)).all():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false. "
+                           "(bernoulli: every probability must lie in [0, 1])")
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """1 with probability input (elementwise), else 0, in input's dtype; bernoulli(input, p)
+    uses one probability p for input's shape.
+
+    Example:
+        >>> ember.bernoulli(ember.tensor([0., 1.]))
+        tensor([0., 1.])
+    """
+    shape = input._data.shape
+    if p is None:
+        if input._data.dtype not in _dtype.FLOAT_NP:
+            raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for "
+                                      f"'{input.dtype.name}': probabilities must be floats")
+        p = _host(input)
+        _check_probabilities(p)
+    else:
+        _check_probabilities(np.asarray(p))
+    wide = _WIDE.get(input._data.dtype, np.float32)
+    sample = (_numpy_generator(generator).random(shape, dtype=wide) < p).astype(
+        input._data.dtype)
+    result = Sampled.apply(_on_device_of(sample, input), input)
+    return result if out is None else _write_out(out, result)
+
+
+def poisson(input, generator=None):
+    """Samples from Poisson(rate) for each rate in input, in input's dtype."""
+    rates = _host(input)
+    if input._data.dtype not in _dtype.FLOAT_NP:
+        raise NotImplementedError(f"\"poisson_cpu\" not implemented for '{input.dtype.name}'")
+    if rates.size and not (rates >= 0).all():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    sample = _numpy_generator(generator).poisson(rates.astype(np.float64)).astype(rates.dtype)
+    return Sampled.apply(_on_device_of(sample, input), input)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """Category indices drawn with probabilities proportional to the rows of input (1-D: one
+    distribution, 2-D: one per row); without replacement each category is drawn at most once.
+
+    Example:
+        >>> ember.multinomial(ember.tensor([0., 1., 0.]), 2, replacement=True)
+        tensor([1, 1])
+    """
+    if input._data.ndim not in (1, 2):
+        raise RuntimeError(f"prob_dist must be 1 or 2 dim, got a tensor of shape "
+                           f"{list(input.shape)}")
+    if input._data.dtype not in _dtype.FLOAT_NP:
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{input.dtype.name.capitalize()}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    categories = input._data.shape[-1]
+    if not replacement and num_samples > categories:
+        raise RuntimeError(
+            f"cannot sample n_sample > prob_dist.size(-1) samples without replacement "
+            f"({num_samples} > {categories})")
+    probabilities = _host(input).astype(np.float64).reshape(-1, categories)
+    if not np.isfinite(probabilities).all() or (probabilities < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    totals = probabilities.sum(-1, keepdims=True)
+    if (totals <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    rows = probabilities.shape[0]
+    rng = _numpy_generator(generator)
+    if replacement:
+        # one searchsorted for all rows: row r's CDF lives in [r, r + 1]
+        cdf = np.cumsum(probabilities / totals, axis=-1)
+        cdf[:, -1] = 1.0
+        offsets = np.arange(rows, dtype=np.float64)[:, None]
+        draws = rng.random((rows, num_samples)) + offsets
+        flat = np.searchsorted((cdf + offsets).ravel(), draws.ravel(), side="right")
+        indices = flat.reshape(rows, num_samples) - np.arange(rows)[:, None] * categories
+        indices = np.minimum(indices, categories - 1)
+    else:
+        # Gumbel-top-k: the k largest log(p) + Gumbel noise are a sample without replacement,
+        # in the order it would be drawn; zero-probability categories (keys -inf) come last,
+        # in index order, as in torch
+        with np.errstate(divide="ignore"):
+            keys = np.log(probabilities) - np.log(-np.log(rng.random(probabilities.shape)))
+        indices = np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
+    if input._data.ndim == 1:
+        indices = indices[0]
+    result = Tensor._make(_on_device_of(np.ascontiguousarray(indices, dtype=np.int64), input))
+    return result if out is None else _write_out(out, result)
+
+
+# -- the *_like forms ---------------------------------------------------------------------
+
+def _like(input, dtype, device):
+    return (input.dtype if dtype is None else dtype,
+            input.device if device is None else device)
+
+
+def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
+              requires_grad=False, memory_format=None):
+    """rand with input's shape, dtype and device (unless given)."""
+    dtype, device = _like(input, dtype, device)
+    return rand(input.shape, generator=generator, dtype=dtype, device=device,
+                requires_grad=requires_grad)
+
+
+def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
+               requires_grad=False, memory_format=None):
+    """randn with input's shape, dtype and device (unless given)."""
+    dtype, device = _like(input, dtype, device)
+    return randn(input.shape, generator=generator, dtype=dtype, device=device,
+                 requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
+                 device=None, requires_grad=False, memory_format=None):
+    """randint with input's shape, dtype and device: randint_like(input, high) or
+    randint_like(input, low, high)."""
+    if high is None:
+        low, high = 0, low
+    dtype, device = _like(input, dtype, device)
+    return randint(low, high, input.shape, generator=generator, dtype=dtype, device=device,
+                   requires_grad=requires_grad)
+
+
+# -- in-place fills -----------------------------------------------------------------------
+
+def _fill(self, sample, op_name):
+    """Write a host sample (self's shape) into self, as an in-place op with zero gradient."""
+    array = _on_device_of(np.asarray(sample).astype(self._data.dtype, copy=False), self)
+    return apply_inplace(self, lambda old: Sampled.apply(array, old), (), {}, op_name)
+
+
+def _require_float(self, kernel):
+    if self._data.dtype not in _dtype.FLOAT_NP:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{self.dtype.name}\'')
+    return _WIDE.get(self._data.dtype, np.float32)
+
+
+def _parameters(args, kwargs, names, defaults, op_name):
+    """Bind positional and keyword arguments whose torch names ('from') aren't identifiers."""
+    if len(args) > len(names):
+        raise TypeError(f"{op_name}() takes at most {len(names)} arguments ({len(args)} given)")
+    values = dict(zip(names, defaults))
+    values.update(zip(names, args))
+    for key, value in kwargs.items():
+        if key not in names:
+            raise TypeError(f"{op_name}() got an unexpected keyword argument '{key}'")
+        values[key] = value
+    return [values[name] for name in names]
+
+
+def uniform_(self, *args, generator=None, **kwargs):
+    """Fill with samples from U[from, to): uniform_(from=0, to=1)."""
+    low, high = _parameters(args, kwargs, ("from", "to"), (0.0, 1.0), "uniform_")
+    wide = _require_float(self, "check_uniform_bounds")
+    if low > high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                           f"from={low} > to={high}")
+    sample = _numpy_generator(generator).random(self._data.shape, dtype=wide)
+    if (low, high) != (0.0, 1.0):
+        sample = sample * (high - low) + low
+    return _fill(self, sample, "uniform_")
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill with samples from N(mean, std^2)."""
+    wide = _require_float(self, "normal_kernel_cpu")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    sample = _numpy_generator(generator).standard_normal(self._data.shape, dtype=wide)
+    if (mean, std) != (0.0, 1.0):
+        sample = sample * std + mean
+    return _fill(self, sample, "normal_")
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill with 1 (probability p, a number or a tensor broadcast to self) or 0."""
+    probabilities = _host(p) if isinstance(p, Tensor) else p
+    _check_probabilities(np.asarray(probabilities))
+    wide = _WIDE.get(self._data.dtype, np.float32)
+    sample = _numpy_generator(generator).random(self._data.shape, dtype=wide) < probabilities
+    return _fill(self, sample, "bernoulli_")
+
+
+def random_(self, *args, generator=None, **kwargs):
+    """Fill with uniform integers: random_() over [0, largest exact integer of the dtype],
+    random_(to) over [0, to), random_(from, to) over [from, to)."""
+    low, high = _parameters(args, kwargs, ("from", "to"), (0, None), "random_")
+    if len(args) == 1 and "to" not in kwargs:
+        low, high = 0, args[0]
+    if high is None:
+        high = _integer_bounds(self.dtype)[1] + 1
+    low, high = builtins.int(low), builtins.int(high)
+    _check_range(low, high, self.dtype)
+    return _fill(self, _integers(generator, low, high, self._data.shape), "random_")
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill with samples from Exp(lambd): density lambd * exp(-lambd x)."""
+    _require_float(self, "exponential_cpu")
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+    sample = _numpy_generator(generator).exponential(1.0 / lambd, self._data.shape)
+    return _fill(self, sample, "exponential_")
+
+
+def geometric_(self, p, *, generator=None):
+    """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+    return _fill(self, _numpy_generator(generator).geometric(p, self._data.shape), "geometric_")
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    """Fill with exp(N(mean, std^2)) samples."""
+    _require_float(self, "log_normal_cpu")
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
+    sample = _numpy_generator(generator).lognormal(mean, std, self._data.shape)
+    return _fill(self, sample, "log_normal_")
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    """Fill with samples from the Cauchy distribution: median + sigma * tan(pi (u - 1/2))."""
+    _require_float(self, "cauchy_cpu")
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+    uniform = _numpy_generator(generator).random(self._data.shape)
+    return _fill(self, median + sigma * np.tan(math.pi * (uniform - 0.5)), "cauchy_")
+
+
+# -- Tensor methods -----------------------------------------------------------------------
+
+Tensor.bernoulli = bernoulli
+Tensor.multinomial = multinomial
+Tensor.uniform_ = uniform_
+Tensor.normal_ = normal_
+Tensor.bernoulli_ = bernoulli_
+Tensor.random_ = random_
+Tensor.exponential_ = exponential_
+Tensor.geometric_ = geometric_
+Tensor.log_normal_ = log_normal_
+Tensor.cauchy_ = cauchy_
