@@ -37,7 +37,17 @@ from . import vision
 from . import random
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .serialization import load, save
+from . import amp, backends, cuda  # cuda imports CuPy only when a GPU is first asked for
+from .amp import autocast
+from .amp.autocast_mode import (clear_autocast_cache, get_autocast_dtype,
+                                is_autocast_cache_enabled, is_autocast_enabled,
+                                set_autocast_cache_enabled, set_autocast_dtype,
+                                set_autocast_enabled)
+from .backends.cuda import get_float32_matmul_precision, set_float32_matmul_precision
 from .nn.functional import log_softmax, softmax  # torch.softmax, torch.log_softmax
+from .linalg import cholesky, det, logdet, matrix_power, slogdet
+from .linalg import inv as inverse
+from .linalg import pinv as pinverse
 
 
 __version__ = "0.1.0"

@@ -76,9 +76,11 @@ def _apply_in_graph(self, fn, args, kwargs, op_name):
         _adopt_saved_output(node, result, self)
     self.grad_fn, self._output_nr = node, result._output_nr
     self._requires_grad = result._requires_grad
+    from .index import rebase_view, refresh_views
     if self._base is not None:
-        from .index import rebase_view
         rebase_view(self)
+    else:
+        refresh_views(self)  # views taken from self before the change now see it
     return self
 
 

@@ -9,6 +9,8 @@ gradient at its bounds, maximum/minimum split it evenly at ties, and pow's gradi
 respect to the exponent is 0 where the base is 0 and the exponent >= 0.
 """
 import builtins
+
+import numpy as np
 import math
 import warnings
 
@@ -20,6 +22,7 @@ from ..autograd.function import Op
 from ..backend import xp_of
 from . import compare  # compare.where() in the formulas below; compare imports this module too
 from .creation import scalar_tensor
+from ..amp import autocast_mode
 
 __all__ = [
     "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
@@ -69,6 +72,10 @@ def promote(input, other, op_name):
         like = other
     else:  # two numbers: torch makes the first a 0-d tensor (torch.add(1, 2) is tensor(3))
         like = input = _number_tensor(input, op_name)
+    if type(input) is np.ndarray or type(other) is np.ndarray:  # torch.ones(2) + np.ones(2)
+        from .creation import as_tensor
+        input, other = (as_tensor(v) if type(v) is np.ndarray else v for v in (input, other))
+        return promote(input, other, op_name)
     try:
         a_type, a_tier = _dtype.operand_type(input)
         b_type, b_tier = _dtype.operand_type(other)
@@ -324,7 +331,11 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # A tensor operand is kept only when the other one is a tensor too: times a Python
+        # number, nothing needs it (and later in-place changes to it stay legal, as in torch).
+        a_is_array, b_is_array = hasattr(a, "shape"), hasattr(b, "shape")
+        ctx.save_for_backward(a if b_is_array or not a_is_array else None,
+                              b if a_is_array or not b_is_array else None)
         try:
             return a * b
         except ValueError as error:
@@ -334,8 +345,11 @@ class Mul(Op):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        grad_a = sum_to(grad * b, a.shape) if need_a else None
-        grad_b = sum_to(grad * a, b.shape) if need_b else None
+        grad_a = grad_b = None
+        if need_a:
+            grad_a = sum_to(grad * b, a.shape) if isinstance(b, Tensor) else grad * b
+        if need_b:
+            grad_b = sum_to(grad * a, b.shape) if isinstance(a, Tensor) else grad * a
         return grad_a, grad_b
 
 
@@ -359,7 +373,9 @@ class Div(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # a is needed only for b's gradient: not kept when b is a Python number (see Mul)
+        ctx.save_for_backward(a if hasattr(b, "shape") or not hasattr(a, "shape") else None, b)
+        ctx.a_shape = getattr(a, "shape", ())
         try:
             return a / b
         except ValueError as error:
@@ -369,7 +385,7 @@ class Div(Op):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        grad_a = sum_to(grad / b, a.shape) if need_a else None
+        grad_a = sum_to(grad / b, ctx.a_shape) if need_a else None
         grad_b = sum_to(-grad * a / (b * b), b.shape) if need_b else None
         return grad_a, grad_b
 
@@ -618,6 +634,8 @@ def pow(input, exponent, *, out=None):
         >>> 2 ** ember.tensor([0, 1, 2])
         tensor([1, 2, 4])
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("pow", pow, input, exponent, out=out)
     a, b = promote(input, exponent, "pow")
     if _is_integral(a) and _is_integral(b):
         if not isinstance(b, Tensor) and b < 0:
@@ -1513,6 +1531,8 @@ def _input_tensor(op_name, input):
 
 def _float_unary(op, op_name, input, out, *extra):
     """Apply a floating-point unary op; integer and bool inputs become the default float."""
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch(op_name, _float_unary, op, op_name, input, out, *extra)
     if not isinstance(input, Tensor):
         _input_tensor(op_name, input)
     if input._data.dtype not in FLOAT_NP:
