@@ -26,7 +26,7 @@ __all__ = [
     "flatten", "unflatten", "ravel", "select", "narrow", "split", "chunk", "tensor_split",
     "unbind", "diagonal", "diag", "diag_embed", "cat", "concat", "concatenate", "stack",
     "hstack", "vstack", "row_stack", "dstack", "column_stack", "flip", "fliplr", "flipud",
-    "roll", "rot90", "tile", "tril", "triu", "atleast_1d", "atleast_2d", "atleast_3d",
+    "roll", "rot90", "tile", "repeat_interleave", "tril", "triu", "atleast_1d", "atleast_2d", "atleast_3d",
 ]
 
 
@@ -1087,6 +1087,35 @@ def tile(input, dims):
     return repeat(input, (1,) * (input._data.ndim - len(dims)) + dims)
 
 
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Repeat each element `repeats` times along dim (flattened when dim is None);
+    repeat_interleave(counts) alone gives arange(len(counts)) repeated by counts.
+
+    Example:
+        >>> ember.tensor([1, 2]).repeat_interleave(2)
+        tensor([1, 1, 2, 2])
+    """
+    if repeats is None:
+        counts = input
+        input = Tensor._make(xp_of(counts._data).arange(counts._data.shape[0]))
+        return repeat_interleave(input, counts, 0)
+    if dim is None:
+        input, dim = input.reshape(-1), 0
+    dim = wrap_dim(dim, input._data.ndim, "repeat_interleave")
+    xp = xp_of(input._data)
+    counts = repeats._data if isinstance(repeats, Tensor) else builtins.int(repeats)
+    if isinstance(repeats, Tensor):
+        if counts.ndim > 1 or (counts.size != 1 and counts.size != input._data.shape[dim]):
+            raise RuntimeError(
+                f"repeat_interleave: repeats must have the same size as input along dim "
+                f"{dim} (got {counts.size} repeats for size {input._data.shape[dim]})")
+        counts = counts.reshape(-1) if counts.size != 1 else counts.reshape(()).item()
+    if (xp.asarray(counts) < 0).any():
+        raise RuntimeError("repeat_interleave: repeats can not be negative")
+    index = xp.repeat(xp.arange(input._data.shape[dim]), counts)
+    return input.index_select(dim, Tensor._make(index))
+
+
 class Tril(Op):
     """y = x with the elements above the `diagonal`-th diagonal zeroed;  grad_x = tril(g)."""
 
@@ -1174,6 +1203,7 @@ Tensor.flipud = flipud
 Tensor.roll = roll
 Tensor.rot90 = rot90
 Tensor.repeat = repeat
+Tensor.repeat_interleave = repeat_interleave
 Tensor.tile = tile
 Tensor.tril = tril
 Tensor.triu = triu

@@ -348,3 +348,19 @@ def test_error_messages_name_the_problem():
 def test_broadcast_shapes():
     assert ember.broadcast_shapes((2, 1), (3,), 1) == torch.broadcast_shapes((2, 1), (3,), 1)
     assert isinstance(ember.broadcast_shapes((2, 1)), ember.Size)
+
+
+@pytest.mark.parametrize("repeats, dim", [(2, None), (3, 1), ("tensor", 0), ("scalar", 1)])
+def test_repeat_interleave_matches_torch(repeats, dim):
+    def fn(lib, x):
+        count = {"tensor": lib.tensor([1, 0, 2]), "scalar": lib.tensor(2)}.get(repeats, repeats)
+        return x.repeat_interleave(count, dim=dim)
+    check_op(fn, shapes=[(3, 4)], dtype="float64")
+
+
+def test_repeat_interleave_counts_form_and_errors():
+    assert ember.repeat_interleave(ember.tensor([2, 0, 1])).tolist() == [0, 0, 2]
+    with pytest.raises(RuntimeError):
+        ember.ones(3).repeat_interleave(ember.tensor([1, 2]))
+    with pytest.raises(RuntimeError):
+        ember.ones(3).repeat_interleave(-1)
