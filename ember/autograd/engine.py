@@ -39,9 +39,10 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
             captures.setdefault(_edge(tensor), []).append(index)
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
-    dependencies = _count_dependencies(edge[0] for edge in root_edges)
-    needed = None if inputs is None else _nodes_leading_to(
-        {node for node, _ in captures}, [edge[0] for edge in root_edges])
+    parents = None if inputs is None else {}
+    dependencies = _walk((edge[0] for edge in root_edges), parents)
+    needed = None if inputs is None else _nodes_leading_to({node for node, _ in captures},
+                                                           parents)
 
     buffers = {}
     for (node, output_nr), grad in zip(root_edges, grad_roots):
@@ -97,7 +98,9 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
     return captured
 
 
-def _count_dependencies(root_nodes):
+def _walk(root_nodes, parents=None):
+    """Count, for every node reachable from the roots, the edges that lead into it; with a
+    `parents` dict, also record each node's parents (for autograd.grad's pruning)."""
     dependencies = {}
     stack = list(dict.fromkeys(root_nodes))
     seen = set(stack)
@@ -107,26 +110,16 @@ def _count_dependencies(root_nodes):
             if child is None:
                 continue
             dependencies[child] = dependencies.get(child, 0) + 1
+            if parents is not None:
+                parents.setdefault(child, []).append(node)
             if child not in seen:
                 seen.add(child)
                 stack.append(child)
     return dependencies
 
 
-def _nodes_leading_to(targets, root_nodes):
+def _nodes_leading_to(targets, parents):
     """Every node from which some target is reachable (the part autograd.grad must run)."""
-    parents = {}
-    stack = list(dict.fromkeys(root_nodes))
-    seen = set(stack)
-    while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
-            if child is None:
-                continue
-            parents.setdefault(child, []).append(node)
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
     needed = set()
     stack = list(targets)
     while stack:
