@@ -1,6 +1,16 @@
-import pytest
+import os
 
-import ember
+# pytest -n 2 runs two worker processes on two cores: one BLAS/OpenMP thread each, or they
+# oversubscribe the cores (torch's spinning threads slow to a crawl under contention).
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+import ember  # noqa: E402
+
+torch.set_num_threads(1)
 
 
 def _devices():

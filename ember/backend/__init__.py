@@ -7,7 +7,8 @@ import numpy as np
 
 from .device import CPU, device
 
-__all__ = ["Backend", "device", "backend_of", "xp_of", "backend_for_device", "register"]
+__all__ = ["Backend", "device", "backend_of", "xp_of", "backend_for_device", "register",
+           "register_kernels", "fused"]
 
 
 class Backend:
@@ -54,10 +55,32 @@ def xp_of(array):
 
 
 def backend_for_device(dev):
-    try:
-        return _BY_DEVICE_TYPE[dev.type]
-    except KeyError:
-        raise RuntimeError(
-            f"{dev.type.upper()} is not available: ember's {dev.type} backend needs CuPy and a "
-            f"GPU (pip install ember[cuda12]); ember.cuda.is_available() says whether it is."
-        ) from None
+    backend = _BY_DEVICE_TYPE.get(dev.type)
+    return backend if backend is not None else _load_backend(dev.type)
+
+
+def _load_backend(device_type):
+    """A device type's backend, imported on first use: a CPU-only install never imports CuPy.
+
+    Raises RuntimeError naming what is missing (CuPy, a driver, a GPU) and what to install.
+    """
+    from .cupy_backend import require_cuda
+    require_cuda()  # registers the backend, or raises
+    return _BY_DEVICE_TYPE[device_type]
+
+
+# Optional fused kernels, per array module: {xp: {name: function}}. A backend offers them
+# (cupy_backend does); an op asks `fused(xp, name)` and keeps its generic code where the
+# answer is None, so the CPU path never changes.
+_FUSED = {}
+
+
+def register_kernels(xp, kernels):
+    """Offer fused kernels (name -> function on arrays of module xp) to the ops."""
+    _FUSED.setdefault(xp, {}).update(kernels)
+
+
+def fused(xp, name):
+    """The fused kernel `name` for arrays of module xp, or None where there is none."""
+    table = _FUSED.get(xp)
+    return None if table is None else table.get(name)

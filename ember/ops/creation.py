@@ -324,8 +324,10 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, layout=Non
 # -- filled -------------------------------------------------------------------------------
 
 def _filled(shape, fill, dtype, device, requires_grad):
-    backend, _ = _target(device)
-    return _finish(backend.xp.full(shape, fill, dtype=dtype.np), requires_grad)
+    backend, device = _target(device)
+    # to_device: the array module allocates on its current GPU; 'cuda:1' may name another
+    return _finish(backend.to_device(backend.xp.full(shape, fill, dtype=dtype.np), device),
+                   requires_grad)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -356,8 +358,9 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     """A tensor whose values are whatever the memory held; the size as in zeros."""
     shape = _sizes(size, kwargs.pop("size", None), "empty")
     _no_extra(kwargs, "empty")
-    backend, _ = _target(device)
-    result = _finish(backend.xp.empty(shape, dtype=_dtype_or_default(dtype).np), requires_grad)
+    backend, device = _target(device)
+    array = backend.xp.empty(shape, dtype=_dtype_or_default(dtype).np)
+    result = _finish(backend.to_device(array, device), requires_grad)  # see _filled
     return result if out is None else _write(out, result)
 
 
@@ -582,9 +585,9 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     if m is not None and m < 0:
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
-    backend, _ = _target(device)
+    backend, device = _target(device)
     array = backend.xp.eye(n, n if m is None else m, dtype=_dtype_or_default(dtype).np)
-    result = _finish(array, requires_grad)
+    result = _finish(backend.to_device(array, device), requires_grad)  # see _filled
     return result if out is None else _write(out, result)
 
 

@@ -1315,7 +1315,12 @@ class Sigmoid(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = _special(ctx.xp, "expit", x)  # one ufunc, and stable for large |x|
+        xp = ctx.xp
+        # 1 / (1 + e**-x) in place; e**-x overflowing to inf gives the right limit, 0
+        y = xp.negative(x, out=xp.empty_like(x))  # out= keeps 0-d results arrays
+        xp.exp(y, out=y)
+        xp.add(y, 1, out=y)
+        xp.reciprocal(y, out=y)
         ctx.save_for_backward(y)
         return y
 

@@ -20,6 +20,8 @@ from . import compare
 from ._dims import wrap_dim
 from ._inplace import inplace_method
 from .elementwise import _write_out, sum_to
+from ..amp import autocast_mode
+from ..backend import fused, xp_of
 
 __all__ = [
     "matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
@@ -59,6 +61,10 @@ def _shape_text(shape):
 def _matmul_arrays(a, b):
     """a @ b on backend arrays, with one BLAS call where the batch folds into rows."""
     if a.dtype in _HALF:
+        native = fused(xp_of(a), "matmul")  # a GPU's own half GEMM (float32 accumulate)
+        out = None if native is None else native(a, b)
+        if out is not None:
+            return out
         # numpy has no half-precision BLAS; accumulate in float32, as torch does
         return _matmul_arrays(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
     if a.ndim > 2 and b.ndim == 2:
@@ -164,6 +170,8 @@ def matmul(input, other, *, out=None):
         >>> (ember.ones(5, 2, 3) @ ember.ones(3, 4)).shape
         ember.Size([5, 2, 4])
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("matmul", matmul, input, other, out=out)
     try:
         a_dtype, b_dtype = input._data.dtype, other._data.dtype
     except AttributeError:
@@ -209,6 +217,8 @@ def bmm(input, mat2, *, out=None):
 
 def mv(input, vec, *, out=None):
     """Matrix-vector product: (n, m) @ (m,) -> (n,)."""
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("mv", mv, input, vec, out=out)
     _require_tensors("mv", input, vec)
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(
@@ -218,6 +228,8 @@ def mv(input, vec, *, out=None):
 
 def dot(input, tensor, *, out=None):
     """Dot product of two 1-D tensors of the same size and dtype."""
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("dot", dot, input, tensor, out=out)
     _require_tensors("dot", input, tensor)
     if input._data.ndim != 1 or tensor._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
@@ -304,6 +316,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
                 [2., 2.],
                 [2., 2.]])
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("addmm", addmm, input, mat1, mat2, beta=beta,
+                                      alpha=alpha, out=out)
     _require_tensors("addmm", mat1, mat2)
     _require_dim("addmm", mat1, 2, "mat1")
     _require_dim("addmm", mat2, 2, "mat2")
@@ -313,18 +328,27 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     """beta * input + alpha * (mat @ vec)."""
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("addmv", addmv, input, mat, vec, beta=beta,
+                                      alpha=alpha, out=out)
     result = _scaled_sum("addmv", input, mv(mat, vec), beta, alpha)
     return result if out is None else _write_out(out, result)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """beta * input + alpha * bmm(batch1, batch2)."""
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("baddbmm", baddbmm, input, batch1, batch2, beta=beta,
+                                      alpha=alpha, out=out)
     result = _scaled_sum("baddbmm", input, bmm(batch1, batch2), beta, alpha)
     return result if out is None else _write_out(out, result)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """beta * input + alpha * sum_b batch1[b] @ batch2[b]."""
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("addbmm", addbmm, input, batch1, batch2, beta=beta,
+                                      alpha=alpha, out=out)
     _require_tensors("addbmm", batch1, batch2)
     _require_dim("addbmm", batch1, 3, "batch1")
     _require_dim("addbmm", batch2, 3, "batch2")
@@ -504,6 +528,8 @@ def einsum(*args):
         >>> ember.einsum("bij,bjk->bik", ember.ones(2, 3, 4), ember.ones(2, 4, 5)).shape
         ember.Size([2, 3, 5])
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("einsum", einsum, *args)
     if not args:
         raise TypeError("einsum(): must specify the equation string and at least one operand, "
                         "or at least one operand and its subscripts list")

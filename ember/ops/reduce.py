@@ -22,6 +22,7 @@ from ..backend import xp_of
 from . import compare
 from ._dims import wrap_dim, wrap_dims
 from ._inplace import inplace_method
+from ..amp import autocast_mode
 
 __all__ = [
     "sum", "mean", "var", "std", "var_mean", "std_mean", "prod", "max", "min", "amax", "amin",
@@ -233,6 +234,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> ember.ones(2, 3).sum(1)
         tensor([3., 3.])
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("sum", sum, input, dim, keepdim, dtype=dtype, out=out)
     dims = _reduce_dims(dim, input._data.ndim, "sum")
     out_tensor = Sum.apply(input, dims, keepdim, _accumulation_dtype(input, dtype))
     return out_tensor if out is None else _write(out, out_tensor)
@@ -492,6 +495,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> ember.tensor([[1., 2.], [3., 4.]]).prod(1)
         tensor([ 2., 12.])
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("prod", prod, input, dim, keepdim, dtype=dtype, out=out)
     if dim is not None:
         dim = _wrap_single_dim(dim, input._data.ndim, "prod")
         if input._data.ndim == 0:
@@ -721,6 +726,8 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
         >>> ember.tensor([0., 0.]).logsumexp(0)
         tensor(0.6931)
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("logsumexp", logsumexp, input, dim, keepdim, out=out)
     if dim is None:
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     if input._data.dtype not in FLOAT_NP:
@@ -805,6 +812,8 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
         >>> ember.tensor([3., 4.]).norm()
         tensor(5.)
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("norm", norm, input, p, dim, keepdim, out=out, dtype=dtype)
     if dtype is not None:
         input = input.to(dtype)
     if input._data.dtype not in FLOAT_NP:
@@ -905,6 +914,8 @@ def cumsum(input, dim, *, dtype=None, out=None):
         >>> ember.tensor([1., 2., 3.]).cumsum(0)
         tensor([1., 3., 6.])
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("cumsum", cumsum, input, dim, dtype=dtype, out=out)
     dim = _wrap_single_dim(dim, input._data.ndim, "cumsum")
     result = Cumsum.apply(input, dim, _accumulation_dtype(input, dtype), False)
     return result if out is None else _write(out, result)

@@ -2,7 +2,7 @@
 from .optimizer import (Optimizer, addcdiv_, addcmul_, bump_version, check_lr, lerp_,
                         new_state_like, new_step_tensor, with_weight_decay)
 from .._tensor import Tensor
-from ..backend import xp_of
+from ..backend import fused, xp_of
 
 __all__ = ["Adam"]
 
@@ -16,6 +16,21 @@ def check_betas(betas, eps, weight_decay):
         raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
     if not 0.0 <= weight_decay:
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+def _fused_step(kernel, p, state, group, lr, beta1, beta2):
+    """The update below in one GPU launch (ember/backend/cupy_kernels.py); False where the
+    kernel doesn't take p's dtype, leaving the step to the generic code."""
+    step = float(state["step"]._data) + 1
+    done = kernel(p._data, p.grad._data, state["exp_avg"]._data, state["exp_avg_sq"]._data,
+                  lr, beta1, beta2, group["eps"], group["weight_decay"],
+                  lr / (1 - beta1 ** step), (1 - beta2 ** step) ** 0.5,
+                  group["decoupled_weight_decay"], group["maximize"])
+    if done is None:
+        return False
+    state["step"]._data += 1
+    bump_version(p)
+    return True
 
 
 class Adam(Optimizer):
@@ -83,6 +98,9 @@ class Adam(Optimizer):
                     state["exp_avg_sq"] = new_state_like(p)
                     if amsgrad:
                         state["max_exp_avg_sq"] = new_state_like(p)
+                kernel = None if amsgrad else fused(xp_of(p._data), "adam_step")
+                if kernel is not None and _fused_step(kernel, p, state, group, lr, beta1, beta2):
+                    continue
                 param = p._data
                 grad = -p.grad._data if group["maximize"] else p.grad._data
                 exp_avg = state["exp_avg"]._data

@@ -10,6 +10,8 @@ from ..._dtype import FLOAT_NP
 from ..._tensor import Tensor
 from ...autograd.function import Op
 from ...ops._dims import wrap_dim
+from ...amp import autocast_mode
+from ...backend import fused
 
 __all__ = ["softmax", "log_softmax", "softmin"]
 
@@ -29,6 +31,10 @@ class SoftmaxGrad(Op):
     def forward(ctx, grad, y, dim):
         ctx.save_for_backward(grad, y)
         ctx.dim = dim
+        kernel = fused(ctx.xp, "softmax_grad")  # one GPU launch where the backend has one
+        grad_x = None if kernel is None else kernel(grad, y, dim)
+        if grad_x is not None:
+            return grad_x
         grad_y = grad * y
         grad_y -= y * grad_y.sum(axis=dim, keepdims=True)
         return grad_y
@@ -52,9 +58,12 @@ class Softmax(Op):
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
-        y = x - x.max(axis=dim, keepdims=True) if x.size else x.copy()  # no overflow
-        xp.exp(y, out=y)
-        y /= y.sum(axis=dim, keepdims=True)
+        kernel = fused(xp, "softmax")  # one GPU launch where the backend has one
+        y = None if kernel is None else kernel(x, dim)
+        if y is None:
+            y = x - x.max(axis=dim, keepdims=True) if x.size else x.copy()  # no overflow
+            xp.exp(y, out=y)
+            y /= y.sum(axis=dim, keepdims=True)
         ctx.save_for_backward(y)  # backward needs only the output
         ctx.dim = dim
         return y
@@ -73,6 +82,10 @@ class LogSoftmaxGrad(Op):
     def forward(ctx, grad, y, dim):
         ctx.save_for_backward(grad, y)
         ctx.dim = dim
+        kernel = fused(ctx.xp, "log_softmax_grad")  # one GPU launch where there is one
+        grad_x = None if kernel is None else kernel(grad, y, dim)
+        if grad_x is not None:
+            return grad_x
         return grad - ctx.xp.exp(y) * grad.sum(axis=dim, keepdims=True)
 
     @staticmethod
@@ -93,9 +106,11 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
-        if x.size == 0:  # max() of an empty slice would raise
+        kernel = fused(xp, "log_softmax")  # one GPU launch where the backend has one
+        y = None if kernel is None else kernel(x, dim)
+        if y is None and x.size == 0:  # max() of an empty slice would raise
             y = x.copy()
-        else:
+        elif y is None:
             y = x - x.max(axis=dim, keepdims=True)
             y -= xp.log(xp.exp(y).sum(axis=dim, keepdims=True))
         ctx.save_for_backward(y)
@@ -150,6 +165,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
         >>> F.softmax(ember.tensor([0., 0.]), dim=0)
         tensor([0.5000, 0.5000])
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("softmax", softmax, input, dim, _stacklevel, dtype=dtype)
     input, dim = _softmax_args(input, dim, dtype, "softmax", _stacklevel)
     return _apply_along(Softmax, input, dim)
 
@@ -161,6 +178,9 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
         >>> F.log_softmax(ember.tensor([0., 0.]), dim=0)
         tensor([-0.6931, -0.6931])
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("log_softmax", log_softmax, input, dim, _stacklevel,
+                                      dtype=dtype)
     input, dim = _softmax_args(input, dim, dtype, "log_softmax", _stacklevel)
     return _apply_along(LogSoftmax, input, dim)
 

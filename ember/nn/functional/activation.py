@@ -14,6 +14,8 @@ from ...autograd.function import Op
 from ...ops import compare, elementwise
 from ...ops._dims import wrap_dim
 from ...ops._inplace import apply_inplace
+from ...amp import autocast_mode
+from ...backend import fused
 from ._softmax import log_softmax, softmax, softmin
 
 __all__ = [
@@ -70,7 +72,9 @@ class _Smooth(Op):
     def forward(ctx, x, *params):
         ctx.save_for_backward(x)
         ctx.params = params
-        return ctx._op.function(ctx.xp, x, *params)
+        kernel = fused(ctx.xp, ctx._op.__name__)  # one GPU launch where the backend has one
+        y = None if kernel is None else kernel(x, *params)
+        return ctx._op.function(ctx.xp, x, *params) if y is None else y
 
     @staticmethod
     def backward(ctx, grad):
@@ -91,7 +95,9 @@ class _SmoothGrad(Op):
     def forward(ctx, grad, x, *params):
         ctx.save_for_backward(grad, x)
         ctx.params = params
-        return grad * ctx._op.derivative(ctx.xp, x, *params)
+        kernel = fused(ctx.xp, ctx._op.__name__)  # one GPU launch where the backend has one
+        grad_x = None if kernel is None else kernel(grad, x, *params)
+        return grad * ctx._op.derivative(ctx.xp, x, *params) if grad_x is None else grad_x
 
     @staticmethod
     def backward(ctx, grad_grad):
@@ -517,6 +523,8 @@ def prelu(input, weight):
         input: (N, C, *) or any shape when `weight` has one element.
         weight: one slope, or C of them (a scalar or 1-D tensor).
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("prelu", prelu, input, weight)
     _check_float(input, "prelu")
     if weight.dim() > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "

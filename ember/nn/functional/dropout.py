@@ -6,13 +6,13 @@ expected output equals the input and eval mode can return the input unchanged.
 
 Differs from PyTorch: the masks come from numpy's PCG64 stream, so for the same seed they
 differ from torch's; their distribution is the same, and `ember.manual_seed` makes them
-reproducible.
+reproducible. On a GPU the masks are drawn there, from the GPU's generator (ember.cuda).
 """
 import warnings
 
 from ..._generator import default_generator
 from ...autograd.function import Op
-from ...backend import backend_of
+from ...backend import backend_of, fused
 from ...ops._inplace import apply_inplace
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
@@ -55,8 +55,11 @@ def _dropout(input, p, shape):
     """input * mask / (1 - p), one Bernoulli(1 - p) draw per element of the mask's shape."""
     if p == 1:
         return input * 0
-    mask = _keep_mask(input, p, shape).astype(input._data.dtype)
-    mask *= 1 / (1 - p)
+    kernel = fused(backend_of(input._data).xp, "dropout_mask")  # drawn on the GPU there
+    mask = None if kernel is None else kernel(shape, p, input._data.dtype)
+    if mask is None:
+        mask = _keep_mask(input, p, shape).astype(input._data.dtype)
+        mask *= 1 / (1 - p)
     return Dropout.apply(input, mask, None)
 
 

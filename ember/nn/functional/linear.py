@@ -1,5 +1,7 @@
 """linear and bilinear: y = x W^T + b and y = x1^T A x2 + b."""
 from ...autograd.function import Op
+from ...amp import autocast_mode
+from ...ops.linalg import _matmul_arrays
 
 __all__ = ["linear", "bilinear"]
 
@@ -17,7 +19,7 @@ class Linear(Op):
         ctx.save_for_backward(x, weight)
         ctx.has_bias = bias is not None
         rows = x.reshape(-1, x.shape[-1])                    # (B, in)
-        out = rows @ weight.T                                # (B, out)
+        out = _matmul_arrays(rows, weight.T)                 # (B, out), halves kept half
         if bias is not None:
             out += bias
         return out.reshape(x.shape[:-1] + (weight.shape[0],))
@@ -41,6 +43,8 @@ def linear(input, weight, bias=None):
         weight: (out_features, in_features), or (in_features,) for a single output.
         bias: (out_features,) or None.
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("linear", linear, input, weight, bias)
     in_features = weight.shape[-1]
     if input.dim() == 0 or input.shape[-1] != in_features:
         rows = input.numel() // input.shape[-1] if input.dim() and input.shape[-1] else 1
@@ -62,6 +66,8 @@ def bilinear(input1, input2, weight, bias=None):
         input1: (*, in1_features).  input2: (*, in2_features), the same leading shape.
         weight: (out_features, in1_features, in2_features).  bias: (out_features,) or None.
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("bilinear", bilinear, input1, input2, weight, bias)
     if input1.dim() != input2.dim():
         raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} "
                            f"and {input2.dim()}")

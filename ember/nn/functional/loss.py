@@ -23,6 +23,7 @@ from ._nll import (CrossEntropy, NllLoss, check_constant, class_targets, dtype_n
 from ._softmax import LogSoftmax
 from .activation import logsigmoid, softplus
 from .distance import pairwise_distance
+from ...amp import autocast_mode
 
 __all__ = [
     "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
@@ -110,6 +111,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         >>> F.nll_loss(ember.tensor([[-1., -2.]]), ember.tensor([1]))
         tensor(2.)
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("nll_loss", nll_loss, input, target, weight, size_average,
+                                      ignore_index, reduce, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     _check_class_input(input, "nll_loss")
     if target.dim() > 1 and input.dim() == 2:
@@ -154,6 +158,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         >>> F.cross_entropy(ember.tensor([[0., 0.]]), ember.tensor([1]))
         tensor(0.6931)
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("cross_entropy", cross_entropy, input, target, weight,
+                                      size_average, ignore_index, reduce, reduction,
+                                      label_smoothing)
     reduction = _reduction(size_average, reduce, reduction)
     _check_class_input(input, "cross_entropy")
     if not 0.0 <= label_smoothing <= 1.0:
@@ -209,6 +217,9 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         >>> F.mse_loss(ember.tensor([1., 2.]), ember.tensor([0., 0.]))
         tensor(2.5000)
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("mse_loss", mse_loss, input, target, size_average, reduce,
+                                      reduction, weight)
     _warn_target_size(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     _check_float_loss(input, target, "mse_loss")
@@ -228,6 +239,9 @@ def _check_float_loss(input, target, op_name):
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean absolute error: |input - target|, reduced (see mse_loss for the arguments)."""
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("l1_loss", l1_loss, input, target, size_average, reduce,
+                                      reduction, weight)
     _warn_target_size(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     _check_float_loss(input, target, "l1_loss")
@@ -240,6 +254,9 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 d² / beta where |d| < beta, else |d| - 0.5 beta (d = input - target); l1 for
     beta = 0."""
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("smooth_l1_loss", smooth_l1_loss, input, target,
+                                      size_average, reduce, reduction, beta)
     _warn_target_size(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
@@ -254,6 +271,9 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d² where |d| < delta, else delta (|d| - 0.5 delta) (d = input - target)."""
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("huber_loss", huber_loss, input, target, reduction, delta,
+                                      weight)
     _warn_target_size(input, target)
     reduction = _reduction(None, None, reduction)
     diff = input - target
@@ -316,6 +336,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         >>> F.binary_cross_entropy(ember.tensor([0.5]), ember.tensor([1.]))
         tensor(0.6931)
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("binary_cross_entropy", binary_cross_entropy, input,
+                                      target, weight, size_average, reduce, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(
@@ -346,6 +369,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         >>> F.binary_cross_entropy_with_logits(ember.tensor([0.]), ember.tensor([1.]))
         tensor(0.6931)
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("binary_cross_entropy_with_logits",
+                                      binary_cross_entropy_with_logits, input, target, weight,
+                                      size_average, reduce, reduction, pos_weight)
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.size()}) must be the same as input size "
@@ -374,6 +401,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         >>> F.kl_div(ember.tensor([-1.]), ember.tensor([0.5]), reduction='sum')
         tensor(0.1534)
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("kl_div", kl_div, input, target, size_average, reduce,
+                                      reduction, log_target)
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
     elif reduction == "mean":

@@ -19,9 +19,10 @@ with respect to the input and the weight (double backward, gradient penalties).
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...autograd.function import Op
-from ...backend import xp_of
+from ...backend import fused, xp_of
 from ...ops.creation import zeros
 from ...ops.shape import cat
+from ...amp import autocast_mode
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm",
            "local_response_norm"]
@@ -171,6 +172,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         >>> y.mean((0, 2, 3)).abs().max().item() < 1e-5
         True
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("batch_norm", batch_norm, input, running_mean, running_var,
+                                      weight, bias, training, momentum, eps)
     if input.dim() < 2:
         raise RuntimeError(f"batch_norm: expected an input with at least 2 dims (N, C, *), "
                            f"got input of size {list(input.shape)}")
@@ -267,6 +271,13 @@ class LayerNorm(Op):
     @staticmethod
     def forward(ctx, x, count, weight, bias, eps):
         xp = ctx.xp
+        ctx.count, ctx.eps = count, eps
+        kernel = fused(xp, "layer_norm")  # one GPU launch where the backend has one
+        fused_result = None if kernel is None else kernel(x, count, weight, bias, eps)
+        if fused_result is not None:
+            y, mean, invstd = fused_result
+            ctx.save_for_backward(x, weight, mean, invstd)
+            return y
         x2 = x.reshape(-1, count)  # (B, M)
         mean = x2.mean(1, keepdims=True)
         centered = x2 - mean
@@ -336,6 +347,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
         >>> ember.nn.functional.layer_norm(x, (5,)).mean(-1).abs().max().item() < 1e-6
         True
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("layer_norm", layer_norm, input, normalized_shape, weight,
+                                      bias, eps)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
         normalized_shape)
     ndim = len(shape)
@@ -445,6 +459,9 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
         >>> ember.nn.functional.group_norm(ember.randn(2, 4, 3), 2).shape
         ember.Size([2, 4, 3])
     """
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("group_norm", group_norm, input, num_groups, weight, bias,
+                                      eps)
     if input.dim() < 2:
         raise RuntimeError(f"group_norm: expected an input with at least 2 dims (N, C, *), "
                            f"got input of size {list(input.shape)}")

@@ -127,6 +127,13 @@ class DataLoader:
         return iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
     def __iter__(self):
+        batches = self._batches()
+        if self.pin_memory:  # page-locked host memory: faster copies to the GPU
+            from ...cuda.memory import pinned_batches
+            return pinned_batches(batches)
+        return batches
+
+    def _batches(self):
         if self.num_workers == 0:
             return self._single_process()
         if self.persistent_workers:
