@@ -1,3 +1,740 @@
-"""Convolution kernels: conv1d/2d and their transposes, as GEMMs over strided views."""
+"""Convolutions: conv1d/2d/3d, their transposes, and unfold/fold, as GEMMs over strided views.
 
-__all__ = []
+NOTE [ Convolution as three bilinear ops ]
+A convolution y = conv(x, w) is linear in x and linear in w. Its adjoints are
+    ConvTranspose(g, w): the gradient with respect to x (scatter g back through w: col2im),
+    ConvWeight(x, g):    the gradient with respect to w (correlate x with g),
+and each of the three ops is the adjoint of another in each argument, so the backward of each
+is made of the other two:
+    Convolution(x, w)    -> y:   grad_x = ConvTranspose(g, w),  grad_w = ConvWeight(x, g)
+    ConvTranspose(g, w)  -> x':  grad_g = Convolution(h, w),    grad_w = ConvWeight(h, g)
+    ConvWeight(x, g)     -> w':  grad_x = ConvTranspose(g, u),  grad_g = Convolution(x, u)
+Gradients of every order stay inside these three ops, so create_graph=True works, and
+conv_transpose is ConvTranspose with its own output size.
+
+NOTE [ Convolution layout ]
+im2col copies the windows of the padded input (N, C, *S) into cols (C * K, N * P), K the
+kernel's and P the output's number of positions: channel and kernel offset first, batch and
+output position last, so that each copied run is a row of the input and with groups the
+matrix splits along its first axis into (G, C/G * K, N * P). One GEMM per group,
+W (O/G, C/G * K) @ cols, gives the output as (O, N, P); one cheap copy (runs of P stay whole)
+brings it to (N, O, P). On 2 cores this beat (N * P, C * K) @ (C * K, O) (whose im2col copy
+gathers runs only as long as a kernel row, and whose output transpose gathers single
+elements) and per-sample batched GEMMs. The weight gradient g (O, N * P) @ cols.T reuses the
+cols of forward; the input gradient W.T @ g gives cols-shaped columns that col2im adds back,
+one strided add per kernel offset (see NOTE [ Wide col2im ] for stride 1).
+"""
+import itertools
+import math
+from typing import NamedTuple
+
+from .._dtype import FLOAT_NP
+from ..autograd import grad_mode
+from ..autograd.function import Op
+from ..amp import autocast_mode
+from ..backend import fused
+
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d", "unfold", "fold"]
+
+
+class Geometry(NamedTuple):
+    """Where the windows of a convolution sit: per spatial dim, except groups."""
+    stride: tuple
+    padding: tuple       # zeros before each spatial dim
+    padding_end: tuple   # zeros after it; see NOTE [ Padding at the end ]
+    dilation: tuple
+    groups: int
+
+    def zeros_after(self):
+        return tuple(max(a, 0) for a in self.padding_end)
+
+
+# NOTE [ Padding at the end ]
+# The padding after each spatial dim is its own number so that a geometry is exact: the windows
+# of the output span the padded input to the element. padding='same' with an even kernel puts
+# one more zero after than before; conv_transpose's output_padding adds elements after that no
+# window reads, which its geometry states as padding_end = padding - output_padding (negative:
+# the last elements of the input are never read). Then Convolution of a transposed conv's output
+# gradient has exactly the transposed conv's input size, as the adjoint must.
+
+
+# -- array kernels (shared with pool.py) --------------------------------------------------
+
+def pad_spatial(xp, x, before, after, value=0):
+    """x (A, B, *S) with `before`/`after` elements of `value` around each spatial dim."""
+    if not any(before) and not any(after):
+        return x
+    spatial = x.shape[2:]
+    shape = x.shape[:2] + tuple(s + b + a for s, b, a in zip(spatial, before, after))
+    out = xp.zeros(shape, x.dtype) if value == 0 else xp.full(shape, value, x.dtype)
+    out[(Ellipsis,) + tuple(slice(b, b + s) for b, s in zip(before, spatial))] = x
+    return out
+
+
+def crop_spatial(x, before, size):
+    """The inverse of pad_spatial: the `size` block of x's spatial dims after `before`."""
+    if not any(before) and x.shape[2:] == tuple(size):
+        return x
+    return x[(Ellipsis,) + tuple(slice(b, b + s) for b, s in zip(before, size))]
+
+
+def windows(xp, x, kernel, stride, dilation, out_size):
+    """The sliding windows of x (A, B, *S) as a strided view (A, B, *kernel, *out_size).
+
+    No copy: element [a, b, *k, *o] is x[a, b, *(o * stride + k * dilation)].
+    """
+    lead, spatial = x.strides[:2], x.strides[2:]
+    strides = (lead + tuple(s * d for s, d in zip(spatial, dilation))
+               + tuple(s * t for s, t in zip(spatial, stride)))
+    return xp.lib.stride_tricks.as_strided(x, x.shape[:2] + tuple(kernel) + tuple(out_size),
+                                           strides)
+
+
+def window_slices(offset, stride, dilation, out_size):
+    """The strided slice of the spatial dims that kernel offset `offset` sees (A, B, *out)."""
+    return (slice(None), slice(None)) + tuple(
+        slice(k * d, k * d + (o - 1) * s + 1, s)
+        for k, s, d, o in zip(offset, stride, dilation, out_size))
+
+
+def windows_overlap(kernel, stride, dilation, out_size):
+    """Whether two windows can share an element (then scattering back must add)."""
+    return any(k > 1 and o > 1 and s < d * (k - 1) + 1
+               for k, s, d, o in zip(kernel, stride, dilation, out_size))
+
+
+def add_windows(xp, out, cols, stride, dilation):
+    """out (A, B, *S) += each window of cols (A, B, *kernel, *out_size): col2im, the
+    adjoint of `windows`. One strided add per kernel offset, or a copy where windows can't
+    meet: per offset, which beat one copy into the window view (2.3 vs 6 ms for 2x2 windows),
+    except for large windows, where the loop's own cost dominates."""
+    d = out.ndim - 2
+    kernel, out_size = cols.shape[2:2 + d], cols.shape[2 + d:]
+    overlap = windows_overlap(kernel, stride, dilation, out_size)
+    if not overlap and math.prod(kernel) > 25:
+        windows(xp, out, kernel, stride, dilation, out_size)[...] = cols
+        return out
+    lead = (slice(None), slice(None))
+    for offset in itertools.product(*map(range, kernel)):
+        target = out[window_slices(offset, stride, dilation, out_size)]
+        if overlap:
+            target += cols[lead + offset]
+        else:
+            target[...] = cols[lead + offset]
+    return out
+
+
+def _gemm(xp, a, b):
+    """a @ b, stacked; half types accumulate in float32, as torch's CPU kernels do."""
+    if a.dtype.itemsize == 2 and a.dtype in FLOAT_NP:
+        native = fused(xp, "matmul")  # a GPU's own half GEMM (float32 accumulate)
+        out = None if native is None else native(a, b)
+        if out is not None:
+            return out
+        return xp.matmul(a.astype(xp.float32), b.astype(xp.float32)).astype(a.dtype)
+    return xp.matmul(a, b)
+
+
+def _im2col(xp, x, geometry, kernel, out_size):
+    """cols (G, C/G * K, N * P) of x (N, C, *S); see NOTE [ Convolution layout ]."""
+    n, c = x.shape[:2]
+    d = len(kernel)
+    x = pad_spatial(xp, x, geometry.padding, geometry.zeros_after())
+    view = windows(xp, x, kernel, geometry.stride, geometry.dilation, out_size)
+    order = (1,) + tuple(range(2, 2 + d)) + (0,) + tuple(range(2 + d, 2 + 2 * d))
+    cols = xp.ascontiguousarray(view.transpose(order))  # (C, *K, N, *P)
+    return cols.reshape(geometry.groups, c // geometry.groups * math.prod(kernel),
+                        n * math.prod(out_size))
+
+
+def _grouped_rows(xp, y, groups):
+    """y (N, O, *P) as (G, O/G, N * P): the GEMM layout of an output or its gradient."""
+    n, o = y.shape[:2]
+    p = math.prod(y.shape[2:])
+    rows = xp.ascontiguousarray(y.reshape(n, o, p).swapaxes(0, 1))  # (O, N, P)
+    return rows.reshape(groups, o // groups, n * p)
+
+
+def _conv_out_size(size, kernel, geometry):
+    return tuple((s + b + a - d * (k - 1) - 1) // t + 1 for s, k, b, a, d, t in zip(
+        size, kernel, geometry.padding, geometry.padding_end, geometry.dilation,
+        geometry.stride))
+
+
+def _conv_forward(xp, x, weight, bias, geometry, cols=None):
+    """y (N, O, *P) = conv(x, weight) + bias, and the cols it used."""
+    n = x.shape[0]
+    out_channels, kernel = weight.shape[0], weight.shape[2:]
+    out_size = _conv_out_size(x.shape[2:], kernel, geometry)
+    if cols is None:
+        cols = _im2col(xp, x, geometry, kernel, out_size)
+    groups = geometry.groups
+    y = _gemm(xp, weight.reshape(groups, out_channels // groups, -1), cols)  # (G, O/G, N*P)
+    y = y.reshape((out_channels, n, math.prod(out_size))).swapaxes(0, 1)    # (N, O, P)
+    out = xp.empty((n, out_channels) + out_size, y.dtype)
+    flat = out.reshape(y.shape)
+    if bias is None:
+        flat[...] = y
+    else:
+        xp.add(y, bias.reshape(-1, 1), out=flat)  # the transposing copy adds the bias too
+    return out, cols
+
+
+def _conv_input_grad(xp, grad_y, weight, bias, geometry, input_size):
+    """The gradient of conv with respect to its input (N, C, *input_size): col2im."""
+    n, out_channels = grad_y.shape[:2]
+    groups = geometry.groups
+    channels = weight.shape[1] * groups
+    kernel, out_size = weight.shape[2:], grad_y.shape[2:]
+    d = len(kernel)
+    padded = tuple(s + b + a for s, b, a in zip(input_size, geometry.padding,
+                                                 geometry.zeros_after()))
+    w = weight.reshape(groups, out_channels // groups, -1).swapaxes(1, 2)  # (G, C/G*K, O/G)
+    if d == 2 and geometry.stride == (1, 1):
+        grad_x = _col2im_wide(xp, grad_y, w, geometry, kernel, padded)
+    else:
+        rows = _grouped_rows(xp, grad_y, groups)                        # (G, O/G, N*P)
+        cols = _gemm(xp, w, rows).reshape((channels,) + kernel + (n,) + out_size)
+        order = (0, 1 + d) + tuple(range(1, 1 + d)) + tuple(range(2 + d, 2 + 2 * d))
+        grad_x = xp.zeros((channels, n) + padded, cols.dtype)         # (C, N, *S padded)
+        add_windows(xp, grad_x, cols.transpose(order), geometry.stride, geometry.dilation)
+    grad_x = crop_spatial(grad_x, geometry.padding, input_size).swapaxes(0, 1)
+    out = xp.empty(grad_x.shape, grad_x.dtype)
+    if bias is None:
+        out[...] = grad_x
+    else:
+        xp.add(grad_x, bias.reshape((-1,) + (1,) * d), out=out)
+    return out
+
+
+# NOTE [ Wide col2im ]
+# col2im adds, per kernel offset, a (C, N, H_out, W_out) block into the padded input gradient:
+# rows of only W_out elements, so numpy spends its time starting rows. For a stride-1 2-d conv
+# the columns are computed on a "wide" output grid of W_pad columns instead (the output
+# gradient padded with zeros to width W_pad before the GEMM). Then the block of kernel offset
+# (i, j) is one run of H_out * W_pad elements per (c, n), starting at i * dH * W_pad + j * dW
+# in the flattened padded plane; the extra columns carry zeros, so where they wrap into the
+# next row they add nothing. It costs W_pad / W_out more GEMM and saved about 40% of col2im.
+
+def _col2im_wide(xp, grad_y, w, geometry, kernel, padded):
+    """The padded input gradient (C, N, H_pad, W_pad) of a stride-1 2-d conv, from grad_y
+    (N, O, H_out, W_out) and w (G, C/G * K, O/G); see NOTE [ Wide col2im ]."""
+    n, out_channels, out_h, out_w = grad_y.shape
+    height, width = padded
+    groups = geometry.groups
+    channels = w.shape[1] * groups // math.prod(kernel)
+    rows = xp.zeros((out_channels, n, out_h, width), grad_y.dtype)
+    rows[..., :out_w] = grad_y.swapaxes(0, 1)
+    cols = _gemm(xp, w, rows.reshape(groups, out_channels // groups, -1))
+    cols = cols.reshape((channels,) + tuple(kernel) + (n, out_h * width))
+    dilation_h, dilation_w = geometry.dilation
+    plane = height * width
+    # the last offset's run ends (kW - 1) * dW past the plane: zeros, with room to land
+    grad_x = xp.zeros((channels, n, plane + (kernel[1] - 1) * dilation_w), cols.dtype)
+    span = out_h * width
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            start = i * dilation_h * width + j * dilation_w
+            grad_x[:, :, start:start + span] += cols[:, i, j]
+    return grad_x[:, :, :plane].reshape(channels, n, height, width)
+
+
+def _conv_weight_grad(xp, x, grad_y, geometry, kernel, cols=None):
+    """The gradient of conv with respect to its weight (O, C/G, *kernel)."""
+    if cols is None:
+        cols = _im2col(xp, x, geometry, kernel, grad_y.shape[2:])
+    rows = _grouped_rows(xp, grad_y, geometry.groups)                # (G, O/G, N*P)
+    grad_w = _gemm(xp, rows, cols.swapaxes(1, 2))                   # (G, O/G, C/G*K)
+    return grad_w.reshape((grad_y.shape[1], x.shape[1] // geometry.groups) + tuple(kernel))
+
+
+def _spatial_dims(ndim):
+    return tuple(range(2, ndim))
+
+
+# -- the three ops: see NOTE [ Convolution as three bilinear ops ] ------------------------
+
+_KEEP_COLS_BYTES = 32 << 20  # the largest im2col matrix forward keeps for backward
+
+class Convolution(Op):
+    """y = conv(x, w) + b:  y[n, o, p] = sum_{c, k} w[o, c, k] x[n, c, p * stride + k * dilation]
+    over c in o's group;  grad_x = ConvTranspose(g, w),  grad_w = ConvWeight(x, g),
+    grad_b = g summed over batch and positions."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, geometry, keep_cols):
+        y, cols = _conv_forward(ctx.xp, x, weight, bias, geometry)
+        ctx.geometry = geometry
+        # cols is what the weight gradient multiplies: keeping it skips a second im2col, but
+        # it is K times the input, so large ones are rebuilt in backward instead
+        keep_cols = keep_cols and cols.nbytes <= _KEEP_COLS_BYTES
+        ctx.save_for_backward(x, weight, cols if keep_cols else None)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight, cols = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad[:3]
+        geometry = ctx.geometry
+        grad_x = grad_w = grad_b = None
+        if need_x:
+            grad_x = ConvTranspose.apply(grad, weight, None, geometry, x.shape[2:])
+        if need_w:
+            grad_w = ConvWeight.apply(x, grad, geometry, weight.shape[2:],
+                                      None if cols is None else cols._data)
+        if need_b:
+            grad_b = grad.sum((0,) + _spatial_dims(grad.ndim))
+        return grad_x, grad_w, grad_b, None, None
+
+
+class ConvTranspose(Op):
+    """z = conv_transpose(g, w) + b, the adjoint of conv in x (col2im of w.T @ g);
+    grad_g = Convolution(h, w),  grad_w = ConvWeight(h, g),  grad_b = h summed."""
+
+    @staticmethod
+    def forward(ctx, grad_y, weight, bias, geometry, input_size):
+        ctx.geometry = geometry
+        ctx.save_for_backward(grad_y, weight)
+        return _conv_input_grad(ctx.xp, grad_y, weight, bias, geometry, tuple(input_size))
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_y, weight = ctx.saved_tensors
+        need_g, need_w, need_b = ctx.needs_input_grad[:3]
+        geometry = ctx.geometry
+        result_g = result_w = result_b = None
+        if need_g:
+            result_g = Convolution.apply(grad, weight, None, geometry, False)
+        if need_w:
+            result_w = ConvWeight.apply(grad, grad_y, geometry, weight.shape[2:], None)
+        if need_b:
+            result_b = grad.sum((0,) + _spatial_dims(grad.ndim))
+        return result_g, result_w, result_b, None, None
+
+
+class ConvWeight(Op):
+    """v = conv_weight(x, g), the adjoint of conv in w: v[o, c, k] = sum_{n, p}
+    g[n, o, p] x[n, c, p * stride + k * dilation];  grad_x = ConvTranspose(g, u),
+    grad_g = Convolution(x, u)."""
+
+    @staticmethod
+    def forward(ctx, x, grad_y, geometry, kernel, cols):
+        ctx.geometry = geometry
+        ctx.save_for_backward(x, grad_y)
+        return _conv_weight_grad(ctx.xp, x, grad_y, geometry, tuple(kernel), cols)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, grad_y = ctx.saved_tensors
+        need_x, need_g = ctx.needs_input_grad[:2]
+        geometry = ctx.geometry
+        grad_x = ConvTranspose.apply(grad_y, grad, None, geometry, x.shape[2:]) if need_x \
+            else None
+        grad_g = Convolution.apply(x, grad, None, geometry, False) if need_g else None
+        return grad_x, grad_g, None, None, None
+
+
+# -- argument checks ----------------------------------------------------------------------
+
+def expand_param(value, d, name, op_name):
+    """An int or a sequence of d ints (or of one) as a tuple of d ints."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,) * d
+    if isinstance(value, (tuple, list)) and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value):
+        if len(value) == d:
+            return tuple(value)
+        if len(value) == 1:
+            return (value[0],) * d
+        raise RuntimeError(
+            f"{op_name}: expected {name} to be a single integer value or a list of {d} values "
+            f"to match the convolution dimensions, but got {name}={list(value)}")
+    raise TypeError(f"{op_name}(): argument '{name}' must be tuple of ints, not "
+                    f"{type(value).__name__}")
+
+
+def _sizes(shape):
+    return ", ".join(str(s) for s in shape)
+
+
+def _check_dtypes(input, weight, bias, op_name):
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"{op_name}: Input type ({input.type()}) and weight type ({weight.type()}) should be "
+            f"the same; convert one of them with .to({input.dtype})")
+    if bias is not None and bias.dtype is not input.dtype:
+        raise RuntimeError(
+            f"{op_name}: Input type ({input.dtype.name}) and bias type ({bias.dtype.name}) "
+            f"should be the same; convert the bias with .to({input.dtype})")
+
+
+def _check_rank(input, d, op_name):
+    """Whether input is batched (N, C, *S); raises for a wrong number of dims."""
+    if input.ndim == d + 2:
+        return True
+    if input.ndim == d + 1:
+        return False
+    raise RuntimeError(
+        f"Expected {d + 1}D (unbatched) or {d + 2}D (batched) input to {op_name}, but got "
+        f"input of size: [{_sizes(input.shape)}]")
+
+
+def _check_geometry(stride, padding, dilation, groups):
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+
+
+def _check_weight(weight, d, op_name, layout):
+    if weight.ndim != d + 2:
+        raise RuntimeError(
+            f"{op_name}: expected weight of {d + 2} dims {layout}, but got weight of size "
+            f"[{_sizes(weight.shape)}]")
+
+
+def _check_bias(bias, channels, weight, transposed):
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != channels):
+        prefix = "Given transposed=1, weight" if transposed else "Given weight"
+        raise RuntimeError(
+            f"{prefix} of size [{_sizes(weight.shape)}], expected bias to be 1-dimensional "
+            f"with {channels} elements, but got bias of size [{_sizes(bias.shape)}] instead")
+
+
+def _same_padding(kernel, dilation, stride):
+    """torch's padding='same': total d*(k-1) per dim, the odd element after."""
+    if any(s != 1 for s in stride):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+    total = tuple(d * (k - 1) for k, d in zip(kernel, dilation))
+    before = tuple(t // 2 for t in total)
+    return before, tuple(t - b for t, b in zip(total, before))
+
+
+def _conv(input, weight, bias, stride, padding, dilation, groups, d, op_name):
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("conv", _conv, input, weight, bias, stride, padding, dilation,
+                                      groups, d, op_name)
+    batched = _check_rank(input, d, op_name)
+    _check_weight(weight, d, op_name, "(out_channels, in_channels/groups, *kernel_size)")
+    stride = expand_param(stride, d, "stride", op_name)
+    dilation = expand_param(dilation, d, "dilation", op_name)
+    kernel = tuple(weight.shape[2:])
+    if isinstance(padding, str):
+        if padding == "valid":
+            before = after = (0,) * d
+        elif padding == "same":
+            _check_geometry(stride, (0,), dilation, groups)
+            before, after = _same_padding(kernel, dilation, stride)
+        else:
+            raise RuntimeError(
+                f"Invalid padding string: '{padding}'; {op_name} takes 'valid', 'same', an int "
+                f"or a tuple of {d} ints")
+    else:
+        before = after = expand_param(padding, d, "padding", op_name)
+    _check_geometry(stride, before, dilation, groups)
+    if not batched:
+        input = input.unsqueeze(0)
+    out_channels = weight.shape[0]
+    if out_channels % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension "
+            f"0, but got weight of size [[{_sizes(weight.shape)}]] instead")
+    if input.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size [{_sizes(weight.shape)}], expected "
+            f"input[{_sizes(input.shape)}] to have {weight.shape[1] * groups} channels, but got "
+            f"{input.shape[1]} channels instead")
+    _check_bias(bias, out_channels, weight, False)
+    _check_dtypes(input, weight, bias, op_name)
+    padded = tuple(s + b + a for s, b, a in zip(input.shape[2:], before, after))
+    dilated = tuple(dl * (k - 1) + 1 for k, dl in zip(kernel, dilation))
+    if any(k > s for k, s in zip(dilated, padded)):
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+            f"Kernel size: ({' x '.join(map(str, dilated))}). Kernel size can't be greater than "
+            f"actual input size")
+    geometry = Geometry(stride, before, after, dilation, groups)
+    keep_cols = weight._requires_grad and grad_mode._state["enabled"]
+    out = Convolution.apply(input, weight, bias, geometry, keep_cols)
+    return out if batched else out.squeeze(0)
+
+
+def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, d,
+                    op_name):
+    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
+        return autocast_mode.dispatch("conv_transpose", _conv_transpose, input, weight, bias,
+                                      stride, padding, output_padding, groups, dilation, d, op_name)
+    batched = _check_rank(input, d, op_name)
+    _check_weight(weight, d, op_name, "(in_channels, out_channels/groups, *kernel_size)")
+    if isinstance(padding, str):
+        raise TypeError(f"{op_name}(): argument 'padding' must be tuple of ints, not str")
+    stride = expand_param(stride, d, "stride", op_name)
+    padding = expand_param(padding, d, "padding", op_name)
+    output_padding = expand_param(output_padding, d, "output_padding", op_name)
+    dilation = expand_param(dilation, d, "dilation", op_name)
+    _check_geometry(stride, padding, dilation, groups)
+    if not batched:
+        input = input.unsqueeze(0)
+    if weight.shape[0] % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension "
+            f"0, but got weight of size [[{_sizes(weight.shape)}]] instead")
+    if input.shape[1] != weight.shape[0]:
+        raise RuntimeError(
+            f"Given transposed=1, weight of size [{_sizes(weight.shape)}], expected "
+            f"input[{_sizes(input.shape)}] to have {weight.shape[0]} channels, but got "
+            f"{input.shape[1]} channels instead")
+    out_channels = weight.shape[1] * groups
+    _check_bias(bias, out_channels, weight, True)
+    _check_dtypes(input, weight, bias, op_name)
+    if any(p >= s and p >= dl for p, s, dl in zip(output_padding, stride, dilation)):
+        raise RuntimeError(
+            f"{op_name}: output padding must be smaller than either stride or dilation, but "
+            f"got output_padding={list(output_padding)}, stride={list(stride)} and "
+            f"dilation={list(dilation)}")
+    kernel = weight.shape[2:]
+    size = tuple((i - 1) * s - 2 * p + dl * (k - 1) + op + 1 for i, s, p, dl, k, op in zip(
+        input.shape[2:], stride, padding, dilation, kernel, output_padding))
+    if any(s <= 0 for s in size):
+        raise RuntimeError(
+            f"Given input size per channel: ({' x '.join(map(str, input.shape[2:]))}). "
+            f"Calculated output size per channel: ({' x '.join(map(str, size))}). Output size "
+            f"is too small")
+    padding_end = tuple(p - op for p, op in zip(padding, output_padding))
+    geometry = Geometry(stride, padding, padding_end, dilation, groups)
+    out = ConvTranspose.apply(input, weight, bias, geometry, size)
+    return out if batched else out.squeeze(0)
+
+
+# -- public functions ---------------------------------------------------------------------
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution (cross-correlation) of input (N, C_in, L) or (C_in, L) with weight
+    (C_out, C_in/groups, kL); see conv2d.
+
+    Example:
+        >>> ember.conv1d(ember.ones(1, 1, 5), ember.ones(1, 1, 3))
+        tensor([[[3., 3., 3.]]])
+    """
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (cross-correlation), as torch.nn.functional.conv2d.
+
+        out[n, o, i, j] = bias[o] + sum_{c, a, b} weight[o, c, a, b]
+                          * x[n, g(o) * C_in/groups + c, i * sH + a * dH, j * sW + b * dW]
+
+    where x is the input zero-padded by `padding`, and g(o) is the group of output channel o.
+
+    Args:
+        input: (N, C_in, H, W) or unbatched (C_in, H, W).
+        weight: (C_out, C_in / groups, kH, kW).
+        bias: (C_out,) or None.
+        stride, dilation: an int or a pair.
+        padding: an int, a pair, 'valid' (none) or 'same' (output size = input size; stride
+            1 only; for an even dilated kernel the extra element goes after, as torch).
+        groups: split channels into this many independent convolutions.
+
+    Returns:
+        (N, C_out, H_out, W_out), H_out = (H + 2 * pH - dH * (kH - 1) - 1) // sH + 1.
+
+    Example:
+        >>> x = ember.ones(1, 1, 4, 4)
+        >>> ember.conv2d(x, ember.ones(1, 1, 3, 3), padding=1)[0, 0, 0]
+        tensor([4., 6., 6., 4.])
+    """
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution of input (N, C_in, D, H, W) or (C_in, D, H, W); see conv2d."""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """1-D transposed convolution of (N, C_in, L) with weight (C_in, C_out/groups, kL);
+    see conv_transpose2d."""
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, 1, "conv_transpose1d")
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """2-D transposed convolution ("deconvolution"): the gradient of conv2d with respect to
+    its input, as torch.nn.functional.conv_transpose2d.
+
+        out = bias + col2im(weight.T @ input), cropped by `padding` on each side
+
+    Args:
+        input: (N, C_in, H, W) or unbatched (C_in, H, W).
+        weight: (C_in, C_out / groups, kH, kW).
+        output_padding: extra size added after each spatial dim (smaller than the stride
+            or the dilation), to pick among the input sizes a strided conv2d maps alike.
+
+    Returns:
+        (N, C_out, H_out, W_out), H_out = (H - 1) * sH - 2 * pH + dH * (kH - 1) + opH + 1.
+
+    Example:
+        >>> ember.conv_transpose2d(ember.ones(1, 1, 2, 2), ember.ones(1, 1, 2, 2), stride=2)
+        tensor([[[[1., 1., 1., 1.],
+                  [1., 1., 1., 1.],
+                  [1., 1., 1., 1.],
+                  [1., 1., 1., 1.]]]])
+    """
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, 2, "conv_transpose2d")
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """3-D transposed convolution of (N, C_in, D, H, W); see conv_transpose2d."""
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, 3, "conv_transpose3d")
+
+
+# -- unfold / fold (im2col / col2im) ------------------------------------------------------
+
+class Unfold(Op):
+    """cols[n, c * K + k, p] = x[n, c, p * stride + k * dilation] (x zero-padded);
+    grad_x = Fold(g): the windows of g added back."""
+
+    @staticmethod
+    def forward(ctx, x, kernel, dilation, padding, stride, out_size):
+        ctx.args = (x.shape[2:], kernel, dilation, padding, stride)
+        n, c = x.shape[:2]
+        x = pad_spatial(ctx.xp, x, padding, padding)
+        view = windows(ctx.xp, x, kernel, stride, dilation, out_size)  # (N, C, *K, *L)
+        out = ctx.xp.empty((n, c * math.prod(kernel), math.prod(out_size)), x.dtype)
+        out.reshape(view.shape)[...] = view  # always a copy: never a view of x
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (Fold.apply(grad, *ctx.args),) + (None,) * 5
+
+
+class Fold(Op):
+    """out[n, c, s] = sum of cols[n, c * K + k, p] over the (k, p) with
+    p * stride + k * dilation = s (then cropped by padding);  grad_cols = Unfold(g)."""
+
+    @staticmethod
+    def forward(ctx, cols, output_size, kernel, dilation, padding, stride):
+        xp = ctx.xp
+        out_size = _blocks(output_size, kernel, dilation, padding, stride)
+        ctx.args = (kernel, dilation, padding, stride, out_size)
+        n, ck = cols.shape[:2]
+        channels = ck // math.prod(kernel)
+        padded = tuple(s + 2 * p for s, p in zip(output_size, padding))
+        out = xp.zeros((n, channels) + padded, cols.dtype)
+        add_windows(xp, out, cols.reshape((n, channels) + kernel + out_size), stride, dilation)
+        return xp.ascontiguousarray(crop_spatial(out, padding, output_size))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (Unfold.apply(grad, *ctx.args),) + (None,) * 5
+
+
+def _blocks(size, kernel, dilation, padding, stride):
+    return tuple((s + 2 * p - d * (k - 1) - 1) // t + 1
+                 for s, k, d, p, t in zip(size, kernel, dilation, padding, stride))
+
+
+def _fold_params(kernel_size, dilation, padding, stride, op_name):
+    kernel = expand_param(kernel_size, 2, "kernel_size", op_name)
+    dilation = expand_param(dilation, 2, "dilation", op_name)
+    padding = expand_param(padding, 2, "padding", op_name)
+    stride = expand_param(stride, 2, "stride", op_name)
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"{op_name}: kernel size should be greater than zero, but got "
+                           f"kernel_size={kernel}")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"{op_name}: dilation should be greater than zero, but got "
+                           f"dilation={dilation}")
+    if any(p < 0 for p in padding):
+        raise RuntimeError(f"{op_name}: padding should be non-negative, but got "
+                           f"padding={padding}")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError(f"{op_name}: stride should be greater than zero, but got "
+                           f"stride={stride}")
+    return kernel, dilation, padding, stride
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """im2col: every sliding block of input (N, C, H, W) as a column of (N, C * kH * kW, L).
+
+        out[n, c * kH * kW + a * kW + b, i * W_out + j]
+            = x[n, c, i * sH + a * dH, j * sW + b * dW]     (x zero-padded by `padding`)
+
+    As torch.nn.functional.unfold (not Tensor.unfold); an unbatched (C, H, W) input gives
+    (C * kH * kW, L).
+
+    Example:
+        >>> ember.nn.functional.unfold(ember.arange(4.).reshape(1, 1, 2, 2), 1).shape
+        ember.Size([1, 1, 4])
+    """
+    if input.ndim < 3:  # torch fails indexing the missing spatial dim: an IndexError
+        raise IndexError(
+            f"unfold: Dimension out of range: expected a 3D (C, H, W) or 4D (N, C, H, W) input, "
+            f"but got input of size [{_sizes(input.shape)}]")
+    if input.ndim not in (3, 4) or any(s == 0 for s in input.shape[1:]):
+        raise RuntimeError(
+            f"unfold: Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and "
+            f"other non-zero dimensions for input, but got: [{_sizes(input.shape)}]")
+    kernel, dilation, padding, stride = _fold_params(kernel_size, dilation, padding, stride,
+                                                     "unfold")
+    batched = input.ndim == 4
+    if not batched:
+        input = input.unsqueeze(0)
+    out_size = _blocks(input.shape[2:], kernel, dilation, padding, stride)
+    if any(o < 1 for o in out_size):
+        raise RuntimeError(
+            f"Given input with spatial size {tuple(input.shape[2:])}, kernel_size={kernel}, "
+            f"dilation={dilation}, padding={padding}, calculated shape of the array of sliding "
+            f"blocks as {out_size}, but its components must be at least one.")
+    out = Unfold.apply(input, kernel, dilation, padding, stride, out_size)
+    return out if batched else out.squeeze(0)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """col2im: sum the columns of input (N, C * kH * kW, L) back into (N, C, H, W), adding
+    where blocks overlap; the adjoint of unfold (fold(unfold(x)) multiplies each element by
+    the number of blocks that cover it).
+
+    Example:
+        >>> cols = ember.ones(1, 4, 4)
+        >>> ember.nn.functional.fold(cols, (3, 3), 2)[0, 0]
+        tensor([[1., 2., 1.],
+                [2., 4., 2.],
+                [1., 2., 1.]])
+    """
+    if input.ndim not in (2, 3) or any(s == 0 for s in input.shape[-2:]):
+        raise RuntimeError(
+            f"fold: Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size "
+            f"and non-zero dimensions for input, but got: [{_sizes(input.shape)}]")
+    output_size = expand_param(output_size, 2, "output_size", "fold")
+    kernel, dilation, padding, stride = _fold_params(kernel_size, dilation, padding, stride,
+                                                     "fold")
+    batched = input.ndim == 3
+    if not batched:
+        input = input.unsqueeze(0)
+    block = math.prod(kernel)
+    if input.shape[1] % block:
+        raise RuntimeError(
+            f"Expected size of input's dimension 1 to be divisible by the product of "
+            f"kernel_size, but got input.size(1)={input.shape[1]} and kernel_size={kernel}.")
+    out_size = _blocks(output_size, kernel, dilation, padding, stride)
+    if math.prod(out_size) != input.shape[2] or any(o < 1 for o in out_size):
+        raise RuntimeError(
+            f"Given output_size={output_size}, kernel_size={kernel}, dilation={dilation}, "
+            f"padding={padding}, stride={stride}, expected size of input's dimension 2 to match "
+            f"the calculated number of sliding blocks {out_size[0]} * {out_size[1]} = "
+            f"{math.prod(out_size)}, but got input.size(2)={input.shape[2]}.")
+    out = Fold.apply(input, output_size, kernel, dilation, padding, stride)
+    return out if batched else out.squeeze(0)
