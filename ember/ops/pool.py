@@ -52,7 +52,7 @@ def _window_rows(xp, padded, geometry):
     d = len(geometry.kernel)
     order = (0, 1) + tuple(range(2 + d, 2 + 2 * d)) + tuple(range(2, 2 + d))
     return xp.ascontiguousarray(view.transpose(order)).reshape(
-        padded.shape[:2] + geometry.out_size + (-1,))
+        padded.shape[:2] + geometry.out_size + (math.prod(geometry.kernel),))
 
 
 def _padded_zeros(xp, shape, geometry, dtype):
@@ -560,8 +560,9 @@ class IndexGather(Op):
     def forward(ctx, x, index):
         ctx.index, ctx.input_shape = index, x.shape
         n, c = x.shape[:2]
-        flat = x.reshape(n, c, -1)
-        return ctx.xp.take_along_axis(flat, index.reshape(n, c, -1), 2).reshape(index.shape)
+        flat = x.reshape(n, c, math.prod(x.shape[2:]))
+        index_rows = index.reshape(n, c, math.prod(index.shape[2:]))
+        return ctx.xp.take_along_axis(flat, index_rows, 2).reshape(index.shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -580,7 +581,7 @@ class IndexScatterAdd(Op):
         plane = math.prod(shape[2:])
         out = xp.zeros(n * c * plane, grad.dtype)
         rows = xp.arange(n * c, dtype=index.dtype).reshape(n, c, 1) * plane
-        flat = (index.reshape(n, c, -1) + rows).reshape(-1)
+        flat = (index.reshape(n, c, math.prod(index.shape[2:])) + rows).reshape(-1)
         xp.add.at(out, flat, grad.reshape(-1))
         return out.reshape(shape)
 
@@ -616,7 +617,7 @@ def _adaptive_max(input, output_size, return_indices, d, op_name):
         order = tuple(range(0, 2 * d, 2)) + tuple(range(1, 2 * d, 2))
         index = index.transpose(order).reshape(tuple(output_size) + (-1,))  # (*out, K)
         n, c = input.shape[:2]
-        rows = input._data.reshape(n, c, -1)[:, :, index]               # (N, C, *out, K)
+        rows = input._data.reshape(n, c, math.prod(size))[:, :, index]  # (N, C, *out, K)
         arg = xp.argmax(rows, axis=-1)
         indices = index.reshape(-1, index.shape[-1])[
             xp.arange(math.prod(output_size)).reshape(output_size), arg]
@@ -664,7 +665,8 @@ class MaxUnpool(Op):
         n, c = shape[:2]
         out = xp.zeros((n * c, math.prod(shape[2:])), x.dtype)
         rows = xp.arange(n * c).reshape(-1, 1)
-        out[rows, index.reshape(n * c, -1)] = x.reshape(n * c, -1)
+        count = math.prod(index.shape[2:])
+        out[rows, index.reshape(n * c, count)] = x.reshape(n * c, count)
         return out.reshape(shape)
 
     @staticmethod
@@ -728,7 +730,7 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
 
 
 def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, d, op_name):
-    from .elementwise import relu
+    from .unary import relu
     kernel = _param(kernel_size, d, "kernel_size", op_name)
     pool = avg_pool1d if d == 1 else avg_pool2d
     out = pool(input.pow(norm_type), kernel, stride, 0, ceil_mode)

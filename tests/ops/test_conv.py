@@ -58,6 +58,14 @@ def test_conv2d_unbatched():
              [(3, 6, 5), (4, 3, 3, 3), (4,)], name="conv2d unbatched")
 
 
+def test_conv_empty_batch():
+    check_op(lambda lib, x, w, b: F(lib).conv2d(x, w, b, padding=1), [(0, 3, 5, 5), (4, 3, 3, 3),
+                                                                     (4,)], name="conv2d N=0")
+    check_op(lambda lib, x, w: F(lib).conv_transpose2d(x, w, stride=2), [(0, 3, 4, 4),
+                                                                         (3, 2, 3, 3)],
+             name="conv_transpose2d N=0")
+
+
 def test_conv2d_depthwise_and_1x1():
     check_op(lambda lib, x, w: F(lib).conv2d(x, w, groups=4, padding=1),
              [(2, 4, 6, 6), (8, 1, 3, 3)], name="conv2d depthwise")

@@ -243,3 +243,13 @@ def test_pool_errors_match_torch(name, call):
         call(torch)
     with pytest.raises(expected.type):
         call(ember)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: F(lib).max_pool2d(x, 3, 2, 1, return_indices=True),
+    lambda lib, x: F(lib).avg_pool2d(x, 3, 2, 1, count_include_pad=False),
+    lambda lib, x: F(lib).adaptive_max_pool2d(x, 3, return_indices=True),
+    lambda lib, x: F(lib).adaptive_avg_pool2d(x, 1),
+], ids=["max", "avg", "adaptive max", "adaptive avg"])
+def test_pool_empty_batch(call):
+    check_op(call, [(0, 3, 8, 8)], name="pool N=0")
