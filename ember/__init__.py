@@ -19,8 +19,12 @@ from .ops.compare import *  # noqa: F401,F403
 from .ops.convert import clone, contiguous
 from .ops.creation import *  # noqa: F401,F403
 from .ops.elementwise import *  # noqa: F401,F403
+from .ops.unary import *  # noqa: F401,F403
+from .ops.binary import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
+from .ops.cumulative import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
+from .ops.join import *  # noqa: F401,F403
 from .ops.index import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.sort import *  # noqa: F401,F403
@@ -33,6 +37,7 @@ from .ops.pool import (adaptive_avg_pool1d, avg_pool1d, max_pool1d,  # noqa: F40
 from .ops.pool import adaptive_max_pool1d_with_indices as adaptive_max_pool1d  # noqa: F401
 from . import return_types
 from . import autograd, linalg, nn, optim, utils
+from . import profiler
 from . import vision
 from . import random
 from ._tensor_str import get_printoptions, printoptions, set_printoptions

@@ -4,10 +4,12 @@ function.py  Node (a grad_fn), Op (ember's ops), Function (user ops)
 engine.py    the iterative backward pass
 grad_mode.py no_grad, enable_grad, set_grad_enabled, inference_mode
 anomaly.py   detect_anomaly: which forward op produced a NaN
+graph.py     saved-tensor hooks; the recorded graph described, compared, summarised
+render.py    pictures of a described graph: DOT, SVG, Mermaid, HTML
 gradcheck.py gradients against finite differences
 """
 from .. import _tensor as _tensor_module
-from . import anomaly, engine, grad_mode
+from . import anomaly, engine, grad_mode, graph
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .function import Function, FunctionCtx, Node, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,

@@ -143,13 +143,13 @@ def _run_pre_hooks(node, grads):
     for output_nr, hooks in node._pre_hooks.items():
         if output_nr < 0:
             continue
-        for hook in list(hooks):
+        for hook in list(hooks.values()):
             if grads[output_nr] is None:
                 break
             result = hook(grads[output_nr])
             if result is not None:
                 grads[output_nr] = result
-    for hook in list(node._pre_hooks.get(-1, ())):
+    for hook in list(node._pre_hooks.get(-1, {}).values()):
         result = hook(tuple(grads))
         if result is not None:
             grads = list(result)
@@ -157,7 +157,7 @@ def _run_pre_hooks(node, grads):
 
 
 def _run_post_hooks(node, grad_inputs, grad_outputs):
-    for hook in list(node._hooks):
+    for hook in list(node._hooks.values()):
         result = hook(grad_inputs, tuple(grad_outputs))
         if result is not None:
             grad_inputs = tuple(result)
@@ -179,5 +179,5 @@ def _accumulate(node, grad, create_graph):
         variable.grad = variable.grad + grad
     else:
         variable.grad._data += grad._data
-    for hook in variable._post_accumulate_hooks or ():
+    for hook in list((variable._post_accumulate_hooks or {}).values()):
         hook(variable)

@@ -13,6 +13,7 @@ Why two base classes (the style guide shows one): unwrapping to arrays saves a T
 intermediate in every op's forward, and torch's user-facing contract has tensors there.
 """
 import weakref
+from collections import OrderedDict
 
 import numpy as np
 
@@ -36,8 +37,8 @@ class Node:
     next_functions = ()
     needs_input_grad = ()
     _saved = ()
-    _pre_hooks = None        # {output_nr: [hook(grad) -> grad or None]}, from Tensor hooks
-    _hooks = None            # [hook(grad_inputs, grad_outputs)], from Node.register_hook
+    _pre_hooks = None        # {output_nr: {handle id: hook(grad) -> grad or None}}
+    _hooks = None            # {handle id: hook(grad_inputs, grad_outputs)}
     _num_outputs = 1
     _output_meta = None      # (shape, dtype, array type) per output, to make zero grads
     _materialize_grads = True
@@ -86,9 +87,8 @@ class Node:
         """hook(grad_inputs, grad_outputs) runs after this node's backward; may return new
         grad_inputs."""
         if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
-        return _RemovableHandle(self._hooks, hook)
+            self._hooks = OrderedDict()
+        return _add_hook(self._hooks, hook)
 
     def register_prehook(self, hook):
         """hook(grad_outputs) runs before this node's backward; may return new grad_outputs."""
@@ -97,9 +97,7 @@ class Node:
     def _add_pre_hook(self, output_nr, hook):
         if self._pre_hooks is None:
             self._pre_hooks = {}
-        hooks = self._pre_hooks.setdefault(output_nr, [])
-        hooks.append(hook)
-        return _RemovableHandle(hooks, hook)
+        return _add_hook(self._pre_hooks.setdefault(output_nr, OrderedDict()), hook)
 
     # -- running backward ----------------------------------------------------------------
 
@@ -129,21 +127,12 @@ class AccumulateGrad(Node):
         return "AccumulateGrad"
 
 
-class _RemovableHandle:
-    __slots__ = ("_hooks", "_hook")
-
-    def __init__(self, hooks, hook):
-        self._hooks, self._hook = hooks, hook
-
-    def remove(self):
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
+def _add_hook(hooks, hook):
+    """Add hook to the ordered dict hooks; its handle (torch's RemovableHandle) removes it."""
+    from ..utils.hooks import RemovableHandle  # ember.utils imports autograd: not at the top
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
 
 
 # NOTE [ Saved tensors ]
@@ -155,6 +144,8 @@ class _RemovableHandle:
 #     asks for it, a Tensor is rebuilt around the same array with this node as grad_fn, so
 #     that create_graph=True differentiates through it;
 #   - anything else (an intermediate array) becomes a constant Tensor.
+# Inside saved_tensors_hooks (graph.py) each of these then goes through the pack hook, and
+# _unpack hands what it returned to the unpack hook.
 
 class _SavedInput:
     __slots__ = ("tensor", "version")
@@ -186,6 +177,8 @@ def _unpack(node, item):
             out.grad_fn, out._output_nr = node, item.output_nr
         out._version = item.counter
         return out
+    if type(item) is PackedSaved:
+        return item.unpack(node)
     return item
 
 
@@ -217,7 +210,7 @@ def _resolve_saved(node, args, outputs):
                     break
             else:  # an intermediate array becomes a constant; a Python number stays one
                 resolved.append(Tensor._make(value) if type(value) in _BY_ARRAY_TYPE else value)
-    node._saved = tuple(resolved)
+    node._saved = tuple(resolved) if pack_saved is None else pack_saved(resolved)
 
 
 def _zeros_for(meta):
@@ -234,13 +227,19 @@ def _edge(tensor):
     return (None, 0)
 
 
-# Observers of every recorded node (anomaly mode, graph metadata); empty in normal runs.
+# Observers of every recorded node, called as observer(node, args, outputs) (anomaly mode,
+# graph metadata); empty in normal runs.
 recording_observers = []
 
+# Saved-tensor hooks (ember.autograd.graph) bind these: while a saved_tensors_hooks context is
+# open, pack_saved(entries) packs what a node saves; PackedSaved is the packed entries' class.
+pack_saved = None
+PackedSaved = None
 
-def _notify_recorded(node):
+
+def _notify_recorded(node, args, outputs):
     for observer in recording_observers:
-        observer(node)
+        observer(node, args, outputs)
 
 
 class _OpMeta(type):
@@ -270,6 +269,8 @@ class Op(metaclass=_OpMeta):
     def backward(ctx, *grad_outputs):
         raise NotImplementedError
 
+    # While ember.profiler records, this, Function.apply and the Node.apply methods are swapped
+    # for timed wrappers (ember/profiler/profiler.py); nothing here checks for it.
     @classmethod
     def apply(cls, *args):
         arrays = []
@@ -339,7 +340,7 @@ def _finish(node, args, outputs):
     if node._saved:
         _resolve_saved(node, args, outputs)
     if recording_observers:
-        _notify_recorded(node)
+        _notify_recorded(node, args, outputs)
 
 
 _NO_EDGE = (None, 0)

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 
 from ..._tensor import Tensor, _parse_to
 from ...autograd import grad_mode
+from ...autograd import graph as _graph
+from ...utils.hooks import RemovableHandle
 from ..parameter import Buffer, Parameter
 from . import _hooks
-from ._hooks import (RemovableHandle,  # noqa: F401  (torch's home of these functions)
-                     register_module_buffer_registration_hook, register_module_forward_hook,
+from ._hooks import (register_module_buffer_registration_hook,  # noqa: F401  (torch's home)
+                     register_module_forward_hook,
                      register_module_forward_pre_hook, register_module_full_backward_hook,
                      register_module_full_backward_pre_hook,
                      register_module_module_registration_hook,
@@ -551,12 +553,16 @@ class Module:
     # -- calling --------------------------------------------------------------------------
 
     def _call_impl(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
-                or self._backward_pre_hooks or _hooks.global_forward_pre_hooks
-                or _hooks.global_forward_hooks or _hooks.global_backward_hooks
-                or _hooks.global_backward_pre_hooks):
-            return self.forward(*args, **kwargs)
-        return _hooks.call_with_hooks(self, args, kwargs)
+        try:
+            if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                    or self._backward_pre_hooks or _hooks.global_forward_pre_hooks
+                    or _hooks.global_forward_hooks or _hooks.global_backward_hooks
+                    or _hooks.global_backward_pre_hooks):
+                return self.forward(*args, **kwargs)
+            return _hooks.call_with_hooks(self, args, kwargs)
+        except (RuntimeError, ValueError) as error:  # free until raised: name the failing layer
+            _graph.name_module_in_error(self, args, error)
+            raise
 
     __call__ = _call_impl
 
