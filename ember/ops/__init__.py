@@ -1,12 +1,14 @@
 """Every differentiable op, one module per family; importing this attaches them to Tensor.
 
-elementwise.py  arithmetic and math functions     compare.py  comparisons, logic, where
-reduce.py       sum, mean, ...                    shape.py    views and reshaping
-convert.py      dtype/device changes, clone         creation.py new tensors
+elementwise.py  arithmetic, operand promotion     compare.py     comparisons, logic, where
+unary.py        exp, log, sin, sigmoid, clamp ... binary.py      maximum, atan2, hypot ...
+reduce.py       sum, mean, ...                    cumulative.py  cumsum, cumprod, cummax ...
+shape.py        views and reshaping               join.py        cat, stack, split, flip ...
+convert.py      dtype/device changes, clone       creation.py    new tensors
 """
 from .._tensor import Tensor
-from . import (compare, conv, convert, creation, elementwise, index, linalg, pad,  # noqa: F401
-               pool, random, reduce, shape, sort)
+from . import (binary, compare, conv, convert, creation, cumulative, elementwise,  # noqa: F401
+               index, join, linalg, pad, pool, random, reduce, shape, sort, unary)
 from ._inplace import apply_inplace, inplace_method
 
 # Trailing-underscore forms, each the out-of-place op written back into the tensor.

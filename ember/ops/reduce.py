@@ -1,5 +1,5 @@
-"""Reductions over dims: sum, mean, var/std, prod, max/min, logsumexp, norm, cumulative sums
-and products, all/any, count_nonzero, and the nan-ignoring forms.
+"""Reductions over dims: sum, mean, var/std, prod, max/min, logsumexp, norm, all/any,
+count_nonzero, and the nan-ignoring forms. Cumulative ops (cumsum ...) are in cumulative.py.
 
 Every reduction takes `dim` (an int, a tuple of ints, or None for all) and `keepdim`.
 Backward re-expands the gradient to the input's shape: unsqueeze the reduced dims back
@@ -21,13 +21,12 @@ from ..autograd.function import Op
 from ..backend import xp_of
 from . import compare
 from ._dims import wrap_dim, wrap_dims
-from ._inplace import inplace_method
 from ..amp import autocast_mode
 
 __all__ = [
     "sum", "mean", "var", "std", "var_mean", "std_mean", "prod", "max", "min", "amax", "amin",
-    "aminmax", "argmax", "argmin", "logsumexp", "norm", "cumsum", "cumprod", "all", "any",
-    "count_nonzero", "nansum", "nanmean", "expand_reduced",
+    "aminmax", "argmax", "argmin", "logsumexp", "norm", "all", "any", "count_nonzero", "nansum",
+    "nanmean", "expand_reduced",
 ]
 
 # float16 and bfloat16 accumulate in float32, as torch does
@@ -475,7 +474,7 @@ def _exclusive_cumprod(x, dim):
     xp = xp_of(x._data)
     n = x.shape[dim]
     previous = _position_index(xp, x.shape, dim, xp.maximum(xp.arange(n) - 1, 0))
-    shifted = _Shift.apply(cumprod(x, dim), previous, dim, True)
+    shifted = _Shift.apply(x.cumprod(dim), previous, dim, True)
     first = Tensor._make(_position_index(xp, x.shape, dim, xp.arange(n)) == 0)
     return compare.where(first, 1.0, shifted)
 
@@ -616,7 +615,7 @@ def _max_min(select_op, reduce_op, op_name, input, dim, keepdim, other, out):
         if not isinstance(other, Tensor):
             raise TypeError(f"{op_name}(): argument 'other' must be Tensor, not "
                             f"{type(other).__name__}")
-        from .elementwise import maximum, minimum
+        from .binary import maximum, minimum
         return (maximum if op_name == "max" else minimum)(input, other, out=out)
     if dim is None:
         dims = tuple(builtins.range(input._data.ndim))
@@ -843,98 +842,6 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     return result if out is None else _write(out, result)
 
 
-# -- cumulative sums and products ---------------------------------------------------------
-
-class Cumsum(Op):
-    """y_k = sum_{i <= k} x_i along dim (sum_{i >= k} when reverse);
-    grad_x = the same sum of g taken the other way."""
-
-    @staticmethod
-    def forward(ctx, x, dim, dtype, reverse):
-        ctx.dim, ctx.reverse, ctx.input_dtype = dim, reverse, x.dtype
-        xp = ctx.xp
-        if x.ndim == 0:
-            return x.astype(dtype or x.dtype)
-        if reverse:
-            return xp.flip(xp.cumsum(xp.flip(x, dim), axis=dim, dtype=dtype), dim)
-        return xp.cumsum(x, axis=dim, dtype=dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        grad = _to_input_dtype(grad, ctx.input_dtype)
-        return Cumsum.apply(grad, ctx.dim, None, not ctx.reverse), None, None, None
-
-
-def _reverse_cumsum(x, dim):
-    return Cumsum.apply(x, dim, None, True)
-
-
-class Cumprod(Op):
-    """y_k = prod_{i <= k} x_i along dim;  grad_x_k = sum_{j >= k} g_j y_j / x_k.
-
-    See NOTE [ cumprod gradient with zeros ] for inputs that hold zeros.
-    """
-
-    @staticmethod
-    def forward(ctx, x, dim, dtype):
-        ctx.dim, ctx.input_dtype = dim, x.dtype
-        y = x.astype(dtype or x.dtype) if x.ndim == 0 else ctx.xp.cumprod(x, axis=dim,
-                                                                         dtype=dtype)
-        ctx.save_for_backward(x, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, y = ctx.saved_tensors
-        grad = _to_input_dtype(grad, ctx.input_dtype)
-        y = _to_input_dtype(y, ctx.input_dtype)
-        dim = ctx.dim
-        is_zero = x.eq(0)
-        if not is_zero.any():
-            return _reverse_cumsum(grad * y, dim) / x, None, None
-        # NOTE [ cumprod gradient with zeros ]
-        # Where x_k != 0, y_j / x_k is still the product of the others, so the zero-free
-        # formula holds (it is 0 after the first zero, but its derivative is not). At the
-        # first zero z, the product of the others is the cumprod with x_z replaced by 1. At
-        # later zeros every term has x_z = 0 as another factor: the gradient is 0.
-        zeros_so_far = cumsum(is_zero, dim)
-        at_first_zero = is_zero & zeros_so_far.eq(1)
-        where = compare.where
-        part_nonzero = _reverse_cumsum(grad * y, dim) / where(is_zero, 1.0, x)
-        part_at = _reverse_cumsum(grad * cumprod(where(at_first_zero, 1.0, x), dim), dim)
-        return where(is_zero, where(at_first_zero, part_at, 0.0), part_nonzero), None, None
-
-
-def cumsum(input, dim, *, dtype=None, out=None):
-    """Running sum along `dim`; bool and integer inputs give int64.
-
-    y_k = sum_{i <= k} x_i
-
-    Example:
-        >>> ember.tensor([1., 2., 3.]).cumsum(0)
-        tensor([1., 3., 6.])
-    """
-    if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
-        return autocast_mode.dispatch("cumsum", cumsum, input, dim, dtype=dtype, out=out)
-    dim = _wrap_single_dim(dim, input._data.ndim, "cumsum")
-    result = Cumsum.apply(input, dim, _accumulation_dtype(input, dtype), False)
-    return result if out is None else _write(out, result)
-
-
-def cumprod(input, dim, *, dtype=None, out=None):
-    """Running product along `dim`; bool and integer inputs give int64.
-
-    y_k = prod_{i <= k} x_i  (the gradient is right with zeros in the input)
-
-    Example:
-        >>> ember.tensor([1., 2., 3.]).cumprod(0)
-        tensor([1., 2., 6.])
-    """
-    dim = _wrap_single_dim(dim, input._data.ndim, "cumprod")
-    result = Cumprod.apply(input, dim, _accumulation_dtype(input, dtype))
-    return result if out is None else _write(out, result)
-
-
 # -- truth and counting -------------------------------------------------------------------
 
 class TruthReduce(Op):
@@ -985,8 +892,8 @@ def count_nonzero(input, dim=None):
 # -- Tensor methods -----------------------------------------------------------------------
 
 for _name in ("sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin", "aminmax",
-              "argmax", "argmin", "logsumexp", "cumsum", "cumprod", "all", "any",
-              "count_nonzero", "nansum", "nanmean"):
+              "argmax", "argmin", "logsumexp", "all", "any", "count_nonzero", "nansum",
+              "nanmean"):
     setattr(Tensor, _name, globals()[_name])
 
 
@@ -997,5 +904,3 @@ def _norm_method(self, p="fro", dim=None, keepdim=False, dtype=None):
 _norm_method.__name__ = _norm_method.__qualname__ = "norm"
 _norm_method.__doc__ = norm.__doc__
 Tensor.norm = _norm_method
-Tensor.cumsum_ = inplace_method(cumsum, "cumsum_")
-Tensor.cumprod_ = inplace_method(cumprod, "cumprod_")

@@ -1,5 +1,5 @@
 """Sorting and searching: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode,
-cummax/cummin, unique, unique_consecutive, searchsorted, bucketize.
+unique, unique_consecutive, searchsorted, bucketize.
 
 Each op finds its indices on arrays (a stable argsort underneath), then picks the values with
 reduce.SelectAlong, whose gradient puts g back at those indices. NaN sorts as the largest
@@ -19,8 +19,8 @@ from .reduce import (SelectAlong, _check_nonempty, _position_index, _positions, 
                      _write, _write_pair)
 
 __all__ = [
-    "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode", "cummax",
-    "cummin", "unique", "unique_consecutive", "searchsorted", "bucketize",
+    "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode", "unique",
+    "unique_consecutive", "searchsorted", "bucketize",
 ]
 
 _INT64 = _dtype.int64.np
@@ -307,51 +307,6 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     return _pick(Mode, return_types.mode, input, index, dim, keepdim, out)
 
 
-# -- cumulative extremes ------------------------------------------------------------------
-
-class Cummax(SelectAlong):
-    """y_k = max_{i <= k} x_i along dim;  grad_x = g added up at the chosen indices."""
-
-    unique_index = False
-
-
-class Cummin(Cummax):
-    """y_k = min_{i <= k} x_i along dim;  grad_x = g added up at the chosen indices."""
-
-
-def _cumulative_extremum(op, kind, op_name, input, dim, out):
-    data = input._data
-    dim = wrap_dim(dim, data.ndim, op_name)
-    xp = xp_of(data)
-    if data.ndim == 0:
-        index = xp.zeros((), _INT64)
-    else:
-        running = (xp.maximum if op is Cummax else xp.minimum).accumulate(data, axis=dim)
-        # torch moves the index on ties (>=) and to every NaN
-        hit = data == running
-        if data.dtype in FLOAT_NP:
-            hit |= xp.isnan(data)
-        index = xp.maximum.accumulate(xp.where(hit, _places(xp, data.shape, dim), 0),
-                                      axis=dim).astype(_INT64, copy=False)
-    values = op.apply(input, index, dim, True)
-    return _write_pair(out, kind((values, Tensor._make(index))))
-
-
-def cummax(input, dim, *, out=None):
-    """Running maximum along `dim` and where it was found, as return_types.cummax.
-
-    Example:
-        >>> ember.tensor([1., 3., 2., 5.]).cummax(0).values
-        tensor([1., 3., 3., 5.])
-    """
-    return _cumulative_extremum(Cummax, return_types.cummax, "cummax", input, dim, out)
-
-
-def cummin(input, dim, *, out=None):
-    """Running minimum along `dim` and where it was found, as return_types.cummin."""
-    return _cumulative_extremum(Cummin, return_types.cummin, "cummin", input, dim, out)
-
-
 # -- unique -------------------------------------------------------------------------------
 
 def _runs(xp, rows):
@@ -499,5 +454,5 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 # -- Tensor methods -----------------------------------------------------------------------
 
 for _name in ("sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",
-              "cummax", "cummin", "unique", "unique_consecutive"):
+              "unique", "unique_consecutive"):
     setattr(Tensor, _name, globals()[_name])

@@ -10,7 +10,7 @@ from ..._tensor import Tensor
 from ...autograd import grad as autograd_grad
 from ...autograd import grad_mode
 from ...autograd.function import Op
-from ...ops.shape import cat
+from ...ops.join import cat
 from .linear import linear
 
 __all__ = ["rnn_tanh_step", "rnn_relu_step", "lstm_step", "gru_step", "folded_bias", "time_steps",

@@ -11,7 +11,7 @@ _softmax.py and are re-exported here.
 from ..._dtype import FLOAT_NP
 from ..._tensor import Tensor
 from ...autograd.function import Op
-from ...ops import compare, elementwise
+from ...ops import compare, unary
 from ...ops._dims import wrap_dim
 from ...ops._inplace import apply_inplace
 from ...amp import autocast_mode
@@ -170,7 +170,7 @@ def _sigmoid(xp, x):
 
 
 def _sigmoid_tensor(x):
-    return elementwise.sigmoid(x)
+    return unary.sigmoid(x)
 
 
 # -- piecewise-linear activations ---------------------------------------------------------
@@ -460,7 +460,7 @@ def relu(input, inplace=False):
         return apply_inplace(input, relu, (), {}, "relu_")
     _check_tensor(input, "relu")
     if input._data.dtype not in FLOAT_NP:
-        return elementwise.relu(input)
+        return unary.relu(input)
     return Relu.apply(input)
 
 
@@ -696,12 +696,12 @@ def logsigmoid(input):
 
 def sigmoid(input):
     """1 / (1 + e^-x); the same as ember.sigmoid."""
-    return elementwise.sigmoid(input)
+    return unary.sigmoid(input)
 
 
 def tanh(input):
     """tanh x; the same as ember.tanh."""
-    return elementwise.tanh(input)
+    return unary.tanh(input)
 
 
 def softsign(input):

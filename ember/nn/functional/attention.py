@@ -20,7 +20,7 @@ import warnings
 from ... import _dtype
 from ..._tensor import Tensor
 from ...autograd import grad_mode
-from ...ops import creation, shape
+from ...ops import creation, join
 from .activation import softmax
 from .dropout import dropout
 from .linear import linear
@@ -242,8 +242,8 @@ def _multi_head_attention(query, key, value, num_heads, in_proj_weight, in_proj_
         if static_v is not None:
             raise AssertionError("bias cannot be added to static value.")
         extra = (bsz, 1, embed_dim) if batch_first else (1, bsz, embed_dim)
-        k = shape.cat([k, bias_k.reshape(1, 1, embed_dim).expand(*extra)], seq_dim)
-        v = shape.cat([v, bias_v.reshape(1, 1, embed_dim).expand(*extra)], seq_dim)
+        k = join.cat([k, bias_k.reshape(1, 1, embed_dim).expand(*extra)], seq_dim)
+        v = join.cat([v, bias_v.reshape(1, 1, embed_dim).expand(*extra)], seq_dim)
         attn_mask = _pad_last(attn_mask)
         key_padding_mask = _pad_last(key_padding_mask)
     elif bias_k is not None:
@@ -258,8 +258,8 @@ def _multi_head_attention(query, key, value, num_heads, in_proj_weight, in_proj_
         else _split_heads(v, num_heads, batch_first)
     if add_zero_attn:
         zero = creation.zeros((bsz, num_heads, 1, head_dim), dtype=k.dtype, device=k.device)
-        k = shape.cat([k, zero], 2)
-        v = shape.cat([v, zero], 2)
+        k = join.cat([k, zero], 2)
+        v = join.cat([v, zero], 2)
         attn_mask = _pad_last(attn_mask)
         key_padding_mask = _pad_last(key_padding_mask)
     src_len = k.shape[2]
@@ -299,7 +299,7 @@ def _pad_last(mask):
     """A float mask with one more key column, allowed (0)."""
     if mask is None:
         return None
-    return shape.cat([mask, creation.zeros((*mask.shape[:-1], 1), dtype=mask.dtype,
+    return join.cat([mask, creation.zeros((*mask.shape[:-1], 1), dtype=mask.dtype,
                                            device=mask.device)], -1)
 
 

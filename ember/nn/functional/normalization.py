@@ -21,7 +21,7 @@ from ...autograd import grad_mode
 from ...autograd.function import Op
 from ...backend import fused, xp_of
 from ...ops.creation import zeros
-from ...ops.shape import cat
+from ...ops.join import cat
 from ...amp import autocast_mode
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm",

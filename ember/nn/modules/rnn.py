@@ -18,7 +18,7 @@ import warnings
 
 from ..._tensor import Tensor
 from ...ops.creation import empty, zeros
-from ...ops.shape import cat, stack
+from ...ops.join import cat, stack
 from .. import functional as F
 from .. import init
 from ..functional._rnn import (GRURecurrence, LSTMRecurrence, RNNRecurrence, folded_bias,

@@ -17,7 +17,7 @@ from collections import namedtuple
 from ... import _dtype
 from ..._tensor import Tensor
 from ...autograd import grad_mode
-from ...ops import compare, creation, reduce, shape, sort
+from ...ops import compare, creation, cumulative, join, sort
 
 __all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence",
            "pad_packed_sequence", "pad_sequence", "unpad_sequence", "pack_sequence",
@@ -223,12 +223,12 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
                    > creation.arange(batch).unsqueeze(0)).sum(0)           # (B,)
         mask = creation.arange(steps).unsqueeze(1) < lengths.unsqueeze(0)  # (T, B)
         # each padded position reads its packed row, or the extra padding row at the end
-        rows = compare.where(mask, reduce.cumsum(mask.reshape(-1), 0).reshape(steps, batch) - 1,
+        rows = compare.where(mask, cumulative.cumsum(mask.reshape(-1), 0).reshape(steps, batch) - 1,
                              data.shape[0])
         if batch_first:
             rows = rows.transpose(0, 1)
     padding = creation.full((1,) + rest, padding_value, dtype=data.dtype, device=data.device)
-    padded = shape.cat([data, padding]).index_select(0, rows.reshape(-1))
+    padded = join.cat([data, padding]).index_select(0, rows.reshape(-1))
     padded = padded.reshape(tuple(rows.shape) + rest)
     unsorted_indices = sequence.unsorted_indices
     if unsorted_indices is not None:
@@ -266,9 +266,9 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
         if missing:
             fill = creation.full((missing,) + tuple(seq.shape[1:]), padding_value,
                                  dtype=seq.dtype, device=seq.device)
-            seq = shape.cat([seq, fill] if padding_side == "right" else [fill, seq])
+            seq = join.cat([seq, fill] if padding_side == "right" else [fill, seq])
         padded.append(seq)
-    return shape.stack(padded, 0 if batch_first else 1)
+    return join.stack(padded, 0 if batch_first else 1)
 
 
 def unpad_sequence(padded_sequences, lengths, batch_first=False):

@@ -18,7 +18,7 @@ __all__ = ["default_collate", "default_convert"]
 def default_collate(batch):
     elem = batch[0]
     if isinstance(elem, Tensor):
-        from ...ops.shape import stack
+        from ...ops.join import stack
         return stack(batch, 0)
     if isinstance(elem, np.ndarray):
         if elem.dtype.kind in "OSU":

@@ -18,7 +18,7 @@ from ... import _dtype
 from ..._tensor import Tensor
 from ...nn import functional as nn_functional
 from ...ops.creation import arange, as_tensor, from_numpy, tensor, zeros_like
-from ...ops.shape import stack
+from ...ops.join import stack
 from ...ops.compare import where
 from .._image import is_pil_image, require_pil
 from . import _functional_pil as F_pil
