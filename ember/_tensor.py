@@ -4,6 +4,8 @@ The ops themselves live in ember/ops/, one module per family; each module attach
 methods and operators to Tensor at the end (`Tensor.tanh = tanh`), so this file holds only
 what a tensor *is*: its data, dtype, device, shape, and its place in the graph.
 """
+from collections import OrderedDict
+
 import numpy as np
 
 from . import _dtype
@@ -279,10 +281,8 @@ class Tensor:
             raise RuntimeError(
                 "post accumulate grad hooks cannot be registered on non-leaf tensors")
         if self._post_accumulate_hooks is None:
-            self._post_accumulate_hooks = []
-        from .autograd.function import _RemovableHandle
-        self._post_accumulate_hooks.append(hook)
-        return _RemovableHandle(self._post_accumulate_hooks, hook)
+            self._post_accumulate_hooks = OrderedDict()
+        return _function._add_hook(self._post_accumulate_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) * gradient into every leaf's .grad."""

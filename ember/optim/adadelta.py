@@ -1,6 +1,7 @@
 """Adadelta: step sizes from running averages of squared gradients and squared updates."""
-from .optimizer import (Optimizer, add_scaled_, addcmul_, bump_version, check_lr,
-                        new_state_like, new_step_tensor, sqrt_, with_weight_decay)
+from ._functional import (add_scaled_, addcmul_, check_lr, check_non_negative,
+                          grad_for_update, new_state_like, sqrt_)
+from .optimizer import Optimizer
 
 __all__ = ["Adadelta"]
 
@@ -37,34 +38,25 @@ class Adadelta(Optimizer):
         check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_non_negative("epsilon", eps)
+        check_non_negative("weight_decay", weight_decay)
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,
                     "maximize": maximize, "capturable": capturable, "foreach": foreach,
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
+    def _init_state(self, state, p, group):
+        state["square_avg"] = new_state_like(p)
+        state["acc_delta"] = new_state_like(p)
+
     def step(self, closure=None):
-        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr = float(group["lr"])
             rho, eps = group["rho"], group["eps"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = new_step_tensor()
-                    state["square_avg"] = new_state_like(p)
-                    state["acc_delta"] = new_state_like(p)
-                state["step"]._data += 1
+            for p, state in self._params_with_grad(group):
                 param = p._data
-                grad = -p.grad._data if group["maximize"] else p.grad._data
-                if group["weight_decay"] != 0:
-                    grad = with_weight_decay(grad, param, group["weight_decay"])
+                grad = grad_for_update(p, group)
                 square_avg = state["square_avg"]._data
                 acc_delta = state["acc_delta"]._data
                 square_avg *= rho
@@ -76,5 +68,4 @@ class Adadelta(Optimizer):
                 acc_delta *= rho
                 addcmul_(acc_delta, delta, delta, 1 - rho)
                 add_scaled_(param, delta, -lr)
-                bump_version(p)
         return loss

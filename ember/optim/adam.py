@@ -1,36 +1,23 @@
 """Adam, with optional AMSGrad and decoupled weight decay (which makes it AdamW)."""
-from .optimizer import (Optimizer, addcdiv_, addcmul_, bump_version, check_lr, lerp_,
-                        new_state_like, new_step_tensor, with_weight_decay)
+from ._functional import (addcdiv_, addcmul_, check_betas, check_lr, grad_for_update, lerp_,
+                          new_state_like)
+from .optimizer import Optimizer
 from .._tensor import Tensor
 from ..backend import fused, xp_of
 
 __all__ = ["Adam"]
 
 
-def check_betas(betas, eps, weight_decay):
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
-    if not 0.0 <= betas[0] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-    if not 0.0 <= betas[1] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-
-
 def _fused_step(kernel, p, state, group, lr, beta1, beta2):
-    """The update below in one GPU launch (ember/backend/cupy_kernels.py); False where the
-    kernel doesn't take p's dtype, leaving the step to the generic code."""
-    step = float(state["step"]._data) + 1
+    """The whole update below (maximize and weight decay included) in one GPU launch
+    (ember/backend/cupy_kernels.py), for a step already counted; False where the kernel
+    doesn't take p's dtype, leaving the step to the array code."""
+    step = float(state["step"]._data)
     done = kernel(p._data, p.grad._data, state["exp_avg"]._data, state["exp_avg_sq"]._data,
                   lr, beta1, beta2, group["eps"], group["weight_decay"],
                   lr / (1 - beta1 ** step), (1 - beta2 ** step) ** 0.5,
                   group["decoupled_weight_decay"], group["maximize"])
-    if done is None:
-        return False
-    state["step"]._data += 1
-    bump_version(p)
-    return True
+    return done is not None
 
 
 class Adam(Optimizer):
@@ -79,38 +66,27 @@ class Adam(Optimizer):
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
 
+    def _init_state(self, state, p, group):
+        state["exp_avg"] = new_state_like(p)
+        state["exp_avg_sq"] = new_state_like(p)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = new_state_like(p)
+
     def step(self, closure=None):
-        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr = float(group["lr"])
             beta1, beta2 = (float(b) for b in group["betas"])
-            weight_decay = group["weight_decay"]
             eps = group["eps"]
             amsgrad = group["amsgrad"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = new_step_tensor()
-                    state["exp_avg"] = new_state_like(p)
-                    state["exp_avg_sq"] = new_state_like(p)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = new_state_like(p)
+            for p, state in self._params_with_grad(group):
                 kernel = None if amsgrad else fused(xp_of(p._data), "adam_step")
                 if kernel is not None and _fused_step(kernel, p, state, group, lr, beta1, beta2):
                     continue
                 param = p._data
-                grad = -p.grad._data if group["maximize"] else p.grad._data
+                grad = grad_for_update(p, group)
                 exp_avg = state["exp_avg"]._data
                 exp_avg_sq = state["exp_avg_sq"]._data
-                state["step"]._data += 1
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        param *= 1 - lr * weight_decay
-                    else:
-                        grad = with_weight_decay(grad, param, weight_decay)
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_avg_sq *= beta2
                 addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
@@ -127,5 +103,4 @@ class Adam(Optimizer):
                 denom /= bias_correction2_sqrt
                 denom += eps
                 addcdiv_(param, exp_avg, denom, -step_size)
-                bump_version(p)
         return loss

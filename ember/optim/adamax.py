@@ -1,7 +1,7 @@
 """Adamax: Adam with the infinity norm in place of the second moment."""
-from .adam import check_betas
-from .optimizer import (Optimizer, addcdiv_, bump_version, check_lr, lerp_, new_state_like,
-                        new_step_tensor, with_weight_decay)
+from ._functional import (addcdiv_, check_betas, check_lr, grad_for_update, lerp_,
+                          new_state_like)
+from .optimizer import Optimizer
 from ..backend import xp_of
 
 __all__ = ["Adamax"]
@@ -42,25 +42,18 @@ class Adamax(Optimizer):
                     "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
+    def _init_state(self, state, p, group):
+        state["exp_avg"] = new_state_like(p)
+        state["exp_inf"] = new_state_like(p)
+
     def step(self, closure=None):
-        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr = float(group["lr"])
             beta1, beta2 = group["betas"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = new_step_tensor()
-                    state["exp_avg"] = new_state_like(p)
-                    state["exp_inf"] = new_state_like(p)
-                state["step"]._data += 1
+            for p, state in self._params_with_grad(group):
                 param = p._data
-                grad = -p.grad._data if group["maximize"] else p.grad._data
-                if group["weight_decay"] != 0:
-                    grad = with_weight_decay(grad, param, group["weight_decay"])
+                grad = grad_for_update(p, group)
                 exp_avg = state["exp_avg"]._data
                 exp_inf = state["exp_inf"]._data
                 xp = xp_of(param)
@@ -71,5 +64,4 @@ class Adamax(Optimizer):
                 xp.maximum(exp_inf, norm, out=exp_inf)
                 clr = lr / (1 - beta1 ** float(state["step"]._data))
                 addcdiv_(param, exp_avg, exp_inf, -clr)
-                bump_version(p)
         return loss

@@ -1,6 +1,7 @@
 """ASGD: averaged stochastic gradient descent."""
-from .optimizer import (Optimizer, add_scaled_, bump_version, check_lr, new_state_like,
-                        new_step_tensor, with_weight_decay)
+from ._functional import (add_scaled_, check_lr, check_non_negative, grad_for_update,
+                          new_state_like, new_step_tensor)
+from .optimizer import Optimizer
 
 __all__ = ["ASGD"]
 
@@ -36,34 +37,26 @@ class ASGD(Optimizer):
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
                  foreach=None, maximize=False, differentiable=False, capturable=False):
         check_lr(lr)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_non_negative("weight_decay", weight_decay)
         defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0,
                     "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
+    def _init_state(self, state, p, group):
+        state["eta"] = new_step_tensor(float(group["lr"]))
+        state["mu"] = new_step_tensor(1.0)
+        state["ax"] = new_state_like(p)
+
     def step(self, closure=None):
-        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr = float(group["lr"])
             lambd = group["lambd"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = new_step_tensor()
-                    state["eta"] = new_step_tensor(lr)
-                    state["mu"] = new_step_tensor(1.0)
-                    state["ax"] = new_state_like(p)
+            for p, state in self._params_with_grad(group):
                 param = p._data
-                grad = -p.grad._data if group["maximize"] else p.grad._data
+                grad = grad_for_update(p, group)
                 ax = state["ax"]._data
-                state["step"]._data += 1
-                if group["weight_decay"] != 0:
-                    grad = with_weight_decay(grad, param, group["weight_decay"])
                 eta = float(state["eta"]._data)
                 param *= 1 - lambd * eta
                 add_scaled_(param, grad, -eta)
@@ -76,5 +69,4 @@ class ASGD(Optimizer):
                 step = float(state["step"]._data)
                 state["eta"]._data[...] = lr / ((1 + lambd * lr * step) ** group["alpha"])
                 state["mu"]._data[...] = 1 / max(1, step - group["t0"])
-                bump_version(p)
         return loss

@@ -1,5 +1,6 @@
 """L-BFGS: a quasi-Newton method that builds curvature from the last few steps."""
-from .optimizer import Optimizer, bump_version, check_lr
+from ._functional import bump_version, check_lr
+from .optimizer import Optimizer
 from .._tensor import Tensor
 from ..backend import xp_of
 

@@ -1,7 +1,7 @@
 """NAdam: Adam with Nesterov momentum."""
-from .adam import check_betas
-from .optimizer import (Optimizer, addcdiv_, addcmul_, bump_version, check_lr, lerp_,
-                        new_state_like, new_step_tensor, sqrt_, with_weight_decay)
+from ._functional import (addcdiv_, addcmul_, check_betas, check_lr, check_non_negative,
+                          grad_for_update, lerp_, new_state_like, new_step_tensor, sqrt_)
+from .optimizer import Optimizer
 
 __all__ = ["NAdam"]
 
@@ -43,8 +43,7 @@ class NAdam(Optimizer):
                  maximize=False, capturable=False, differentiable=False):
         check_lr(lr)
         check_betas(betas, eps, weight_decay)
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        check_non_negative("momentum_decay", momentum_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "momentum_decay": momentum_decay,
                     "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize,
@@ -52,36 +51,25 @@ class NAdam(Optimizer):
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
+    def _init_state(self, state, p, group):
+        state["mu_product"] = new_step_tensor(1.0)
+        state["exp_avg"] = new_state_like(p)
+        state["exp_avg_sq"] = new_state_like(p)
+
     def step(self, closure=None):
-        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr = float(group["lr"])
             beta1, beta2 = group["betas"]
-            weight_decay = group["weight_decay"]
             momentum_decay = group["momentum_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = new_step_tensor()
-                    state["mu_product"] = new_step_tensor(1.0)
-                    state["exp_avg"] = new_state_like(p)
-                    state["exp_avg_sq"] = new_state_like(p)
+            for p, state in self._params_with_grad(group):
                 param = p._data
-                grad = -p.grad._data if group["maximize"] else p.grad._data
+                grad = grad_for_update(p, group)
                 exp_avg = state["exp_avg"]._data
                 exp_avg_sq = state["exp_avg_sq"]._data
                 mu_product = state["mu_product"]._data
-                state["step"]._data += 1
                 step = float(state["step"]._data)
                 bias_correction2 = 1 - beta2 ** step
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        param *= 1 - lr * weight_decay
-                    else:
-                        grad = with_weight_decay(grad, param, weight_decay)
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
                 mu_product *= mu  # kept in the state's precision, as torch's tensor is
@@ -93,5 +81,4 @@ class NAdam(Optimizer):
                 denom += group["eps"]
                 addcdiv_(param, grad, denom, -lr * (1.0 - mu) / (1.0 - product))
                 addcdiv_(param, exp_avg, denom, (-lr * mu_next) / (1.0 - product * mu_next))
-                bump_version(p)
         return loss

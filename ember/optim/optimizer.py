@@ -1,17 +1,13 @@
-"""Optimizer: the base class, and the in-place array helpers every update rule uses.
+"""Optimizer: the base class of every optimizer.
 
 An optimizer keeps `param_groups` (dicts of hyperparameters, each with its "params") and
 `state` (per-parameter dicts of ember Tensors, keyed by the parameter). Its state_dict
 has torch's exact layout: state keyed by integer ids in param_groups order, and groups whose
 "params" are lists of those ids.
 
-Update rules run on the parameters' backend arrays in place (`p._data`), outside autograd,
-then bump each parameter's version counter.
-
-NOTE [ Matching torch's rounding ]
-The helpers below order their arithmetic as torch's CPU kernels do (addcdiv computes
-value * t1 / t2, lerp switches formula at weight 0.5), so float32 trajectories agree with
-torch.optim to a few ulps per step rather than drifting apart.
+A subclass's step() walks `_params_with_grad(group)`, which gives each parameter to update
+with its state, and applies its update rule to the arrays in place (the shared pieces of
+those rules are in _functional.py).
 """
 import functools
 import warnings
@@ -19,12 +15,10 @@ from collections import OrderedDict, defaultdict
 from copy import deepcopy
 from itertools import chain
 
-from .. import _dtype
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..backend import _BY_ARRAY_TYPE as _ARRAY_TYPES
-from ..backend import xp_of
-from ..nn.modules._hooks import RemovableHandle
+from ..utils.hooks import RemovableHandle
+from ._functional import bump_version, new_step_tensor
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook",
            "required"]
@@ -43,18 +37,23 @@ _global_optimizer_pre_hooks = OrderedDict()
 _global_optimizer_post_hooks = OrderedDict()
 
 
+def _register(hooks, hook, prepend=False):
+    """Add hook to the ordered dict hooks (first if prepend); its handle removes it."""
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
+
+
 def register_optimizer_step_pre_hook(hook):
     """hook(optimizer, args, kwargs) -> None or (args, kwargs) runs before every step()."""
-    handle = RemovableHandle(_global_optimizer_pre_hooks)
-    _global_optimizer_pre_hooks[handle.id] = hook
-    return handle
+    return _register(_global_optimizer_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook):
     """hook(optimizer, args, kwargs) runs after every optimizer's step()."""
-    handle = RemovableHandle(_global_optimizer_post_hooks)
-    _global_optimizer_post_hooks[handle.id] = hook
-    return handle
+    return _register(_global_optimizer_post_hooks, hook)
 
 
 def _hooked_step(step):
@@ -78,84 +77,6 @@ def _hooked_step(step):
 
     wrapper.hooked = True
     return wrapper
-
-
-def scalar_dtype():
-    """The dtype of the 'step' state entries: float64 when that is the default, as torch."""
-    return _dtype.float64 if _dtype.get_default_dtype() is _dtype.float64 else _dtype.float32
-
-
-def new_step_tensor(value=0.0):
-    """A 0-d CPU tensor counting steps (torch keeps 'step' as a tensor in the state)."""
-    from ..ops.creation import tensor
-    return tensor(value, dtype=scalar_dtype())
-
-
-def new_state_like(param, fill=0.0):
-    """A state tensor of the parameter's shape, dtype and device, filled with `fill`."""
-    return Tensor._make(xp_of(param._data).full_like(param._data, fill))
-
-
-def check_lr(lr):
-    if isinstance(lr, Tensor) and lr.numel() != 1:
-        raise ValueError("Tensor lr must be 1-element")
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-
-
-# -- in-place array helpers (see NOTE [ Matching torch's rounding ]) --------------------------
-
-def lerp_(out, end, weight):
-    """out += weight * (end - out), with torch's two formulas for accuracy near 0 and 1."""
-    diff = end - out
-    if abs(weight) < 0.5:
-        diff *= weight
-        out += diff
-    else:
-        diff *= 1 - weight
-        xp_of(out).subtract(end, diff, out=out)
-
-
-def addcmul_(out, tensor1, tensor2, value):
-    """out += value * tensor1 * tensor2."""
-    product = tensor1 * value
-    product *= tensor2
-    out += product
-
-
-def addcdiv_(out, tensor1, tensor2, value):
-    """out += value * tensor1 / tensor2."""
-    quotient = tensor1 * value
-    quotient /= tensor2
-    out += quotient
-
-
-def add_scaled_(out, other, alpha):
-    """out += alpha * other."""
-    if alpha == 1:
-        out += other
-    else:
-        out += other * alpha
-
-
-def sqrt_(array):
-    """sqrt of a temporary array, in place where possible (numpy's arithmetic on 0-d arrays
-    returns scalars, which cannot be written into)."""
-    xp = xp_of(array) if type(array) in _ARRAY_TYPES else None
-    if xp is None:
-        return array ** 0.5
-    return xp.sqrt(array, out=array)
-
-
-def with_weight_decay(grad, param, weight_decay):
-    """grad + weight_decay * param, as a new array (L2 regularisation folded in)."""
-    decayed = param * weight_decay
-    decayed += grad
-    return decayed
-
-
-def bump_version(tensor):
-    tensor._version[0] += 1
 
 
 class Optimizer:
@@ -318,38 +239,59 @@ class Optimizer:
         with grad_mode.enable_grad():
             return closure()
 
-    # -- hooks ----------------------------------------------------------------------------
+    # -- the loop every step() runs (all but SGD's and LBFGS's) ---------------------------
 
-    def _register(self, hooks, hook, prepend=False):
-        handle = RemovableHandle(hooks)
-        hooks[handle.id] = hook
-        if prepend:
-            hooks.move_to_end(handle.id, last=False)
-        return handle
+    def _params_with_grad(self, group):
+        """(p, state) for each parameter of the group that has a gradient, in order, ready to
+        be updated in place: its state made on its first step (see _state_of), its step
+        counter advanced to this step's number t, and its version counter bumped (the
+        caller changes p's array before anything can read it again)."""
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self._state_of(p, group)
+            state["step"]._data += 1
+            bump_version(p)
+            yield p, state
+
+    def _state_of(self, p, group):
+        """p's state; the first time, a "step" counter at 0 (a 0-d tensor, as torch), then
+        what _init_state adds."""
+        state = self.state[p]
+        if not state:
+            state["step"] = new_step_tensor()
+            self._init_state(state, p, group)
+        return state
+
+    def _init_state(self, state, p, group):
+        """Add the state entries p's update rule needs (moment estimates...), in torch's
+        order; an optimizer that keeps any overrides this."""
+
+    # -- hooks ----------------------------------------------------------------------------
 
     def register_step_pre_hook(self, hook):
         """hook(optimizer, args, kwargs) -> None or (args, kwargs) runs before step()."""
-        return self._register(self._optimizer_step_pre_hooks, hook)
+        return _register(self._optimizer_step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook):
         """hook(optimizer, args, kwargs) runs after step()."""
-        return self._register(self._optimizer_step_post_hooks, hook)
+        return _register(self._optimizer_step_post_hooks, hook)
 
     def register_state_dict_pre_hook(self, hook, prepend=False):
         """hook(optimizer) runs before state_dict()."""
-        return self._register(self._optimizer_state_dict_pre_hooks, hook, prepend)
+        return _register(self._optimizer_state_dict_pre_hooks, hook, prepend)
 
     def register_state_dict_post_hook(self, hook, prepend=False):
         """hook(optimizer, state_dict) -> None or a new state_dict runs after state_dict()."""
-        return self._register(self._optimizer_state_dict_post_hooks, hook, prepend)
+        return _register(self._optimizer_state_dict_post_hooks, hook, prepend)
 
     def register_load_state_dict_pre_hook(self, hook, prepend=False):
         """hook(optimizer, state_dict) -> None or a new state_dict runs before loading."""
-        return self._register(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+        return _register(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
 
     def register_load_state_dict_post_hook(self, hook, prepend=False):
         """hook(optimizer) runs after load_state_dict()."""
-        return self._register(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+        return _register(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # -- state_dict -----------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 """RAdam: Adam with a rectified (variance-corrected) adaptive learning rate."""
 import math
 
-from .adam import check_betas
-from .optimizer import (Optimizer, add_scaled_, addcmul_, bump_version, check_lr, lerp_,
-                        new_state_like, new_step_tensor, with_weight_decay)
+from ._functional import (add_scaled_, addcmul_, check_betas, check_lr, grad_for_update,
+                          lerp_, new_state_like)
+from .optimizer import Optimizer
 from ..backend import xp_of
 
 __all__ = ["RAdam"]
@@ -53,32 +53,21 @@ class RAdam(Optimizer):
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
+    def _init_state(self, state, p, group):
+        state["exp_avg"] = new_state_like(p)
+        state["exp_avg_sq"] = new_state_like(p)
+
     def step(self, closure=None):
-        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr = float(group["lr"])
             beta1, beta2 = group["betas"]
-            weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = new_step_tensor()
-                    state["exp_avg"] = new_state_like(p)
-                    state["exp_avg_sq"] = new_state_like(p)
+            for p, state in self._params_with_grad(group):
                 param = p._data
-                grad = -p.grad._data if group["maximize"] else p.grad._data
+                grad = grad_for_update(p, group)
                 exp_avg = state["exp_avg"]._data
                 exp_avg_sq = state["exp_avg_sq"]._data
-                state["step"]._data += 1
                 step = float(state["step"]._data)
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        param *= 1 - lr * weight_decay
-                    else:
-                        grad = with_weight_decay(grad, param, weight_decay)
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_avg_sq *= beta2
                 addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
@@ -96,5 +85,4 @@ class RAdam(Optimizer):
                     update *= bias_correction2 ** 0.5 / denom
                     update *= rect
                 add_scaled_(param, update, -1.0)
-                bump_version(p)
         return loss

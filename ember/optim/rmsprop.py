@@ -1,6 +1,7 @@
 """RMSprop: divide the gradient by a running root mean square of recent gradients."""
-from .optimizer import (Optimizer, add_scaled_, addcdiv_, addcmul_, bump_version, check_lr,
-                        lerp_, new_state_like, new_step_tensor, with_weight_decay)
+from ._functional import (add_scaled_, addcdiv_, addcmul_, check_lr, check_non_negative,
+                          grad_for_update, lerp_, new_state_like)
+from .optimizer import Optimizer
 from ..backend import xp_of
 
 __all__ = ["RMSprop"]
@@ -44,44 +45,33 @@ class RMSprop(Optimizer):
                  centered=False, capturable=False, foreach=None, maximize=False,
                  differentiable=False):
         check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        check_non_negative("epsilon", eps)
+        check_non_negative("momentum", momentum)
+        check_non_negative("weight_decay", weight_decay)
+        check_non_negative("alpha", alpha)
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
                     "centered": centered, "weight_decay": weight_decay,
                     "capturable": capturable, "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
+    def _init_state(self, state, p, group):
+        state["square_avg"] = new_state_like(p)
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = new_state_like(p)
+        if group["centered"]:
+            state["grad_avg"] = new_state_like(p)
+
     def step(self, closure=None):
-        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr = float(group["lr"])
             alpha = group["alpha"]
             momentum = group["momentum"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = new_step_tensor()
-                    state["square_avg"] = new_state_like(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = new_state_like(p)
-                    if group["centered"]:
-                        state["grad_avg"] = new_state_like(p)
+            for p, state in self._params_with_grad(group):
                 param = p._data
-                grad = -p.grad._data if group["maximize"] else p.grad._data
+                grad = grad_for_update(p, group)
                 square_avg = state["square_avg"]._data
-                state["step"]._data += 1
-                if group["weight_decay"] != 0:
-                    grad = with_weight_decay(grad, param, group["weight_decay"])
                 square_avg *= alpha
                 addcmul_(square_avg, grad, grad, 1 - alpha)
                 xp = xp_of(param)
@@ -101,5 +91,4 @@ class RMSprop(Optimizer):
                     add_scaled_(param, buffer, -lr)
                 else:
                     addcdiv_(param, grad, avg, -lr)
-                bump_version(p)
         return loss

@@ -1,6 +1,6 @@
 """Rprop: per-weight step sizes adapted from the sign of successive gradients."""
-from .optimizer import (Optimizer, addcmul_, bump_version, check_lr, new_state_like,
-                        new_step_tensor)
+from ._functional import addcmul_, check_lr, grad_for_update, new_state_like
+from .optimizer import Optimizer
 from ..backend import xp_of
 
 __all__ = ["Rprop"]
@@ -41,22 +41,17 @@ class Rprop(Optimizer):
                     "capturable": capturable}
         super().__init__(params, defaults)
 
+    def _init_state(self, state, p, group):
+        state["prev"] = new_state_like(p)
+        state["step_size"] = new_state_like(p, float(group["lr"]))
+
     def step(self, closure=None):
-        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
             eta_minus, eta_plus = group["etas"]
             step_size_min, step_size_max = group["step_sizes"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = new_step_tensor()
-                    state["prev"] = new_state_like(p)
-                    state["step_size"] = new_state_like(p, float(group["lr"]))
-                state["step"]._data += 1
-                grad = -p.grad._data if group["maximize"] else p.grad._data
+            for p, state in self._params_with_grad(group):
+                grad = grad_for_update(p, group)
                 prev = state["prev"]._data
                 step_size = state["step_size"]._data
                 xp = xp_of(step_size)
@@ -67,5 +62,4 @@ class Rprop(Optimizer):
                 grad = xp.where(sign < 0, 0, grad).astype(grad.dtype)
                 addcmul_(p._data, xp.sign(grad), step_size, -1)
                 prev[...] = grad
-                bump_version(p)
         return loss

@@ -1,5 +1,6 @@
 """Stochastic gradient descent, with momentum, dampening and Nesterov momentum."""
-from .optimizer import (Optimizer, add_scaled_, bump_version, check_lr, with_weight_decay)
+from ._functional import add_scaled_, bump_version, check_lr, grad_for_update
+from .optimizer import Optimizer
 from .._tensor import Tensor
 
 __all__ = ["SGD"]
@@ -49,22 +50,18 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure=None):
-        """Perform one optimization step; closure re-evaluates the model, returns the loss."""
+        # Not Optimizer._params_with_grad: SGD counts no steps, and keeps state only for
+        # momentum (torch's state_dict has none without it).
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr = float(group["lr"])
             momentum = group["momentum"]
             dampening = group["dampening"]
-            weight_decay = group["weight_decay"]
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 param = p._data
-                grad = p.grad._data
-                if group["maximize"]:
-                    grad = -grad
-                if weight_decay != 0:
-                    grad = with_weight_decay(grad, param, weight_decay)
+                grad = grad_for_update(p, group)
                 if momentum != 0:
                     state = self.state[p]
                     buffer = state.get("momentum_buffer")

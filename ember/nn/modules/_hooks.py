@@ -1,63 +1,23 @@
-"""Hook bookkeeping for modules: removable handles, global hooks, and full backward hooks.
+"""Hook bookkeeping for modules: global hooks and full backward hooks.
 
 Full backward hooks work as torch's do: the tensor inputs and outputs of a module call pass
 through an identity autograd Function, so that the gradients flowing through them can be
 seen, and replaced, at the two ends of the module's part of the graph.
 """
 import warnings
-import weakref
 from collections import OrderedDict
 
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...autograd.function import Function
+from ...utils.hooks import RemovableHandle
 
 __all__ = [
-    "RemovableHandle", "register_module_forward_pre_hook", "register_module_forward_hook",
+    "register_module_forward_pre_hook", "register_module_forward_hook",
     "register_module_full_backward_pre_hook", "register_module_full_backward_hook",
     "register_module_buffer_registration_hook", "register_module_module_registration_hook",
     "register_module_parameter_registration_hook",
 ]
-
-
-class RemovableHandle:
-    """A handle that removes a hook from the dict(s) it was registered in.
-
-    Example:
-        >>> handle = module.register_forward_hook(hook)
-        >>> handle.remove()
-    """
-
-    next_id = 0
-
-    def __init__(self, hooks_dict, *, extra_dict=None):
-        self.hooks_dict_ref = weakref.ref(hooks_dict)
-        self.id = RemovableHandle.next_id
-        RemovableHandle.next_id += 1
-        extras = extra_dict if isinstance(extra_dict, list) else (
-            [extra_dict] if isinstance(extra_dict, dict) else [])
-        self.extra_dict_ref = tuple(weakref.ref(d) for d in extras)
-
-    def remove(self):
-        for ref in (self.hooks_dict_ref, *self.extra_dict_ref):
-            hooks = ref()
-            if hooks is not None and self.id in hooks:
-                del hooks[self.id]
-
-    def __getstate__(self):
-        return (self.hooks_dict_ref(), self.id, tuple(ref() for ref in self.extra_dict_ref))
-
-    def __setstate__(self, state):
-        self.hooks_dict_ref = weakref.ref(OrderedDict() if state[0] is None else state[0])
-        self.id = state[1]
-        RemovableHandle.next_id = max(RemovableHandle.next_id, self.id + 1)
-        self.extra_dict_ref = tuple(weakref.ref(d) for d in state[2] if d is not None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 # -- hooks that apply to every module --------------------------------------------------------
