@@ -84,7 +84,8 @@ def _encode(obj, blocks, pickled, allow_pickle, path):
         array = np.ascontiguousarray(obj.detach()._host_array())
         offset = sum(len(b) for b in blocks)
         blocks.append(array.tobytes())
-        entry = {"tensor": {"dtype": obj.dtype.name, "shape": list(array.shape),
+        # obj's shape, not array's: ascontiguousarray turns a 0-d array into shape (1,)
+        entry = {"tensor": {"dtype": obj.dtype.name, "shape": list(obj.shape),
                             "offset": offset, "nbytes": array.nbytes,
                             "requires_grad": obj.requires_grad,
                             "device": str(obj.device)}}

@@ -37,7 +37,7 @@ _HALF_NP = frozenset((_dtype.float16.np, _dtype.bfloat16.np))
 
 def expand_reduced(grad, input_shape, dims, keepdim):
     """Bring a reduced gradient back to input_shape (the adjoint of a reduction)."""
-    if not keepdim and dims:
+    if not keepdim and dims and grad._data.ndim:  # a 0-d gradient broadcasts as it is
         grad = grad.reshape(_kept_shape(input_shape, dims))
     return grad.expand(input_shape)
 
@@ -213,10 +213,13 @@ class Sum(Op):
     def forward(ctx, x, dims, keepdim, dtype):
         ctx.input_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.input_dtype = x.dtype
+        # The array's own method and axis=None when every dim goes: each is about twice as
+        # fast as xp.sum and a tuple of axes on small arrays (numpy's Python wrappers).
+        axis = None if len(dims) == x.ndim and not keepdim else dims
         if dtype is None and x.dtype in _HALF_NP:
-            y = ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=_dtype.float32.np)
+            y = x.sum(axis=axis, keepdims=keepdim, dtype=_dtype.float32.np)
             return ctx.xp.asarray(y).astype(x.dtype)
-        return ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=dtype)
+        return x.sum(axis=axis, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
