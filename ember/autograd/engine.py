@@ -11,6 +11,7 @@ Saved tensors are released node by node unless retain_graph is set.
 """
 from . import anomaly, grad_mode
 from .function import AccumulateGrad, _edge
+from .. import _tensor as _tensor_module
 
 __all__ = ["run_backward"]
 
@@ -86,7 +87,12 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
                         if buffer is None:
                             buffer = buffers[child] = [None] * child._num_outputs
                         existing = buffer[output_nr]
-                        buffer[output_nr] = grad if existing is None else existing + grad
+                        if existing is None:
+                            buffer[output_nr] = grad
+                        elif create_graph:
+                            buffer[output_nr] = existing + grad
+                        else:  # nothing records: add the arrays, skipping the op machinery
+                            buffer[output_nr] = _tensor_module.Tensor._make(existing._data + grad._data)
             for child, _ in node.next_functions:
                 if child is not None:
                     remaining = dependencies[child] - 1
