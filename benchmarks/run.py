@@ -14,7 +14,6 @@ memory rose above what it held before the first step.
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -186,16 +185,27 @@ def _resident_bytes():
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _peak_resident_bytes():
+    """The resident high-water mark since the last reset (VmHWM). Not ru_maxrss: that one
+    starts at the parent's size when the process was forked."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def memory_child(name, lib_name, steps):
     """Run in a subprocess: the workload's rise in resident memory, in bytes."""
     import scipy.special  # noqa: F401  (ember imports it lazily; keep it out of the count)
     lib = __import__(lib_name)
     step, _ = make_workload(name, lib)
     before = _resident_bytes()
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")  # reset the high-water mark to the current size
     for _ in range(steps):
         step()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return max(peak, _resident_bytes()) - before
+    return max(_peak_resident_bytes(), _resident_bytes()) - before
 
 
 def measure_memory(name, lib_name, steps):
