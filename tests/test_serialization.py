@@ -121,3 +121,9 @@ def test_a_killed_writer_leaves_the_previous_checkpoint(tmp_path):
     assert result.returncode == 9
     state = ember.load(path)
     assert state["step"] == 1 and state["w"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_zero_dim_tensors_keep_their_shape():
+    back = roundtrip({"step": ember.tensor(3.0), "flag": ember.tensor(True)})
+    assert back["step"].shape == () and back["step"].item() == 3.0
+    assert back["flag"].shape == () and back["flag"].item() is True
