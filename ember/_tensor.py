@@ -203,19 +203,13 @@ class Tensor:
     @property
     def data(self):
         """The same array, outside the graph (changing it in place bypasses autograd)."""
-        out = Tensor._make(self._data)
-        out._version = self._version
-        return out
+        return self.detach()
 
     @data.setter
     def data(self, value):
         if not isinstance(value, Tensor):
             raise TypeError(f"Tensor.data must be a Tensor, got {type(value).__name__}")
         self._data = value._data
-
-    @property
-    def _is_view(self):
-        return self._base is not None
 
     def _accumulator(self):
         from .autograd.function import AccumulateGrad
