@@ -106,8 +106,10 @@ def _shape_args(shape, op_name):
     return tuple(result)
 
 
-def _infer_shape(shape, numel, op_name):
-    """Resolve one -1 in `shape`, checking the element count, with torch's messages."""
+def _infer_shape(shape, input_shape, op_name):
+    """Resolve one -1 in `shape`, checking the element count, with torch's messages (and, for
+    a count that does not fit, a shape that would)."""
+    numel = math.prod(input_shape)
     if shape.count(-1) > 1:
         raise RuntimeError(f"{op_name}: only one dimension can be inferred")
     known = 1
@@ -118,11 +120,52 @@ def _infer_shape(shape, numel, op_name):
             known *= s
     if -1 in shape:
         if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+            raise RuntimeError(_size_mismatch(shape, input_shape, op_name))
         shape = tuple(numel // known if s == -1 else s for s in shape)
     elif known != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        raise RuntimeError(_size_mismatch(shape, input_shape, op_name))
     return shape
+
+
+def _size_mismatch(shape, input_shape, op_name):
+    """torch's message for a shape whose element count is wrong, then a shape that fits.
+
+    Without a -1, the fit changes the one dim of `shape` that makes the count right (keeping
+    the most leading dims of the input, where several would); otherwise it keeps the input's
+    leading dims and flattens the rest: the usual intent of view(-1, features) before a Linear.
+    """
+    numel = math.prod(input_shape)
+    message = f"shape '{list(shape)}' is invalid for input of size {numel}"
+    fit = _one_dim_fit(shape, input_shape) if -1 not in shape else None
+    if fit is None and 1 <= len(shape) <= len(input_shape):
+        fit = tuple(input_shape[:len(shape) - 1]) + (-1,)
+    if fit is None or 0 in fit:
+        return f"{message}. The input has shape {list(input_shape)}."
+    rest = -math.prod(fit)  # the product of the other dims: fit holds one -1
+    sizes = tuple(numel // rest if s == -1 else s for s in fit)
+    return (f"{message}. The input has shape {list(input_shape)}: {numel} elements = "
+            f"{' x '.join(map(str, sizes))}; did you mean {op_name}{_call_args(sizes)} or "
+            f"{op_name}{_call_args(fit)}?")
+
+
+def _call_args(shape):
+    return f"({', '.join(map(str, shape))})"
+
+
+def _one_dim_fit(shape, input_shape):
+    """`shape` with -1 for one dim that, changed, makes the element count fit, or None."""
+    numel = math.prod(input_shape)
+    best = None
+    for index in range(len(shape)):
+        rest = math.prod(shape[:index] + shape[index + 1:])
+        if rest == 0 or numel % rest:
+            continue
+        fixed = shape[:index] + (numel // rest,) + shape[index + 1:]
+        kept = next((i for i, (a, b) in enumerate(zip(fixed, input_shape)) if a != b),
+                    builtins.min(len(fixed), len(input_shape)))
+        if best is None or kept >= best[0]:
+            best = (kept, shape[:index] + (-1,) + shape[index + 1:])
+    return best[1] if best else None
 
 
 class Reshape(Op):
@@ -136,10 +179,14 @@ class Reshape(Op):
             try:
                 out.shape = shape
             except AttributeError:
+                sizes = _call_args(shape)
                 raise RuntimeError(
                     "view size is not compatible with input tensor's size and stride (at least "
                     "one dimension spans across two contiguous subspaces). Use .reshape(...) "
-                    "instead.") from None
+                    f"instead. The input of shape {list(x.shape)} is not contiguous (made by "
+                    f"transpose, permute, expand or a strided slice): .reshape{sizes} copies "
+                    f"only when it must, or .contiguous().view{sizes} copies first."
+                ) from None
             return out
         return x.reshape(shape)
 
@@ -155,7 +202,7 @@ def reshape(input, *shape):
         >>> ember.arange(6).reshape(2, -1).shape
         ember.Size([2, 3])
     """
-    shape = _infer_shape(_shape_args(shape, "reshape"), input._data.size, "reshape")
+    shape = _infer_shape(_shape_args(shape, "reshape"), input._data.shape, "reshape")
     return make_view(Reshape.apply(input, shape, False), input, reshape, shape)
 
 
@@ -167,7 +214,7 @@ def view(input, *shape):
     """
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, builtins.int, Tensor)):
         return _view_dtype(input, shape[0])
-    shape = _infer_shape(_shape_args(shape, "view"), input._data.size, "view")
+    shape = _infer_shape(_shape_args(shape, "view"), input._data.shape, "view")
     return _mark_view(Reshape.apply(input, shape, True), input, view, (shape,))
 
 

@@ -1,4 +1,6 @@
 """Shape ops (ember/ops/shape.py) against torch: values, gradients, views and errors."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -343,6 +345,38 @@ def test_error_messages_name_the_problem():
         ember.zeros(3).narrow(0, 1, 3)
     with pytest.raises(RuntimeError, match=r"split_sizes=\[1, 1\]"):
         ember.zeros(2, 3).split([1, 1], 1)
+
+
+def _torch_and_ember_errors(fn, shape):
+    with pytest.raises(RuntimeError) as theirs:
+        fn(torch.zeros(shape))
+    with pytest.raises(RuntimeError) as ours:
+        fn(ember.zeros(shape))
+    return str(theirs.value), str(ours.value)
+
+
+@pytest.mark.parametrize("fn, shape, hint", [
+    # flattening before a Linear sized for the wrong feature count: one dim is wrong
+    (lambda x: x.view(64, 1024), (64, 64, 6, 6),
+     r"147456 elements = 64 x 2304; did you mean view\(64, 2304\) or view\(64, -1\)\?"),
+    (lambda x: x.view(-1, 1000), (64, 64, 6, 6),
+     r"did you mean view\(64, 2304\) or view\(64, -1\)\?"),
+    (lambda x: x.reshape(32, 64, 36), (64, 64, 6, 6),  # the fix keeping the input's lead dims
+     r"= 64 x 64 x 36; did you mean reshape\(64, 64, 36\) or reshape\(-1, 64, 36\)\?"),
+    (lambda x: x.reshape(5, 7), (3, 4), r"did you mean reshape\(3, 4\) or reshape\(3, -1\)"),
+    (lambda x: x.view(2, 2, -1), (7,), r"The input has shape \[7\]\.$"),  # no fit to offer
+])
+def test_size_mismatch_keeps_torchs_message_and_names_a_shape_that_fits(fn, shape, hint):
+    theirs, ours = _torch_and_ember_errors(fn, shape)
+    assert ours.startswith(theirs)
+    assert re.search(hint, ours)
+
+
+def test_view_of_a_non_contiguous_tensor_names_reshape_and_contiguous():
+    theirs, ours = _torch_and_ember_errors(lambda x: x.transpose(1, 2).view(4, -1), (4, 3, 5))
+    assert ours.startswith(theirs) and theirs.endswith("Use .reshape(...) instead.")
+    assert "The input of shape [4, 5, 3] is not contiguous" in ours
+    assert ".reshape(4, 15) copies only when it must, or .contiguous().view(4, 15)" in ours
 
 
 def test_broadcast_shapes():
