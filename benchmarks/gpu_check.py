@@ -5,7 +5,7 @@ Runs in under three minutes on one H100:
  2. the fused CuPy kernels against the generic path;
  3. a small CNN trained on cuda and on the CPU from the same start: the losses must match;
  4. an autocast (float16) + GradScaler training run: the loss must fall;
- 5. the memory, stream and event functions;
+ 5. the memory, stream and event functions, and the profiler's device times (CUDA events);
  6. timings of ember on the GPU, and ratios to torch on the GPU where torch has CUDA.
 Exits 1 if any check failed. `--device` picks another device type (tests/cuda runs sections
 1-3 on a fake CPU-backed "cuda" device).
@@ -314,6 +314,54 @@ def check_memory_and_streams(report=print):
     return failures
 
 
+def check_profiler(report=print, size=2048, row_limit=6):
+    """A few ops on cuda under the profiler: each gets device time from its CUDA events, shown
+    in torch's CUDA columns and on the GPU's track of the Chrome trace."""
+    import json
+    import os
+    import tempfile
+
+    from ember.profiler import ProfilerActivity, profile
+    a = ember.randn(size, size, device="cuda", requires_grad=True)
+    b = ember.randn(size, size, device="cuda")
+    (a @ b).relu().sum().backward()  # warm up: cuBLAS handles, compiled kernels
+    ember.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        for _ in range(3):
+            (a @ b).relu().sum().backward()
+    averages = prof.key_averages()
+    rows = {row.key: row for row in averages}
+    table = averages.table(sort_by="cuda_time_total", row_limit=row_limit)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "trace.json")
+        prof.export_chrome_trace(path)
+        with open(path) as file:
+            trace = json.load(file)["traceEvents"]
+    gpu_events = [e for e in trace if e.get("cat") == "gpu_op"]
+    step = rows["ProfilerStep#0"]
+    checks = {
+        "MatMul, Relu and their backward have device time": all(
+            rows[name].device_time_total > 0
+            for name in ("MatMul", "Relu", "MatMulBackward0", "ReluBackward0")),
+        "a MatMul takes longer on the GPU than a Relu":
+            rows["MatMul"].device_time_total > rows["Relu"].device_time_total,
+        "the step's device time is its ops' (no events of its own)":
+            step.self_device_time_total == 0 and step.device_time_total > 0,
+        "the table has torch's CUDA columns": "Self CUDA %" in table and "CUDA total" in table,
+        "the trace has the ops on the GPU's track": any(
+            e["name"] == "MatMul" and e["dur"] > 0 for e in gpu_events),
+    }
+    failures = []
+    for what, ok in checks.items():
+        if not ok:
+            failures.append(what)
+            report(f"  FAIL {what}")
+    report(f"profiler with CUDA events: {len(checks) - len(failures)}/{len(checks)} ok; "
+           f"top rows by cuda_time_total:")
+    report(table)
+    return failures
+
+
 # -- 6. timings ---------------------------------------------------------------------------
 
 def _time(fn, sync, repeat=20):
@@ -393,6 +441,7 @@ def main(argv=None):
     if args.device == "cuda":
         failures += check_amp_training()
         failures += check_memory_and_streams()
+        failures += check_profiler()
         if not args.no_timings:
             timings()
     print(f"{'FAILED: ' + ', '.join(failures) if failures else 'all checks passed'} "

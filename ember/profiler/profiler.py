@@ -9,8 +9,11 @@ Each timed range is pushed on a per-thread stack, so that a range knows the time
 ranges nested in it (self time = total - children). Ops called by a backward formula nest
 under the backward node, as torch's aten ops nest under autograd nodes.
 
-Differs from PyTorch: CPU time only. Device (CUDA) kernel times, which would come from CUDA
-events around each op, are not collected yet; with CuPy, an op's CPU time is its launch time.
+With ProfilerActivity.CUDA (requested by default), an op whose tensors are on a GPU also gets
+a pair of CUDA events (ember.cuda.Event) recorded on the current stream around it; when the
+recording stops, one synchronize per GPU, and the time between each pair is the op's device
+time. See NOTE [ Device time from CUDA events ]. Ops on the CPU get no events, so a CPU-only
+run never loads ember's CUDA backend (nor CuPy).
 """
 import contextlib
 import enum
@@ -20,8 +23,11 @@ import threading
 import time
 import warnings
 
+import numpy as np
+
 from ..autograd import graph
 from ..autograd.function import Function, FunctionCtx, Node, Op
+from ..backend import backend_of
 from .events import EventList, FunctionEvent
 
 __all__ = ["profile", "record_function", "schedule", "ProfilerAction", "ProfilerActivity",
@@ -29,13 +35,17 @@ __all__ = ["profile", "record_function", "schedule", "ProfilerAction", "Profiler
 
 
 class ProfilerActivity(enum.Enum):
-    """What to profile: CPU (recorded) or CUDA (accepted; device times not collected yet)."""
+    """What to profile: CPU (op times on the host) and CUDA (device times of ops on a GPU)."""
 
     CPU = 0
     CUDA = 1
 
 
 def supported_activities():
+    """CPU, and CUDA where ember.cuda.is_available() (which imports CuPy, where installed)."""
+    from .. import cuda
+    if cuda.is_available():
+        return {ProfilerActivity.CPU, ProfilerActivity.CUDA}
     return {ProfilerActivity.CPU}
 
 
@@ -93,13 +103,27 @@ def _always_record(step):
 
 class _Range:
     __slots__ = ("name", "kind", "start", "end", "child_time", "memory", "child_memory",
-                 "shapes", "stack", "module", "thread")
+                 "shapes", "stack", "module", "thread", "parent", "events", "device",
+                 "device_start", "device_time", "self_device_time", "child_device_time")
+
+
+# NOTE [ Device time from CUDA events ]
+# A GPU runs an op's kernels after the CPU has queued them, so the CPU time of an op on a GPU
+# is its launch time. The device time comes from two CUDA events queued on the current stream,
+# one before the op and one after: the time between them on the GPU is that of the op's
+# kernels, plus any time the GPU sat idle waiting for the CPU to queue the next kernel (torch's
+# kineto sees each kernel; events see only the span). Events nest as the ranges do, so a
+# range's self device time is its span less its nested ranges' spans; a range without events
+# (record_function, ProfilerStep) gets the sum of its nested ranges' device times, as torch
+# counts a CPU range. Elapsed times are read once, after a synchronize, when recording stops:
+# reading them per op would make every op wait for the GPU.
 
 
 class _Recorder:
     """Collects timed ranges while one profile records."""
 
-    def __init__(self, record_shapes, profile_memory, with_stack, with_modules):
+    def __init__(self, record_shapes, profile_memory, with_stack, with_modules, device_timing):
+        self.device_timing = device_timing
         self.record_shapes = record_shapes
         self.profile_memory = profile_memory
         self.with_stack = with_stack
@@ -118,12 +142,23 @@ class _Recorder:
         current = graph.current_module() if self.with_modules else None
         item.module = current[1] if current else None
         item.thread = threading.get_ident()
+        item.parent = stack[-1] if stack else None
+        item.events = item.device = item.device_start = None
+        item.device_time = item.self_device_time = item.child_device_time = 0.0
+        if self.device_timing:
+            item.device = _cuda_device(args)
+            if item.device is not None:
+                cuda = _cuda()
+                item.events = (cuda.Event(enable_timing=True), cuda.Event(enable_timing=True))
+                item.events[0].record()
         stack.append(item)
         item.start = time.perf_counter_ns()
         return item
 
     def end(self, item, result):
         item.end = time.perf_counter_ns()
+        if item.events is not None:
+            item.events[1].record()
         stack = self.local.stack
         while stack and stack.pop() is not item:  # ranges an exception left open end here
             pass
@@ -137,6 +172,7 @@ class _Recorder:
 
     def events(self):
         """The recorded ranges as FunctionEvents, in order of start."""
+        self._read_device_times()
         origin = self.origin
         events = []
         for item in sorted(self.ranges, key=lambda r: r.start):
@@ -144,8 +180,54 @@ class _Recorder:
                 item.name, item.kind, (item.start - origin) / 1e3, (item.end - origin) / 1e3,
                 (item.end - item.start - item.child_time) / 1e3,
                 item.memory + item.child_memory, item.memory, item.shapes, item.stack,
-                item.module, item.thread))
+                item.module, item.thread, item.device_time, item.self_device_time,
+                item.device, item.device_start))
         return EventList(events, self.profile_memory)
+
+    def _read_device_times(self):
+        """Each range's device time in us, from its CUDA events or its nested ranges' times.
+        See NOTE [ Device time from CUDA events ]."""
+        timed = sorted((item for item in self.ranges if item.events is not None),
+                       key=lambda r: r.start)
+        if not timed:
+            return
+        cuda = _cuda()
+        first = {}  # GPU index -> its first timed range, where its timeline meets the CPU's
+        for item in timed:
+            first.setdefault(item.device, item)
+        for device in first:
+            cuda.synchronize(device)
+        for item in self.ranges:  # in order of end: nested ranges come before their parent
+            if item.events is not None:
+                start, end = item.events
+                item.device_time = start.elapsed_time(end) * 1e3
+                # events time-stamp to about 0.5 us, so a span can fall a hair short of the
+                # sum of the spans nested in it
+                item.self_device_time = max(item.device_time - item.child_device_time, 0.0)
+                anchor = first[item.device]
+                item.device_start = ((anchor.start - self.origin) / 1e3
+                                     + anchor.events[0].elapsed_time(start) * 1e3)
+            else:
+                item.device_time = item.child_device_time
+            if item.parent is not None:
+                item.parent.child_device_time += item.device_time
+
+
+def _cuda():
+    from .. import cuda  # loaded on the first op on a GPU, never on a CPU-only run
+    return cuda
+
+
+def _cuda_device(args):
+    """The index of the GPU an op's tensors (or lists of tensors, for cat) are on, or None."""
+    for arg in args:
+        for value in (arg if isinstance(arg, (list, tuple)) else (arg,)):
+            data = getattr(value, "_data", None)
+            if data is not None and type(data) is not np.ndarray:
+                device = backend_of(data).device_of(data)
+                if device.type == "cuda":
+                    return device.index or 0
+    return None
 
 
 def _shapes(args):
@@ -266,7 +348,8 @@ class profile:
     """Context manager that times every op's forward and backward, as torch.profiler.profile.
 
     Args:
-        activities: ProfilerActivity values; CPU is what is recorded (see the module docstring).
+        activities: ProfilerActivity values: CPU times every op; CUDA adds the device time of
+            ops on a GPU (see the module docstring). Default: both.
         schedule: a function step -> ProfilerAction (see schedule()); without one, every step
             from start to stop is recorded.
         on_trace_ready: called with this profile at the end of each recorded cycle (and at
@@ -289,11 +372,11 @@ class profile:
                  record_shapes=False, profile_memory=False, with_stack=False, with_flops=False,
                  with_modules=False, experimental_config=None, execution_trace_observer=None,
                  acc_events=False, use_cuda=None):
-        activities = set(activities) if activities is not None else supported_activities()
-        if ProfilerActivity.CUDA in activities or use_cuda:
-            warnings.warn("ember's profiler records CPU time only; CUDA kernel times are not "
-                          "collected yet.", stacklevel=2)
-        self.activities = activities
+        # torch's default is every supported activity; both here, without asking CuPy whether
+        # a GPU is there: only ops on a GPU get CUDA events
+        self.activities = (set(activities) if activities is not None
+                           else {ProfilerActivity.CPU, ProfilerActivity.CUDA})
+        self.device_timing = ProfilerActivity.CUDA in self.activities or bool(use_cuda)
         self.schedule = schedule or _always_record
         self.on_trace_ready = on_trace_ready
         self.record_shapes = record_shapes
@@ -339,7 +422,7 @@ class profile:
     def _enter_action(self, action):
         if action in (ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE):
             self._recorder = _Recorder(self.record_shapes, self.profile_memory,
-                                       self.with_stack, self.with_modules)
+                                       self.with_stack, self.with_modules, self.device_timing)
             _start_recording(self._recorder)
             self._open_step_range()
 

@@ -62,6 +62,10 @@ def test_memory_streams_events():
     assert gpu_check.check_memory_and_streams() == []
 
 
+def test_profiler_times_gpu_ops_with_cuda_events():
+    assert gpu_check.check_profiler() == []
+
+
 def test_autocast_float16_dtypes():
     a = ember.randn(8, 8, device="cuda")
     with ember.autocast("cuda"):
