@@ -212,10 +212,9 @@ class Tensor:
         self._data = value._data
 
     def _accumulator(self):
-        from .autograd.function import AccumulateGrad
         node = self._accumulator_node
         if node is None:
-            node = self._accumulator_node = AccumulateGrad(self)
+            node = self._accumulator_node = _function.AccumulateGrad(self)
         return node
 
     def detach(self):
@@ -557,3 +556,4 @@ def _parse_to(args, kwargs):
 
 
 _function.Tensor = Tensor  # the graph code checks isinstance(arg, Tensor) on every op
+_function._make = Tensor._make

@@ -52,6 +52,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
              if dependencies.get(node, 0) == 0]
 
     check_anomaly = anomaly._state["enabled"]
+    make = _tensor_module.Tensor._make
     previous_mode = grad_mode._state["enabled"]
     grad_mode._state["enabled"] = create_graph
     try:
@@ -80,25 +81,28 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
                     node._saved = None
             else:
                 grad_inputs = ()
-            if grad_inputs:
-                for (child, output_nr), grad in zip(node.next_functions, grad_inputs):
-                    if child is not None and grad is not None:
-                        buffer = buffers.get(child)
-                        if buffer is None:
-                            buffer = buffers[child] = [None] * child._num_outputs
-                        existing = buffer[output_nr]
-                        if existing is None:
-                            buffer[output_nr] = grad
-                        elif create_graph:
-                            buffer[output_nr] = existing + grad
-                        else:  # nothing records: add the arrays, skipping the op machinery
-                            buffer[output_nr] = _tensor_module.Tensor._make(existing._data + grad._data)
-            for child, _ in node.next_functions:
-                if child is not None:
-                    remaining = dependencies[child] - 1
-                    dependencies[child] = remaining
-                    if remaining == 0:
-                        ready.append(child)
+            next_functions = node.next_functions
+            if len(grad_inputs) != len(next_functions):
+                grad_inputs = (tuple(grad_inputs) + (None,) * len(next_functions))[
+                    :len(next_functions)]
+            for (child, output_nr), grad in zip(next_functions, grad_inputs):
+                if child is None:
+                    continue
+                if grad is not None:
+                    buffer = buffers.get(child)
+                    if buffer is None:
+                        buffer = buffers[child] = [None] * child._num_outputs
+                    existing = buffer[output_nr]
+                    if existing is None:
+                        buffer[output_nr] = grad
+                    elif create_graph:
+                        buffer[output_nr] = existing + grad
+                    else:  # nothing records: add the arrays, skipping the op machinery
+                        buffer[output_nr] = make(existing._data + grad._data)
+                remaining = dependencies[child] - 1
+                dependencies[child] = remaining
+                if remaining == 0:
+                    ready.append(child)
     finally:
         grad_mode._state["enabled"] = previous_mode
     return captured

@@ -42,6 +42,7 @@ class Node:
     _num_outputs = 1
     _output_meta = None      # (shape, dtype, array type) per output, to make zero grads
     _materialize_grads = True
+    xp = np                  # the array module an Op's forward computes with (set for cupy)
 
     @property
     def metadata(self):
@@ -79,7 +80,7 @@ class Node:
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
-        return tuple(_unpack(self, item) for item in saved)
+        return tuple([_unpack(self, item) for item in saved])
 
     # -- hooks ---------------------------------------------------------------------------
 
@@ -103,11 +104,11 @@ class Node:
 
     def apply(self, grad_outputs):
         """Gradients with respect to the forward arguments, one per argument (or None)."""
-        if self._materialize_grads and self._output_meta is not None:
+        if self._output_meta is not None and self._materialize_grads:
             grad_outputs = [_zeros_for(meta) if g is None else g
                             for g, meta in zip(grad_outputs, self._output_meta)]
         grads = self._op.backward(self, *grad_outputs)
-        if type(grads) is not tuple:
+        if grads.__class__ is not tuple:
             grads = (grads,)
         return grads
 
@@ -192,17 +193,22 @@ def _raise_modified(node, data, now, expected, output_nr):
         f"clone the tensor before changing it in place, or do the change out of place.")
 
 
-def _resolve_saved(node, args, outputs):
-    """Turn what forward saved into saved-input, saved-output or constant entries."""
+def _resolve_saved(node, args, arrays, outputs):
+    """Turn what forward saved into saved-input, saved-output or constant entries.
+
+    `arrays` are the forward arguments as forward received them (a tensor's array).
+    """
     resolved = []
     for value in node._saved:
         if value is None:
             resolved.append(None)
             continue
-        for arg in args:
-            if isinstance(arg, Tensor) and (value is arg._data or value is arg):
-                resolved.append(_SavedInput(arg))
-                break
+        for index, array in enumerate(arrays):
+            if value is array or value is args[index]:
+                arg = args[index]
+                if isinstance(arg, Tensor):
+                    resolved.append(_SavedInput(arg))
+                    break
         else:
             for index, out in enumerate(outputs):
                 if value is out._data or value is out:
@@ -279,48 +285,56 @@ class Op(metaclass=_OpMeta):
         for arg in args:
             if isinstance(arg, Tensor):
                 data = arg._data
-                if array_type is not type(data):
+                if data.__class__ is not array_type:
                     if array_type is not None:
                         _tensor_module.raise_device_mismatch(cls.__name__, args)
-                    array_type = type(data)
+                    array_type = data.__class__
                 arrays.append(data)
                 if arg._requires_grad:
                     requires_grad = True
             else:
                 arrays.append(arg)
         ctx = cls._backward_cls()
-        ctx.xp = _BY_ARRAY_TYPE[array_type].xp
+        if array_type is not _NUMPY_ARRAY and array_type is not None:
+            ctx.xp = _BY_ARRAY_TYPE[array_type].xp
         result = cls.forward(ctx, *arrays)
-        if type(result) is not tuple:
-            out = Tensor._make(result)
-            if requires_grad and cls.differentiable and grad_mode._state["enabled"] \
-                    and result.dtype in FLOAT_NP:
-                out._requires_grad = True
-                out.grad_fn = ctx
-                if out._data is not result and ctx._saved:  # numpy made a 0-d result a scalar
-                    ctx._saved = tuple(out._data if v is result else v for v in ctx._saved)
-                _record(ctx, args, (out,))
-            return out
-        outs = tuple(Tensor._make(r) for r in result)
         if requires_grad and cls.differentiable and grad_mode._state["enabled"]:
-            ctx._num_outputs = len(outs)
-            ctx._output_meta = tuple((o._data.shape, o._data.dtype, type(o._data)) for o in outs)
-            for index, out in enumerate(outs):
-                if out._data.dtype in FLOAT_NP:  # integer outputs (indices) get no gradient
-                    out._requires_grad = True
-                    out.grad_fn = ctx
-                    out._output_nr = index
-            _record(ctx, args, outs)
-        return outs
+            return _record(ctx, args, arrays, result)
+        if result.__class__ is tuple:
+            return tuple([_make(r) for r in result])
+        return _make(result)
 
 
-def _record(node, args, outputs):
-    """Link a new node to where its arguments' gradients go, and resolve what it saved."""
+def _record(node, args, arrays, result):
+    """The outputs of a forward that needs a gradient, linked into the graph through `node`."""
+    if result.__class__ is not tuple:
+        out = _make(result)
+        if result.dtype in FLOAT_NP:  # integer and bool outputs never require grad
+            out._requires_grad = True
+            out.grad_fn = node
+            _link(node, args)
+            if node._saved:
+                if out._data is not result:  # numpy made a 0-d result a scalar
+                    node._saved = tuple(out._data if v is result else v for v in node._saved)
+                _resolve_saved(node, args, arrays, (out,))
+            if recording_observers:
+                _notify_recorded(node, args, (out,))
+        return out
+    outs = tuple([_make(r) for r in result])
+    node._num_outputs = len(outs)
+    node._output_meta = tuple([(o._data.shape, o._data.dtype, type(o._data)) for o in outs])
+    for index, out in enumerate(outs):
+        if out._data.dtype in FLOAT_NP:  # integer outputs (indices) get no gradient
+            out._requires_grad = True
+            out.grad_fn = node
+            out._output_nr = index
     _link(node, args)
-    _finish(node, args, outputs)
+    _finish(node, args, arrays, outs)
+    return outs
 
 
 def _link(node, args):
+    """Point the node's edges at where its arguments' gradients go."""
     edges = []
     needs = []
     for arg in args:
@@ -336,15 +350,17 @@ def _link(node, args):
     node.needs_input_grad = tuple(needs)
 
 
-def _finish(node, args, outputs):
+def _finish(node, args, arrays, outputs):
     if node._saved:
-        _resolve_saved(node, args, outputs)
+        _resolve_saved(node, args, arrays, outputs)
     if recording_observers:
         _notify_recorded(node, args, outputs)
 
 
 _NO_EDGE = (None, 0)
+_NUMPY_ARRAY = np.ndarray
 Tensor = None  # ember._tensor binds the Tensor class here once it exists
+_make = None   # and Tensor._make here
 
 
 class FunctionCtx(Node):
@@ -435,7 +451,7 @@ class Function(metaclass=_OpMeta):
         ctx._output_meta = tuple(
             (o._data.shape, o._data.dtype, type(o._data)) if isinstance(o, Tensor) else None
             for o in outs)
-        _finish(ctx, args, tensor_outs)
+        _finish(ctx, args, args, tensor_outs)
         return tuple(outs) if is_tuple else outs[0]
 
 

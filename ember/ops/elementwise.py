@@ -353,10 +353,11 @@ class Mul(Op):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad_b = None
+        # times a Python number (already of the result's type): straight to Mul, no promotion
         if need_a:
-            grad_a = sum_to(grad * b, a.shape) if isinstance(b, Tensor) else grad * b
+            grad_a = sum_to(grad * b, a.shape) if isinstance(b, Tensor) else Mul.apply(grad, b)
         if need_b:
-            grad_b = sum_to(grad * a, b.shape) if isinstance(a, Tensor) else grad * a
+            grad_b = sum_to(grad * a, b.shape) if isinstance(a, Tensor) else Mul.apply(grad, a)
         return grad_a, grad_b
 
 

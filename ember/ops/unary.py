@@ -294,10 +294,9 @@ class TanhGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
-        xp = ctx.xp
-        out = xp.multiply(y, y, out=xp.empty_like(y))  # out= keeps 0-d results arrays
-        xp.subtract(1, out, out=out)
-        return xp.multiply(out, grad, out=out)
+        out = 1 - y * y
+        out *= grad  # in place also on a 0-d input's numpy scalar: it rebinds `out`
+        return out
 
     @staticmethod
     def backward(ctx, grad_out):
@@ -355,12 +354,10 @@ class Sigmoid(Op):
 
     @staticmethod
     def forward(ctx, x):
-        xp = ctx.xp
-        # 1 / (1 + e**-x) in place; e**-x overflowing to inf gives the right limit, 0
-        y = xp.negative(x, out=xp.empty_like(x))  # out= keeps 0-d results arrays
-        xp.exp(y, out=y)
-        xp.add(y, 1, out=y)
-        xp.reciprocal(y, out=y)
+        # e**-x overflowing to inf gives the right limit, 0
+        y = ctx.xp.exp(-x)
+        y += 1
+        y = ctx.xp.reciprocal(y, out=y) if y.ndim else 1 / y  # a 0-d x gives a numpy scalar
         ctx.save_for_backward(y)
         return y
 
@@ -377,10 +374,10 @@ class SigmoidGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
-        xp = ctx.xp
-        out = xp.subtract(1, y, out=xp.empty_like(y))
-        xp.multiply(out, y, out=out)
-        return xp.multiply(out, grad, out=out)
+        out = 1 - y
+        out *= y  # in place also on a 0-d input's numpy scalar: it rebinds `out`
+        out *= grad
+        return out
 
     @staticmethod
     def backward(ctx, grad_out):
