@@ -165,6 +165,8 @@ class _SavedOutput:
 
 
 def _unpack(node, item):
+    if item.__class__ in _PLAIN_VALUES:
+        return item
     if type(item) is _SavedInput:
         tensor = item.tensor
         if tensor._version[0] != item.version:
@@ -200,8 +202,8 @@ def _resolve_saved(node, args, arrays, outputs):
     """
     resolved = []
     for value in node._saved:
-        if value is None:
-            resolved.append(None)
+        if value.__class__ in _PLAIN_VALUES:
+            resolved.append(value)
             continue
         for index, array in enumerate(arrays):
             if value is array or value is args[index]:
@@ -217,6 +219,9 @@ def _resolve_saved(node, args, arrays, outputs):
             else:  # an intermediate array becomes a constant; a Python number stays one
                 resolved.append(Tensor._make(value) if type(value) in _BY_ARRAY_TYPE else value)
     node._saved = tuple(resolved) if pack_saved is None else pack_saved(resolved)
+
+
+_PLAIN_VALUES = frozenset((type(None), bool, int, float, complex))
 
 
 def _zeros_for(meta):
