@@ -9,6 +9,7 @@ convert.py      dtype/device changes, clone       creation.py    new tensors
 from .._tensor import Tensor
 from . import (binary, compare, conv, convert, creation, cumulative, elementwise,  # noqa: F401
                index, join, linalg, pad, pool, random, reduce, shape, sort, unary)
+from . import special  # noqa: F401
 from ._inplace import apply_inplace, inplace_method
 
 # Trailing-underscore forms, each the out-of-place op written back into the tensor.
