@@ -29,6 +29,7 @@ import math
 from typing import NamedTuple
 
 from .._dtype import FLOAT_NP
+from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Op
 from ..amp import autocast_mode
@@ -168,7 +169,8 @@ def _conv_forward(xp, x, weight, bias, geometry, cols=None):
     n = x.shape[0]
     out_channels, kernel = weight.shape[0], weight.shape[2:]
     out_size = _conv_out_size(x.shape[2:], kernel, geometry)
-    if cols is None and _use_wide(geometry, x.shape[1], kernel, x.dtype, out_size):
+    if cols is None and _use_wide(geometry, min(x.shape[1], out_channels), kernel, x.dtype,
+                                  x.shape[2:], out_size):
         return _conv_forward_wide(xp, x, weight, bias, geometry, out_size)
     if cols is None:
         cols = _im2col(xp, x, geometry, kernel, out_size)
@@ -194,9 +196,13 @@ def _conv_input_grad(xp, grad_y, weight, bias, geometry, input_size):
     padded = tuple(s + b + a for s, b, a in zip(input_size, geometry.padding,
                                                  geometry.zeros_after()))
     w = weight.reshape(groups, out_channels // groups, -1).swapaxes(1, 2)  # (G, C/G*K, O/G)
-    if _use_wide(geometry, channels, kernel, grad_y.dtype, out_size):
-        grad_x = _conv_input_grad_wide(xp, grad_y, weight, geometry, input_size)
-    elif d == 2 and geometry.stride == (1, 1):
+    if _use_wide(geometry, min(channels, out_channels), kernel, grad_y.dtype, input_size,
+                 out_size):
+        grad_x, _ = _conv_backward_wide(xp, grad_y, geometry, input_size, kernel, weight)
+        if bias is not None:
+            grad_x += bias.reshape(-1, 1, 1)
+        return grad_x
+    if d == 2 and geometry.stride == (1, 1):
         grad_x = _col2im_wide(xp, grad_y, w, geometry, kernel, padded)
     else:
         rows = _grouped_rows(xp, grad_y, groups)                        # (G, O/G, N*P)
@@ -244,57 +250,89 @@ def _col2im_wide(xp, grad_y, w, geometry, kernel, padded):
 
 # NOTE [ Wide convolution ]
 # A stride-1 2-d conv (groups 1, enough channels) runs all three products on a "wide" grid:
-# the padded input laid out channels first and flattened, (C, N * H_pad * W_pad) plus a tail
-# of zeros, and the output computed at every one of its N * H_pad * W_pad positions (those
-# past (H_out, W_out) in a plane mix rows or samples; forward crops them, backward puts zeros
-# there). Kernel offset (i, j) then reads the input shifted by s = i * dH * W_pad + j * dW, so
-# the im2col row of (c, i, j) is one contiguous run of the flat input: building columns is a
-# streaming copy (not a gather of W_out-long runs), and it is done a chunk of grid positions
-# at a time (_WIDE_CHUNK_BYTES of columns), each chunk multiplied while still in cache:
-#     forward          y[:, chunk]  = W (O, C*K) @ cols(chunk)
-#     weight gradient  grad_W      += g_wide[:, chunk] @ cols(chunk).T
-#     input gradient   grad_x_flat[:, chunk + s_k] += (W.T @ g_wide[:, chunk])[offset k]
-# Backward keeps only the flat padded input (about the input's size) instead of an im2col
-# matrix K times the input (which past 32 MiB was rebuilt). The grid costs
-# H_pad * W_pad / (H_out * W_out) more GEMM, so it is used only up to _WIDE_MAX_GRID (32x32
-# and 16x16 planes with padding 1, not 8x8), and not for a few input channels. 1 BLAS thread,
-# forward+backward of 16 -> 16 channels on 32x32, batch 128: 114 -> 63 ms (torch 56); 32 -> 32
-# on 16x16: 67 -> 47 ms (torch 27); the input gradient alone 40 -> 17 ms.
+# the input laid out channels first and flattened, (C, N * H_g * W_g) plus zeros around, and
+# the output computed at every one of the N * H_g * W_g grid positions (those past
+# (H_out, W_out) in a plane mix rows or samples; forward crops them, backward puts zeros
+# there). A row of the grid is W_g = W + max(left, right) wide, as the zeros after one row
+# are the padding before the next, and a sample H_g = H + max(top, bottom) rows (8x8 with
+# padding 1 makes a 9x9 grid, not 10x10). Kernel offset (i, j) reads the input shifted by
+# s = i * dH * W_g + j * dW, so the im2col row of (c, i, j) is one contiguous run of the flat
+# input: building columns is a streaming copy (not a gather of W_out-long runs), done a chunk
+# of grid positions at a time (_WIDE_CHUNK_BYTES of columns), each chunk multiplied while
+# still in cache:
+#     forward   y[:, chunk]  = W (O, C*K) @ cols_x(chunk)
+# The input gradient is the convolution of the output gradient g with the flipped kernel, so
+# it runs the same way on columns of g (g laid out with the kernel's reach of zeros first,
+# so that its shifts run the other way), and the same columns give the weight gradient:
+#     backward  grad_x[:, chunk] = W_flip (C, O*K) @ cols_g(chunk)
+#               grad_W_flip     += cols_g(chunk) @ x_flat[:, chunk].T     (O*K, C)
+# Every GEMM is K or a chunk deep (W.T @ g was only O deep, then 9 shifted adds), and backward
+# builds one set of columns for both gradients. Backward keeps the flat input (about the
+# input's size), not an im2col matrix K times the input. The grid costs H_g * W_g /
+# (H_out * W_out) more GEMM, so it is used only up to _WIDE_MAX_GRID, and not for a few
+# channels (8x8 with padding 1, at 1.27, was faster by im2col). 1 BLAS thread, batch 128,
+# forward + backward, before (separate gradients, W.T @ g and 9 adds, unshared padding) and
+# after: 16 -> 16 channels on 32x32 71 -> 48 ms (torch 44), 32 -> 32 on 16x16 65 -> 43 ms.
 
-_WIDE_MIN_CHANNELS = 8   # fewer input channels make GEMMs too shallow: im2col instead
-_WIDE_MAX_GRID = 1.3     # the most padded grid positions per output position
-_WIDE_CHUNK_BYTES = 4 << 20  # im2col columns built (and multiplied) at a time: in cache
+_WIDE_MIN_CHANNELS = 8   # fewer channels make GEMMs too shallow: im2col instead
+_WIDE_MAX_GRID = 1.2     # the most grid positions per output position
+_WIDE_CHUNK_BYTES = 1 << 20  # im2col columns built (and multiplied) at a time: in L2
 
 
-def _use_wide(geometry, channels, kernel, dtype, out_size):
-    """Whether a conv of `channels` (per group) input channels takes the wide path: see
-    NOTE [ Wide convolution ]."""
+class WideGrid(NamedTuple):
+    """Where a stride-1 2-d conv's planes sit on the wide grid; see NOTE [ Wide convolution ]."""
+    height: int    # H_g: rows a sample
+    width: int     # W_g: positions a row
+    span: int      # N * H_g * W_g
+    offset: int    # x[n, :, 0, 0] sits at grid position n * H_g * W_g + offset
+    shifts: list   # the flat shift of each kernel offset (i, j), in (i, j) order
+
+
+def _wide_grid(input_size, out_size, geometry, kernel, batch):
+    (h, w), (out_h, out_w) = input_size, out_size
+    (top, left), (bottom, right) = geometry.padding, geometry.padding_end
+    height = max(h + max(top, bottom), out_h)
+    width = max(w + max(left, right), out_w)
+    dilation_h, dilation_w = geometry.dilation
+    shifts = [i * dilation_h * width + j * dilation_w
+              for i in range(kernel[0]) for j in range(kernel[1])]
+    return WideGrid(height, width, batch * height * width, top * width + left, shifts)
+
+
+def _use_wide(geometry, channels, kernel, dtype, input_size, out_size):
+    """Whether a conv with `channels` (the fewer of input and output) takes the wide path:
+    see NOTE [ Wide convolution ]."""
     if (len(out_size) != 2 or geometry.stride != (1, 1) or geometry.groups != 1
             or dtype.itemsize < 4 or channels < _WIDE_MIN_CHANNELS
             or min(geometry.padding_end) < 0):
         return False
-    grid = math.prod(o + d * (k - 1) for o, d, k in zip(out_size, geometry.dilation, kernel))
-    return grid <= _WIDE_MAX_GRID * math.prod(out_size)
+    grid = _wide_grid(input_size, out_size, geometry, kernel, 1)
+    return grid.offset <= grid.shifts[-1] and grid.span <= _WIDE_MAX_GRID * math.prod(out_size)
 
 
-def _wide_shifts(geometry, kernel, width):
-    """The flat offset of each kernel offset (i, j) on a grid `width` wide, in (i, j) order."""
-    (dilation_h, dilation_w) = geometry.dilation
-    return [i * dilation_h * width + j * dilation_w
-            for i in range(kernel[0]) for j in range(kernel[1])]
-
-
-def _wide_input(xp, x, geometry, kernel):
-    """x (N, C, H, W) zero-padded, channels first and flat: (C, N * H_pad * W_pad + tail)."""
+def _to_grid(xp, x, grid, lead, tail):
+    """x (N, C, H, W) channels first on the grid, (C, lead + span + tail): x[n, c, h, w] at
+    lead + n * H_g * W_g + h * W_g + w, zeros elsewhere."""
     n, c, h, w = x.shape
-    (top, left), (bottom, right) = geometry.padding, geometry.zeros_after()
-    height, width = h + top + bottom, w + left + right
-    span = n * height * width
-    tail = _wide_shifts(geometry, kernel, width)[-1]
-    flat = xp.zeros((c, span + tail), x.dtype)
-    flat[:, :span].reshape(c, n, height, width)[:, :, top:top + h, left:left + w] = \
+    flat = xp.zeros((c, lead + grid.span + tail), x.dtype)
+    flat[:, lead:lead + grid.span].reshape(c, n, grid.height, grid.width)[:, :, :h, :w] = \
         x.swapaxes(0, 1)
     return flat
+
+
+def _from_grid(xp, flat, grid, size):
+    """(N, C, *size) from the first `size` rows and columns of each plane of flat (C, span)."""
+    c = flat.shape[0]
+    n = grid.span // (grid.height * grid.width)
+    out = xp.empty((n, c) + tuple(size), flat.dtype)
+    out[...] = flat.reshape(c, n, grid.height, grid.width)[:, :, :size[0], :size[1]].swapaxes(
+        0, 1)
+    return out
+
+
+def _wide_input(xp, x, grid):
+    """x on the grid with room for every kernel offset's reach: (C, span + tail)."""
+    return _to_grid(xp, x, grid, grid.offset, grid.shifts[-1] - grid.offset)
 
 
 def _wide_chunks(span, rows):
@@ -305,11 +343,12 @@ def _wide_chunks(span, rows):
     return [(start, min(start + size, span)) for start in range(0, span, size)]
 
 
-def _wide_columns(xp, flat, shifts_hw, kernel, start, stop):
-    """The im2col columns (C * K, stop - start) of wide grid positions start..stop: per
+def _wide_columns(xp, flat, grid, kernel, start, stop):
+    """The im2col columns (C * K, stop - start) of grid positions start..stop: per
     (c, i, j) one contiguous run of flat, so the copy streams; see NOTE [ Wide convolution ]."""
     channels = flat.shape[0]
-    step_h, step_w = shifts_hw
+    step_h = grid.shifts[kernel[1]] if kernel[0] > 1 else 0
+    step_w = grid.shifts[1] if kernel[1] > 1 else 0
     item = flat.itemsize
     view = xp.lib.stride_tricks.as_strided(
         flat[:, start:], (channels,) + tuple(kernel) + (stop - start,),
@@ -317,83 +356,59 @@ def _wide_columns(xp, flat, shifts_hw, kernel, start, stop):
     return xp.ascontiguousarray(view).reshape(channels * math.prod(kernel), stop - start)
 
 
-def _wide_grid(x, geometry):
-    n, _, h, w = x.shape
-    (top, left), (bottom, right) = geometry.padding, geometry.zeros_after()
-    height, width = h + top + bottom, w + left + right
-    dilation_h, dilation_w = geometry.dilation
-    return height, width, n * height * width, (dilation_h * width, dilation_w)
-
-
-def _conv_forward_wide(xp, x, weight, bias, geometry, out_size, flat=None):
-    """y (N, O, *P) of a stride-1 2-d conv, and the flat padded input; see NOTE [ Wide
-    convolution ]."""
-    n = x.shape[0]
+def _conv_forward_wide(xp, x, weight, bias, geometry, out_size):
+    """y (N, O, *P) of a stride-1 2-d conv, and the flat input backward needs; see NOTE
+    [ Wide convolution ]."""
     out_channels, kernel = weight.shape[0], weight.shape[2:]
-    if flat is None:
-        flat = _wide_input(xp, x, geometry, kernel)
-    height, width, span, shifts_hw = _wide_grid(x, geometry)
+    grid = _wide_grid(x.shape[2:], out_size, geometry, kernel, x.shape[0])
+    flat = _wide_input(xp, x, grid)
     w2 = weight.reshape(out_channels, -1)                                   # (O, C*K)
-    y = xp.empty((out_channels, span), x.dtype)
-    for start, stop in _wide_chunks(span, w2.shape[1]):
-        y[:, start:stop] = _gemm(xp, w2, _wide_columns(xp, flat, shifts_hw, kernel, start,
-                                                       stop))
+    y = xp.empty((out_channels, grid.span), x.dtype)
+    for start, stop in _wide_chunks(grid.span, w2.shape[1]):
+        y[:, start:stop] = _gemm(xp, w2, _wide_columns(xp, flat, grid, kernel, start, stop))
     if bias is not None:
         y += bias.reshape(-1, 1)
-    out = xp.empty((n, out_channels) + tuple(out_size), y.dtype)
-    out[...] = y.reshape(out_channels, n, height, width)[
-        :, :, :out_size[0], :out_size[1]].swapaxes(0, 1)
-    return out, flat
+    return _from_grid(xp, y, grid, out_size), flat
 
 
-def _conv_input_grad_wide(xp, grad_y, weight, geometry, input_size):
-    """The padded input gradient (C, N, H_pad, W_pad) of a stride-1 2-d conv (groups 1),
-    chunk by chunk of the wide grid: the columns W.T @ g of a chunk are added back, one
-    shifted run per kernel offset, while they are still in cache; see NOTE [ Wide
-    convolution ]."""
-    n, out_channels, out_h, out_w = grad_y.shape
-    channels, kernel = weight.shape[1], weight.shape[2:]
-    (top, left), (bottom, right) = geometry.padding, geometry.zeros_after()
-    height, width = input_size[0] + top + bottom, input_size[1] + left + right
-    span = n * height * width
-    shifts = _wide_shifts(geometry, kernel, width)
-    rows = xp.zeros((out_channels, n, height, width), grad_y.dtype)
-    rows[:, :, :out_h, :out_w] = grad_y.swapaxes(0, 1)
-    rows = rows.reshape(out_channels, span)
-    w_t = weight.reshape(out_channels, -1).T                                # (C*K, O)
-    grad_x = xp.zeros((channels, span + shifts[-1]), grad_y.dtype)
-    for start, stop in _wide_chunks(span, w_t.shape[0]):
-        cols = _gemm(xp, w_t, rows[:, start:stop]).reshape(channels, len(shifts), stop - start)
-        for k, shift in enumerate(shifts):
-            grad_x[:, start + shift:stop + shift] += cols[:, k]
-    return grad_x[:, :span].reshape(channels, n, height, width)
-
-
-def _conv_weight_grad_wide(xp, x, grad_y, geometry, kernel, flat=None):
-    """grad_W (O, C, *kernel) of a stride-1 2-d conv; see NOTE [ Wide convolution ]."""
-    n, c = x.shape[:2]
-    out_channels, out_h, out_w = grad_y.shape[1:]
-    if flat is None:
-        flat = _wide_input(xp, x, geometry, kernel)
-    height, width, span, shifts_hw = _wide_grid(x, geometry)
-    rows = xp.zeros((out_channels, n, height, width), grad_y.dtype)
-    rows[:, :, :out_h, :out_w] = grad_y.swapaxes(0, 1)
-    rows = rows.reshape(out_channels, span)
-    grad_w = None
-    for start, stop in _wide_chunks(span, c * math.prod(kernel)):
-        cols = _wide_columns(xp, flat, shifts_hw, kernel, start, stop)
-        part = _gemm(xp, rows[:, start:stop], cols.T)                         # (O, C*K)
-        grad_w = part if grad_w is None else grad_w + part
-    return grad_w.reshape((out_channels, c) + tuple(kernel))
+def _conv_backward_wide(xp, grad_y, geometry, input_size, kernel, weight=None, flat=None):
+    """(grad_x, grad_W) of a stride-1 2-d conv from one set of columns of grad_y: grad_x
+    when weight is given, grad_W when forward's flat input is; see NOTE [ Wide convolution ]."""
+    n, out_channels = grad_y.shape[:2]
+    grid = _wide_grid(input_size, grad_y.shape[2:], geometry, kernel, n)
+    reach = grid.shifts[-1]
+    # column (o, k) at position q then holds grad_y at q + offset - shift of flipped k
+    g = _to_grid(xp, grad_y, grid, reach - grid.offset, grid.offset)
+    rows = out_channels * len(grid.shifts)
+    grad_x = grad_w = None
+    if weight is not None:
+        w_flip = weight[:, :, ::-1, ::-1].swapaxes(0, 1).reshape(weight.shape[1], rows)
+        grad_x = xp.empty((weight.shape[1], grid.span), grad_y.dtype)      # (C, span)
+    if flat is not None:
+        grad_w = xp.zeros((rows, flat.shape[0]), grad_y.dtype)             # (O*K, C)
+    for start, stop in _wide_chunks(grid.span, rows):
+        cols = _wide_columns(xp, g, grid, kernel, start, stop)              # (O*K, chunk)
+        if grad_x is not None:
+            grad_x[:, start:stop] = _gemm(xp, w_flip, cols)
+        if grad_w is not None:
+            grad_w += _gemm(xp, cols, flat[:, grid.offset + start:grid.offset + stop].T)
+    if grad_x is not None:
+        grad_x = _from_grid(xp, grad_x, grid, input_size)
+    if grad_w is not None:
+        grad_w = grad_w.reshape((out_channels,) + tuple(kernel) + (-1,))[:, ::-1, ::-1]
+        grad_w = xp.ascontiguousarray(grad_w.transpose(0, 3, 1, 2))         # (O, C, *K)
+    return grad_x, grad_w
 
 
 def _conv_weight_grad(xp, x, grad_y, geometry, kernel, cols=None):
     """The gradient of conv with respect to its weight (O, C/G, *kernel); cols is what forward
     kept: the im2col matrix, or on the wide path the flat padded input."""
-    if cols is None and _use_wide(geometry, x.shape[1], kernel, x.dtype, grad_y.shape[2:]):
-        return _conv_weight_grad_wide(xp, x, grad_y, geometry, kernel)
+    if cols is None and _use_wide(geometry, min(x.shape[1], grad_y.shape[1]), kernel, x.dtype,
+                                  x.shape[2:], grad_y.shape[2:]):
+        grid = _wide_grid(x.shape[2:], grad_y.shape[2:], geometry, kernel, x.shape[0])
+        cols = _wide_input(xp, x, grid)
     if cols is not None and cols.ndim == 2:
-        return _conv_weight_grad_wide(xp, x, grad_y, geometry, kernel, cols)
+        return _conv_backward_wide(xp, grad_y, geometry, x.shape[2:], kernel, flat=cols)[1]
     if cols is None:
         cols = _im2col(xp, x, geometry, kernel, grad_y.shape[2:])
     rows = _grouped_rows(xp, grad_y, geometry.groups)                # (G, O/G, N*P)
@@ -432,6 +447,13 @@ class Convolution(Op):
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         geometry = ctx.geometry
         grad_x = grad_w = grad_b = None
+        if need_x and need_w and cols is not None and cols.ndim == 2 \
+                and not grad_mode._state["enabled"]:
+            # nothing records (no create_graph): both gradients from one set of columns
+            grad_x, grad_w = _conv_backward_wide(ctx.xp, grad._data, geometry, x.shape[2:],
+                                                 weight.shape[2:], weight._data, cols._data)
+            grad_x, grad_w = Tensor._make(grad_x), Tensor._make(grad_w)
+            need_x = need_w = False
         if need_x:
             grad_x = ConvTranspose.apply(grad, weight, None, geometry, x.shape[2:])
         if need_w:

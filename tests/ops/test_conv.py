@@ -324,8 +324,8 @@ def test_unfold_output_is_not_a_view():
 # -- the wide path: see NOTE [ Wide convolution ] -----------------------------------------
 
 def _count_wide(monkeypatch):
-    calls = {"forward": 0, "weight": 0}
-    for key, name in (("forward", "_conv_forward_wide"), ("weight", "_conv_weight_grad_wide")):
+    calls = {"forward": 0, "backward": 0}
+    for key, name in (("forward", "_conv_forward_wide"), ("backward", "_conv_backward_wide")):
         original = getattr(conv, name)
 
         def counted(*args, _original=original, _key=key, **kwargs):
@@ -337,32 +337,36 @@ def _count_wide(monkeypatch):
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
 @pytest.mark.parametrize("shapes,padding,dilation", [
-    ([(2, 8, 16, 15), (6, 8, 3, 3), (6,)], 1, 1),
-    ([(2, 8, 20, 20), (5, 8, 3, 2)], (2, 1), (2, 1)),
-    ([(1, 9, 16, 16), (4, 9, 2, 4)], "same", 1),
-    ([(2, 8, 14, 14), (3, 8, 1, 1), (3,)], 0, 1),
+    ([(2, 8, 16, 15), (9, 8, 3, 3), (9,)], 1, 1),
+    ([(2, 8, 20, 20), (8, 8, 3, 2)], (2, 1), (2, 1)),
+    ([(1, 9, 16, 16), (10, 9, 2, 4)], "same", 1),
+    ([(2, 8, 14, 14), (8, 8, 1, 1), (8,)], 0, 1),
+    ([(3, 12, 8, 8), (8, 12, 3, 3)], 1, 1),       # a 9x9 grid: padding shared between rows
+    ([(2, 8, 12, 11), (8, 8, 3, 3)], (2, 0), 1),  # all of the kernel's reach is padding
+    ([(2, 8, 12, 12), (8, 8, 3, 3)], 0, 1),
 ])
 @pytest.mark.parametrize("chunk_bytes", [16 << 20, 1000])
 def test_conv2d_wide_path(monkeypatch, shapes, padding, dilation, chunk_bytes):
-    """Stride-1 convs with enough channels on a large grid run forward and the weight
-    gradient on the wide grid, in one chunk of columns or many, and match torch."""
+    """Stride-1 convs with enough channels on a small enough grid run forward and both
+    gradients on the wide grid, in one chunk of columns or many, and match torch."""
+    monkeypatch.setattr(conv, "_WIDE_MAX_GRID", 2)
     monkeypatch.setattr(conv, "_WIDE_CHUNK_BYTES", chunk_bytes)
     calls = _count_wide(monkeypatch)
     check_op(lambda lib, x, w, *b: F(lib).conv2d(x, w, *b, padding=padding, dilation=dilation),
              shapes, name=f"conv2d wide p={padding} d={dilation}")
-    assert calls["forward"] and calls["weight"]
+    assert calls["forward"] and calls["backward"]
 
 
 def test_conv2d_wide_path_float32_and_frozen_weight(monkeypatch):
     calls = _count_wide(monkeypatch)
     x = ember.randn(2, 8, 16, 16, requires_grad=True)
     for w_grad in (True, False):
-        w = ember.randn(4, 8, 3, 3, requires_grad=w_grad)
+        w = ember.randn(8, 8, 3, 3, requires_grad=w_grad)
         y = ember.conv2d(x, w, padding=1)
         y.sum().backward()
         assert y.dtype == ember.float32 and x.grad.dtype == ember.float32
         assert w_grad == (w.grad is not None) and (not w_grad or w.grad.dtype == ember.float32)
-    assert calls["forward"] == 2 and calls["weight"] == 1
+    assert calls["forward"] == 2 and calls["backward"] == 2
 
 
 def test_conv2d_wide_path_gradcheck(monkeypatch):
@@ -374,4 +378,4 @@ def test_conv2d_wide_path_gradcheck(monkeypatch):
     fn = lambda x, w, b: EMBER_F.conv2d(x, w, b, padding=(1, 2), dilation=(1, 2))
     assert gradcheck(fn, [x, w, b])
     assert gradgradcheck(fn, [x, w, b])
-    assert calls["forward"] and calls["weight"]
+    assert calls["forward"] and calls["backward"]
