@@ -42,6 +42,7 @@ from . import vision
 from . import random
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .serialization import load, save
+from ._compile import compile
 from . import amp, backends, cuda  # cuda imports CuPy only when a GPU is first asked for
 from .amp import autocast
 from .amp.autocast_mode import (clear_autocast_cache, get_autocast_dtype,
