@@ -29,6 +29,7 @@ from .ops.index import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.sort import *  # noqa: F401,F403
 from .ops.random import *  # noqa: F401,F403
+from .ops.special import *  # noqa: F401,F403
 from .ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: F401
                        conv_transpose2d, conv_transpose3d)
 # torch's top-level pools; its adaptive_max_pool1d always returns (values, indices)
@@ -40,6 +41,7 @@ from . import autograd, linalg, nn, optim, utils
 from . import profiler
 from . import vision
 from . import random
+from . import special, distributions
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .serialization import load, save
 from ._compile import compile

@@ -1,0 +1,39 @@
+"""Probability distributions with torch.distributions' API: sampling (with the
+reparameterization trick where it exists), log densities, entropies, moments and KL
+divergences, all differentiable through ember's autograd.
+
+Example:
+    >>> from ember.distributions import Categorical
+    >>> m = Categorical(logits=ember.zeros(4))
+    >>> action = m.sample()                 # REINFORCE: loss = -m.log_prob(action) * reward
+    >>> m.log_prob(action)
+    tensor(-1.3863)
+"""
+from . import constraints, transforms
+from .bernoulli import Bernoulli
+from .beta import Beta
+from .binomial import Binomial
+from .categorical import Categorical
+from .dirichlet import Dirichlet
+from .distribution import Distribution
+from .exponential import Exponential
+from .gamma import Gamma
+from .independent import Independent
+from .kl import kl_divergence, register_kl
+from .laplace import Laplace
+from .log_normal import LogNormal
+from .multivariate_normal import MultivariateNormal
+from .normal import Normal
+from .one_hot_categorical import OneHotCategorical
+from .poisson import Poisson
+from .transformed_distribution import TransformedDistribution
+from .transforms import AffineTransform, ExpTransform, SigmoidTransform, Transform
+from .uniform import Uniform
+
+__all__ = [
+    "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Dirichlet",
+    "Distribution", "ExpTransform", "Exponential", "Gamma", "Independent", "Laplace",
+    "LogNormal", "MultivariateNormal", "Normal", "OneHotCategorical", "Poisson",
+    "SigmoidTransform", "Transform", "TransformedDistribution", "Uniform", "constraints",
+    "kl_divergence", "register_kl", "transforms",
+]
