@@ -358,6 +358,8 @@ class Tensor:
         if isinstance(dtype, str):
             names = {v: k for k, v in _LEGACY_NAMES.items()}
             dtype = _dtype.BY_NAME[names[dtype.rsplit(".", 1)[-1]]]
+        elif isinstance(dtype, type):  # a legacy type: x.type(ember.LongTensor)
+            dtype = dtype.dtype
         return self.to(dtype)
 
     def type_as(self, other):

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor
+from .._tensor import Size, Tensor
 from ..backend import backend_for_device
 from ..backend.device import CPU
 from ..backend.device import device as Device
@@ -19,6 +19,9 @@ __all__ = [
     "tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "zeros", "ones", "full",
     "empty", "zeros_like", "ones_like", "full_like", "empty_like", "arange", "range",
     "linspace", "logspace", "eye", "scalar_tensor", "size_args",
+    # torch's legacy typed constructors
+    "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor", "IntTensor",
+    "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
 ]
 
 
@@ -591,15 +594,23 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     return result if out is None else _write(out, result)
 
 
-def legacy_tensor(cls, args, device):
-    """`ember.Tensor(2, 3)` (uninitialised sizes), `ember.Tensor([1, 2])` (float data) or
-    `ember.Tensor()` (empty)."""
-    dtype = _dtype.get_default_dtype()
+def legacy_tensor(cls, args, device, dtype=None):
+    """`ember.Tensor(2, 3)` or `ember.Tensor(ember.Size([2, 3]))` (uninitialised sizes),
+    `ember.Tensor([1, 2])` (data), `ember.Tensor(t)` (t itself) or `ember.Tensor()` (empty),
+    in `dtype`: the default dtype unless a legacy type (`ember.LongTensor`) or `Tensor.new`
+    names one, which a tensor passed in must then already have."""
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        out = args[0]
+        if dtype is not None and out.dtype is not dtype:
+            # torch's legacy constructors never convert a tensor
+            raise TypeError(f"expected a tensor of dtype {dtype} (got {out.dtype}); convert it "
+                            f"with .to({dtype}) first")
+        return out
+    dtype = dtype or _dtype.get_default_dtype()
     if not args:
         out = empty(0, dtype=dtype)
-    elif len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer)):
-        data = args[0]
-        out = (data.to(dtype) if isinstance(data, Tensor) else tensor(data, dtype=dtype))
+    elif len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer, Size)):
+        out = tensor(args[0], dtype=dtype)
     else:
         out = empty(*args, dtype=dtype)
     if device is not None:
@@ -607,3 +618,44 @@ def legacy_tensor(cls, args, device):
     if cls is not Tensor:
         return cls._from_tensor(out)
     return out
+
+
+class _LegacyTensorType(type):
+    """The type of `ember.FloatTensor` and its kin: calling one makes a CPU tensor of its
+    dtype as `ember.Tensor(...)` does, and `isinstance(t, ember.FloatTensor)` asks whether `t`
+    is a float32 tensor on the CPU (as torch's `tensortype` does; they are not subclasses of
+    Tensor)."""
+
+    def __call__(cls, *args, device=None):
+        return legacy_tensor(Tensor, args, device, cls.dtype)
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
+
+    def __repr__(cls):
+        return f"<class 'ember.{cls.__name__}'>"
+
+
+def _legacy_type(name, dtype):
+    return _LegacyTensorType(name, (), {"dtype": dtype, "is_cuda": False, "__module__": "ember"})
+
+
+FloatTensor = _legacy_type("FloatTensor", _dtype.float32)
+DoubleTensor = _legacy_type("DoubleTensor", _dtype.float64)
+HalfTensor = _legacy_type("HalfTensor", _dtype.float16)
+BFloat16Tensor = _legacy_type("BFloat16Tensor", _dtype.bfloat16)
+LongTensor = _legacy_type("LongTensor", _dtype.int64)
+IntTensor = _legacy_type("IntTensor", _dtype.int32)
+ShortTensor = _legacy_type("ShortTensor", _dtype.int16)
+CharTensor = _legacy_type("CharTensor", _dtype.int8)
+ByteTensor = _legacy_type("ByteTensor", _dtype.uint8)
+BoolTensor = _legacy_type("BoolTensor", _dtype.bool)
+
+
+def _new(self, *args, device=None):
+    """`x.new(...)`: `ember.Tensor(...)`'s forms in x's dtype, on x's device unless `device`
+    names another."""
+    return legacy_tensor(Tensor, args, device or self.device, self.dtype)
+
+
+Tensor.new = _new

@@ -303,8 +303,47 @@ def test_range_deprecated_form():
 def test_legacy_tensor_constructor():
     _same(lambda lib: lib.Tensor())
     _same(lambda lib: lib.Tensor([1, 2]))
+    _same(lambda lib: lib.Tensor((2, 3)))
+    _same(lambda lib: lib.Tensor(lib.Size([2, 3])).zero_())
     assert ember.Tensor(2, 3).shape == (2, 3) and ember.Tensor(2, 3).dtype == ember.float32
-    assert ember.Tensor(ember.tensor([1, 2])).dtype == ember.float32
+    for x in (ember.tensor([1.0, 2.0]), ember.tensor([1, 2])):
+        assert ember.Tensor(x) is x
+
+
+LEGACY_TYPES = ["FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor",
+                "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor"]
+
+
+@pytest.mark.parametrize("name", LEGACY_TYPES)
+def test_legacy_typed_constructors(name):
+    _same(lambda lib: getattr(lib, name)([1, 0, 3]))
+    _same(lambda lib: getattr(lib, name)(np.array([1.0, 2.0])))
+    _same(lambda lib: getattr(lib, name)(2, 3).zero_())
+    _same(lambda lib: getattr(lib, name)())
+    _same(lambda lib: lib.zeros(2, 2).type(getattr(lib, name)))
+    for other in LEGACY_TYPES:
+        for dtype in ("float32", "int64", "bool"):
+            assert (isinstance(ember.zeros(2, dtype=getattr(ember, dtype)), getattr(ember, other))
+                    == isinstance(torch.zeros(2, dtype=getattr(torch, dtype)),
+                                  getattr(torch, other)))
+    assert not isinstance(1.0, getattr(ember, name))
+    other_dtype = "int8" if name != "CharTensor" else "int16"
+    _same_error(lambda lib: getattr(lib, name)(lib.tensor([1], dtype=getattr(lib, other_dtype))),
+                TypeError)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32", "bool"])
+def test_tensor_new(dtype):
+    def new(lib, *args, **kwargs):
+        return lib.zeros(1, dtype=getattr(lib, dtype)).new(*args, **kwargs)
+    _same(lambda lib: new(lib, [1, 0, 2]))
+    _same(lambda lib: new(lib, (2, 3)))
+    _same(lambda lib: new(lib, 2, 3).zero_())
+    _same(lambda lib: new(lib, lib.Size([4])).zero_())
+    _same(lambda lib: new(lib, 2, device="cpu").zero_())
+    _same(lambda lib: new(lib))
+    _same(lambda lib: new(lib, lib.zeros(2, dtype=getattr(lib, dtype))))
+    _same_error(lambda lib: new(lib, lib.zeros(2, dtype=lib.float16)), TypeError)
 
 
 def test_out_argument():
