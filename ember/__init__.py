@@ -28,6 +28,7 @@ from .ops.join import *  # noqa: F401,F403
 from .ops.index import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.sort import *  # noqa: F401,F403
+from .ops.count import *  # noqa: F401,F403
 from .ops.random import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: F401

@@ -5,10 +5,11 @@ unary.py        exp, log, sin, sigmoid, clamp ... binary.py      maximum, atan2,
 reduce.py       sum, mean, ...                    cumulative.py  cumsum, cumprod, cummax ...
 shape.py        views and reshaping               join.py        cat, stack, split, flip ...
 convert.py      dtype/device changes, clone       creation.py    new tensors
+count.py        bincount, histc
 """
 from .._tensor import Tensor
-from . import (binary, compare, conv, convert, creation, cumulative, elementwise,  # noqa: F401
-               index, join, linalg, pad, pool, random, reduce, shape, sort, unary)
+from . import (binary, compare, conv, convert, count, creation, cumulative,  # noqa: F401
+               elementwise, index, join, linalg, pad, pool, random, reduce, shape, sort, unary)
 from . import special  # noqa: F401
 from ._inplace import apply_inplace, inplace_method
 
