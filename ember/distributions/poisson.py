@@ -20,7 +20,7 @@ class Poisson(Distribution):
 
     Example:
         >>> Poisson(ember.tensor([4.0])).log_prob(ember.tensor([2.0]))
-        tensor([-2.2237])
+        tensor([-1.9206])
     """
 
     arg_constraints = {"rate": constraints.nonnegative}

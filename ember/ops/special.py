@@ -14,7 +14,6 @@ from .. import _dtype
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op
-from .binary import xlogy  # noqa: F401  (torch.special.xlogy is the same op)
 from .elementwise import _cast, _maybe_out, promote, sum_to
 from .random import _numpy_generator, _on_device_of
 from .unary import _float_unary, _special

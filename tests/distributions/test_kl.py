@@ -74,8 +74,10 @@ def test_kl_against_torch(name):
 
 def test_infinite_and_zero_cases():
     cases = [
-        lambda d, t: d.kl_divergence(d.Bernoulli(t([0.0, 1.0, 0.5])), d.Bernoulli(t([0.5, 1.0, 0.0]))),
-        lambda d, t: d.kl_divergence(d.Categorical(t([0.5, 0.5, 0.0])), d.Categorical(t([0.0, 0.5, 0.5]))),
+        lambda d, t: d.kl_divergence(d.Bernoulli(t([0.0, 1.0, 0.5])),
+                                     d.Bernoulli(t([0.5, 1.0, 0.0]))),
+        lambda d, t: d.kl_divergence(d.Categorical(t([0.5, 0.5, 0.0])),
+                                     d.Categorical(t([0.0, 0.5, 0.5]))),
         lambda d, t: d.kl_divergence(d.Uniform(t([0.0]), t([2.0])), d.Uniform(t([1.0]), t([3.0]))),
         lambda d, t: d.kl_divergence(d.Normal(t([0.0]), t([1.0])), d.Normal(t([0.0]), t([1.0]))),
     ]
