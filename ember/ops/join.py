@@ -1,11 +1,13 @@
-"""Joining and splitting (cat, stack, hstack ..., split, chunk, tensor_split, unbind), and
-rearranging copies (flip, roll, rot90, repeat, tile, repeat_interleave, tril, triu).
+"""Joining and splitting (cat, stack, hstack ..., split, chunk, tensor_split, unbind), grids
+(meshgrid, cartesian_prod), and rearranging copies (flip, roll, rot90, repeat, tile,
+repeat_interleave, tril, triu).
 
 The pieces of split, chunk, tensor_split and unbind are views of their input, marked with
 shape.py's helpers so that an in-place change through one reaches the input's graph; every
 other op here returns a new tensor.
 """
 import builtins
+import warnings
 
 from .. import _dtype
 from .._tensor import Tensor
@@ -20,6 +22,7 @@ __all__ = [
     "split", "chunk", "tensor_split", "unbind", "cat", "concat", "concatenate", "stack", "hstack",
     "vstack", "row_stack", "dstack", "column_stack", "flip", "fliplr", "flipud", "roll", "rot90",
     "tile", "repeat_interleave", "tril", "triu", "atleast_1d", "atleast_2d", "atleast_3d",
+    "meshgrid", "cartesian_prod",
 ]
 
 
@@ -213,6 +216,79 @@ def atleast_3d(*tensors):
     (m, n, 1)."""
     return _at_least(tensors, 3, lambda shape: {0: (1, 1, 1), 1: (1,) + shape + (1,)}.get(
         len(shape), shape + (1,)))
+
+
+# -- grids: meshgrid, cartesian_prod ------------------------------------------------------
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from N 1-D tensors: the k-th output holds tensors[k]'s values, laid
+    along dim k and repeated along the others.
+
+    With indexing='ij' the outputs have shape (len(t0), len(t1), ...); with 'xy' (Cartesian,
+    as numpy's default) the first two dims are swapped. Left out, indexing is 'ij' with a
+    warning, as in torch. The outputs are expanded views of the inputs (0-d inputs count as
+    length 1).
+
+    Example:
+        >>> rows, cols = ember.meshgrid(ember.arange(2), ember.arange(3), indexing="ij")
+        >>> rows
+        tensor([[0, 0, 0],
+                [1, 1, 1]])
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                      "indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but '
+                           f"received: {indexing}")
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    _tensor_list(tensors, "meshgrid")
+    for tensor in tensors:
+        if tensor.dtype is not tensors[0].dtype:
+            raise RuntimeError(f"meshgrid expects all tensors to have the same dtype (got "
+                               f"{tensors[0].dtype} and {tensor.dtype})")
+        if tensor.device != tensors[0].device:
+            raise RuntimeError(f"meshgrid expects all tensors to have the same device (got "
+                               f"{tensors[0].device} and {tensor.device})")
+        if tensor._data.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list "
+                               f"but got a tensor of shape {list(tensor.shape)}")
+    swap = indexing == "xy" and len(tensors) >= 2
+    if swap:
+        tensors = (tensors[1], tensors[0]) + tensors[2:]
+    shape = tuple(t._data.size for t in tensors)
+    grids = []
+    for k, tensor in enumerate(tensors):
+        laid = reshape(tensor, tuple(-1 if i == k else 1 for i in range(len(shape))))
+        grids.append(laid.expand(shape))
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def cartesian_prod(*tensors):
+    """Every combination of one element from each 1-D tensor, as rows of an (N, k) tensor
+    (the order of itertools.product); one tensor in, that tensor out.
+
+    Example:
+        >>> ember.cartesian_prod(ember.tensor([1, 2]), ember.tensor([3, 4]))
+        tensor([[1, 3],
+                [1, 4],
+                [2, 3],
+                [2, 4]])
+    """
+    _tensor_list(tensors, "cartesian_prod")
+    for tensor in tensors:
+        if tensor._data.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(tensor.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([reshape(grid, (-1,)) for grid in grids], dim=1)
 
 
 # -- splitting: split, chunk, tensor_split, unbind (views) --------------------------------

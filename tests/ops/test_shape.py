@@ -398,3 +398,47 @@ def test_repeat_interleave_counts_form_and_errors():
         ember.ones(3).repeat_interleave(ember.tensor([1, 2]))
     with pytest.raises(RuntimeError):
         ember.ones(3).repeat_interleave(-1)
+
+
+# -- meshgrid, cartesian_prod -------------------------------------------------------------
+
+@pytest.mark.parametrize("indexing", ["ij", "xy"])
+@pytest.mark.parametrize("shapes", [[(3,)], [(3,), (2,)], [(3,), (2,), (4,)], [(3,), ()],
+                                    [(0,), (2,)]])
+def test_meshgrid(indexing, shapes, device):
+    check_op(lambda L, *xs: L.meshgrid(*xs, indexing=indexing), shapes=shapes, device=device)
+    check_op(lambda L, *xs: L.meshgrid(list(xs), indexing=indexing), shapes=shapes,
+             dtype="float64", device=device)
+
+
+def test_meshgrid_integer_and_default_indexing():
+    check_op(lambda L, x, y: L.meshgrid(x, y, indexing="xy"), shapes=[(3,), (4,)], dtype="int64")
+    for lib in (ember, torch):
+        with pytest.warns(UserWarning, match="indexing"):
+            grids = lib.meshgrid(lib.arange(2), lib.arange(3))
+        assert tuple(grids[0].shape) == (2, 3)
+
+
+def test_meshgrid_errors():
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError, match="same dtype"):
+            lib.meshgrid(lib.arange(2), lib.arange(2.0), indexing="ij")
+        with pytest.raises(RuntimeError, match="0D or 1D"):
+            lib.meshgrid(lib.arange(2), lib.zeros(1, 2, dtype=lib.int64), indexing="ij")
+        with pytest.raises(RuntimeError, match="indexing must be"):
+            lib.meshgrid(lib.arange(2), indexing="ab")
+        with pytest.raises(RuntimeError, match="non-empty"):
+            lib.meshgrid(indexing="ij")
+
+
+@pytest.mark.parametrize("shapes", [[(3,)], [(3,), (2,)], [(2,), (1,), (3,)]])
+def test_cartesian_prod(shapes):
+    check_op(lambda L, *xs: L.cartesian_prod(*xs), shapes=shapes)
+    check_op(lambda L, *xs: L.cartesian_prod(*xs), shapes=shapes, dtype="int64")
+
+
+def test_cartesian_prod_errors():
+    for lib in (ember, torch):
+        for bad in (lib.zeros(1, 3), lib.tensor(5.0)):
+            with pytest.raises(RuntimeError, match="Expect a 1D vector"):
+                lib.cartesian_prod(bad)
