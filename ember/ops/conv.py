@@ -169,8 +169,7 @@ def _conv_forward(xp, x, weight, bias, geometry, cols=None):
     n = x.shape[0]
     out_channels, kernel = weight.shape[0], weight.shape[2:]
     out_size = _conv_out_size(x.shape[2:], kernel, geometry)
-    if cols is None and _use_wide(geometry, min(x.shape[1], out_channels), kernel, x.dtype,
-                                  x.shape[2:], out_size):
+    if cols is None and _use_wide(geometry, kernel, x.dtype, x.shape[2:], out_size):
         return _conv_forward_wide(xp, x, weight, bias, geometry, out_size)
     if cols is None:
         cols = _im2col(xp, x, geometry, kernel, out_size)
@@ -196,8 +195,7 @@ def _conv_input_grad(xp, grad_y, weight, bias, geometry, input_size):
     padded = tuple(s + b + a for s, b, a in zip(input_size, geometry.padding,
                                                  geometry.zeros_after()))
     w = weight.reshape(groups, out_channels // groups, -1).swapaxes(1, 2)  # (G, C/G*K, O/G)
-    if _use_wide(geometry, min(channels, out_channels), kernel, grad_y.dtype, input_size,
-                 out_size):
+    if _use_wide(geometry, kernel, grad_y.dtype, input_size, out_size):
         grad_x, _ = _conv_backward_wide(xp, grad_y, geometry, input_size, kernel, weight)
         if bias is not None:
             grad_x += bias.reshape(-1, 1, 1)
@@ -269,12 +267,12 @@ def _col2im_wide(xp, grad_y, w, geometry, kernel, padded):
 # Every GEMM is K or a chunk deep (W.T @ g was only O deep, then 9 shifted adds), and backward
 # builds one set of columns for both gradients. Backward keeps the flat input (about the
 # input's size), not an im2col matrix K times the input. The grid costs H_g * W_g /
-# (H_out * W_out) more GEMM, so it is used only up to _WIDE_MAX_GRID, and not for a few
-# channels (8x8 with padding 1, at 1.27, was faster by im2col). 1 BLAS thread, batch 128,
+# (H_out * W_out) more GEMM, so it is used only up to _WIDE_MAX_GRID (8x8 with padding 1, at
+# 1.27, was faster by im2col). The weight gradient alone (a frozen input) multiplies columns
+# of the input instead when it has fewer channels: C * K rows, not O * K. 1 BLAS thread, batch 128,
 # forward + backward, before (separate gradients, W.T @ g and 9 adds, unshared padding) and
 # after: 16 -> 16 channels on 32x32 71 -> 48 ms (torch 44), 32 -> 32 on 16x16 65 -> 43 ms.
 
-_WIDE_MIN_CHANNELS = 8   # fewer channels make GEMMs too shallow: im2col instead
 _WIDE_MAX_GRID = 1.2     # the most grid positions per output position
 _WIDE_CHUNK_BYTES = 1 << 20  # im2col columns built (and multiplied) at a time: in L2
 
@@ -299,12 +297,10 @@ def _wide_grid(input_size, out_size, geometry, kernel, batch):
     return WideGrid(height, width, batch * height * width, top * width + left, shifts)
 
 
-def _use_wide(geometry, channels, kernel, dtype, input_size, out_size):
-    """Whether a conv with `channels` (the fewer of input and output) takes the wide path:
-    see NOTE [ Wide convolution ]."""
+def _use_wide(geometry, kernel, dtype, input_size, out_size):
+    """Whether a conv takes the wide path: see NOTE [ Wide convolution ]."""
     if (len(out_size) != 2 or geometry.stride != (1, 1) or geometry.groups != 1
-            or dtype.itemsize < 4 or channels < _WIDE_MIN_CHANNELS
-            or min(geometry.padding_end) < 0):
+            or dtype.itemsize < 4 or min(geometry.padding_end) < 0):
         return False
     grid = _wide_grid(input_size, out_size, geometry, kernel, 1)
     return grid.offset <= grid.shifts[-1] and grid.span <= _WIDE_MAX_GRID * math.prod(out_size)
@@ -400,13 +396,28 @@ def _conv_backward_wide(xp, grad_y, geometry, input_size, kernel, weight=None, f
     return grad_x, grad_w
 
 
+def _conv_weight_grad_wide(xp, flat, grad_y, geometry, input_size, kernel):
+    """grad_W (O, C, *kernel) alone from columns of forward's flat input (C * K rows, fewer
+    than the O * K of grad_y's when C < O):  grad_W += g[:, chunk] @ cols_x(chunk).T."""
+    n, out_channels = grad_y.shape[:2]
+    grid = _wide_grid(input_size, grad_y.shape[2:], geometry, kernel, n)
+    g = _to_grid(xp, grad_y, grid, 0, 0)                                    # (O, span)
+    rows = flat.shape[0] * math.prod(kernel)
+    grad_w = xp.zeros((out_channels, rows), grad_y.dtype)                  # (O, C*K)
+    for start, stop in _wide_chunks(grid.span, rows):
+        grad_w += _gemm(xp, g[:, start:stop],
+                        _wide_columns(xp, flat, grid, kernel, start, stop).T)
+    return grad_w.reshape((out_channels, flat.shape[0]) + tuple(kernel))
+
+
 def _conv_weight_grad(xp, x, grad_y, geometry, kernel, cols=None):
     """The gradient of conv with respect to its weight (O, C/G, *kernel); cols is what forward
     kept: the im2col matrix, or on the wide path the flat padded input."""
-    if cols is None and _use_wide(geometry, min(x.shape[1], grad_y.shape[1]), kernel, x.dtype,
-                                  x.shape[2:], grad_y.shape[2:]):
+    if cols is None and _use_wide(geometry, kernel, x.dtype, x.shape[2:], grad_y.shape[2:]):
         grid = _wide_grid(x.shape[2:], grad_y.shape[2:], geometry, kernel, x.shape[0])
         cols = _wide_input(xp, x, grid)
+    if cols is not None and cols.ndim == 2 and x.shape[1] < grad_y.shape[1]:
+        return _conv_weight_grad_wide(xp, cols, grad_y, geometry, x.shape[2:], kernel)
     if cols is not None and cols.ndim == 2:
         return _conv_backward_wide(xp, grad_y, geometry, x.shape[2:], kernel, flat=cols)[1]
     if cols is None:

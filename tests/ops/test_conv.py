@@ -324,8 +324,9 @@ def test_unfold_output_is_not_a_view():
 # -- the wide path: see NOTE [ Wide convolution ] -----------------------------------------
 
 def _count_wide(monkeypatch):
-    calls = {"forward": 0, "backward": 0}
-    for key, name in (("forward", "_conv_forward_wide"), ("backward", "_conv_backward_wide")):
+    calls = {"forward": 0, "backward": 0, "weight": 0}
+    for key, name in (("forward", "_conv_forward_wide"), ("backward", "_conv_backward_wide"),
+                      ("weight", "_conv_weight_grad_wide")):
         original = getattr(conv, name)
 
         def counted(*args, _original=original, _key=key, **kwargs):
@@ -370,7 +371,6 @@ def test_conv2d_wide_path_float32_and_frozen_weight(monkeypatch):
 
 
 def test_conv2d_wide_path_gradcheck(monkeypatch):
-    monkeypatch.setattr(conv, "_WIDE_MIN_CHANNELS", 1)
     monkeypatch.setattr(conv, "_WIDE_MAX_GRID", 100)
     monkeypatch.setattr(conv, "_WIDE_CHUNK_BYTES", 256)
     calls = _count_wide(monkeypatch)
@@ -379,3 +379,24 @@ def test_conv2d_wide_path_gradcheck(monkeypatch):
     assert gradcheck(fn, [x, w, b])
     assert gradgradcheck(fn, [x, w, b])
     assert calls["forward"] and calls["backward"]
+
+
+@pytest.mark.parametrize("in_channels,out_channels", [(3, 8), (8, 3)])
+def test_conv2d_wide_weight_gradient_alone(monkeypatch, in_channels, out_channels):
+    """With a frozen input only the weight gradient is computed: from columns of the input
+    when it has fewer channels than the output, else from those of the output gradient."""
+    calls = _count_wide(monkeypatch)
+    monkeypatch.setattr(conv, "_WIDE_CHUNK_BYTES", 1000)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, in_channels, 16, 15))
+    w = rng.standard_normal((out_channels, in_channels, 3, 3))
+    u = rng.standard_normal((2, out_channels, 16, 15))
+    grads = []
+    for lib in (ember, torch):
+        weight = lib.tensor(w, requires_grad=True)
+        (lib.nn.functional.conv2d(lib.tensor(x), weight, padding=1) * lib.tensor(u)).sum() \
+            .backward()
+        grads.append(np.asarray(weight.grad.detach().numpy()))
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-10, atol=1e-10)
+    assert calls["forward"] == 1
+    assert calls["weight" if in_channels < out_channels else "backward"] == 1
