@@ -30,6 +30,19 @@ CASES = {
     "normalize": ([(5, 4)], lambda L, a: L.nn.functional.normalize(a)),
     "normalize_p3_dim0": ([(5, 4)], lambda L, a: L.nn.functional.normalize(a, p=3, dim=0)),
     "normalize_p1_last": ([(2, 3, 4)], lambda L, a: L.nn.functional.normalize(a, 1, -1)),
+    "cdist": ([(5, 4), (3, 4)], lambda L, a, b: L.cdist(a, b)),
+    "cdist_p1": ([(5, 4), (3, 4)], lambda L, a, b: L.cdist(a, b, p=1)),
+    "cdist_p0": ([(5, 4), (3, 4)], lambda L, a, b: L.cdist(a, b, p=0)),
+    "cdist_p3_batched": ([(2, 5, 4), (2, 3, 4)], lambda L, a, b: L.cdist(a, b, 3.0)),
+    "cdist_inf_broadcast": ([(2, 1, 5, 4), (3, 6, 4)],
+                            lambda L, a, b: L.cdist(a, b, p=float("inf"))),
+    "cdist_mm": ([(30, 4), (27, 4)], lambda L, a, b: L.cdist(a, b)),
+    "cdist_mm_forced": ([(2, 5, 4), (2, 3, 4)],
+                        lambda L, a, b: L.cdist(a, b, compute_mode="use_mm_for_euclid_dist")),
+    "cdist_no_mm": ([(30, 4), (27, 4)], lambda L, a, b:
+                    L.cdist(a, b, compute_mode="donot_use_mm_for_euclid_dist")),
+    "top_level_aliases": ([(5, 4), (5, 4)], lambda L, a, b: (
+        L.cosine_similarity(a, b), L.pairwise_distance(a, b), L.pdist(a))),
 }
 
 
@@ -41,7 +54,8 @@ def test_distance_matches_torch(name, dtype, device):
 
 
 @pytest.mark.parametrize("name", ["cosine_similarity", "pairwise_distance", "pdist",
-                                  "normalize_p3_dim0"])
+                                  "normalize_p3_dim0", "cdist", "cdist_p3_batched",
+                                  "cdist_mm_forced"])
 def test_distance_second_order(name):
     shapes, fn = CASES[name]
     rng = np.random.default_rng(4)
@@ -54,6 +68,9 @@ def test_distance_second_order(name):
     lambda L, a, b: L.nn.functional.cosine_similarity(a, b),
     lambda L, a, b: L.nn.functional.normalize(a) + b,
     lambda L, a, b: L.nn.functional.pairwise_distance(a, b, eps=0.0),
+    lambda L, a, b: L.cdist(a, b),
+    lambda L, a, b: L.cdist(a, b, compute_mode="use_mm_for_euclid_dist"),
+    lambda L, a, b: L.cdist(a, b, p=1.0),
 ])
 def test_zero_vectors_give_finite_gradients_like_torch(fn):
     zeros = np.zeros((2, 3))
@@ -93,6 +110,12 @@ def test_modules_match_functional_and_torch():
     lambda L: L.nn.functional.pairwise_distance(L.rand(3, 4), L.rand(3, 5)),
     lambda L: L.nn.functional.pdist(L.rand(4)),
     lambda L: L.nn.functional.pdist(L.rand(4, 3), p=-1),
+    lambda L: L.cdist(L.rand(3), L.rand(3)),
+    lambda L: L.cdist(L.rand(3, 2), L.rand(3, 3)),
+    lambda L: L.cdist(L.ones(2, 2, dtype=L.int64), L.ones(2, 2, dtype=L.int64)),
+    lambda L: L.cdist(L.rand(3, 2), L.rand(3, 2), p=-1),
+    lambda L: L.cdist(L.rand(3, 2), L.rand(3, 2, dtype=L.float64)),
+    lambda L: L.cdist(L.rand(3, 2), L.rand(3, 2), compute_mode="fast"),
 ])
 def test_distance_errors_match_torch_types(call):
     with pytest.raises(Exception) as ours:
