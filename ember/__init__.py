@@ -5,8 +5,8 @@
 The public names below come from each module's `__all__`; ember/README.md maps the package.
 """
 from . import _dtype
-from ._dtype import (bfloat16, bool, double, dtype, float, float16, float32, float64,
-                     get_default_dtype, half, int, int8, int16, int32, int64, long,
+from ._dtype import (bfloat16, bool, double, dtype, finfo, float, float16, float32, float64,
+                     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
                      promote_types, result_type, set_default_dtype, uint8)
 from ._generator import (Generator, default_generator, get_rng_state, initial_seed,
                          manual_seed, seed, set_rng_state)

@@ -13,7 +13,7 @@ import numpy as np
 __all__ = [
     "dtype", "float16", "half", "bfloat16", "float32", "float", "float64", "double",
     "int8", "int16", "int32", "int", "int64", "long", "uint8", "bool",
-    "get_default_dtype", "set_default_dtype", "promote_types", "result_type",
+    "get_default_dtype", "set_default_dtype", "promote_types", "result_type", "finfo", "iinfo",
 ]
 
 BOOL, INTEGER, FLOATING = 0, 1, 2
@@ -213,3 +213,66 @@ def can_cast(from_, to):
     """Whether an op may write a `from_` result into a `to` tensor (in place or out=), as
     torch.can_cast: never to a lower category (float -> integer, integer -> bool)."""
     return to_dtype(from_).category <= to_dtype(to).category
+
+
+class finfo:
+    """Machine limits of a floating-point dtype (the default dtype when none is given), as
+    torch.finfo: bits, eps, max, min, tiny (= smallest_normal), resolution, dtype (its name).
+
+    Example:
+        >>> ember.finfo(ember.float16).max
+        65504.0
+    """
+
+    def __init__(self, type=None):
+        type = get_default_dtype() if type is None else type
+        if not isinstance(type, dtype) or type.category != FLOATING:
+            raise TypeError(f"ember.finfo() requires a floating point input type, got {type}. "
+                            f"Use ember.iinfo for integer types.")
+        info = ml_dtypes.finfo(type.np) if type is bfloat16 else np.finfo(type.np)
+        self.bits = type.itemsize * 8
+        self.eps = builtins.float(info.eps)
+        self.max = builtins.float(info.max)
+        self.min = builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -builtins.int(info.precision)
+        self.dtype = type.name
+
+    def __eq__(self, other):
+        return isinstance(other, finfo) and other.dtype == self.dtype
+
+    def __hash__(self):
+        return hash(("finfo", self.dtype))
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """Limits of an integer dtype, as torch.iinfo: bits, min, max, dtype (its name).
+
+    Example:
+        >>> ember.iinfo(ember.uint8).max
+        255
+    """
+
+    def __init__(self, type):
+        if type is bool:
+            raise TypeError("ember.bool is not supported by ember.iinfo")
+        if not isinstance(type, dtype) or type.category != INTEGER:
+            raise TypeError(f"ember.iinfo() requires an integer input type, got {type}. "
+                            f"Use ember.finfo for floating point types.")
+        self.bits = type.itemsize * 8
+        self.min, self.max = INT_RANGE[type.np]
+        self.dtype = type.name
+
+    def __eq__(self, other):
+        return isinstance(other, iinfo) and other.dtype == self.dtype
+
+    def __hash__(self):
+        return hash(("iinfo", self.dtype))
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
