@@ -24,7 +24,7 @@ from .ops.linalg import cross as _legacy_cross
 
 __all__ = [
     "LinAlgError", "matmul", "vecdot", "cross", "norm", "vector_norm", "matrix_norm", "inv",
-    "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv",
+    "det", "slogdet", "solve", "solve_triangular", "cholesky_solve", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv",
     "matrix_power", "multi_dot", "matrix_rank",
 ]
 
@@ -527,6 +527,105 @@ def solve(A, B, *, left=True, out=None):
     result = Solve.apply(A, B) if left else Solve.apply(A.mT, B.mT).mT
     if vector:
         result = result.squeeze(-1)
+    return result if out is None else _write_out(out, result)
+
+
+class SolveTriangular(Op):
+    """X = T^-1 B for the triangle T of A (its diagonal taken as ones when unitriangular);
+    grad_B = T^-T g,  grad_A = -(grad_B X^T) on T's triangle. A zero on the diagonal gives
+    inf/nan, as in torch, rather than an error."""
+
+    @staticmethod
+    def forward(ctx, A, B, upper, unitriangular):
+        xp = ctx.xp
+        ctx.shapes = (A.shape, B.shape)
+        batch = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+        T = xp.broadcast_to(A, batch + A.shape[-2:])
+        X = xp.array(xp.broadcast_to(B, batch + B.shape[-2:]))
+        n = T.shape[-1]
+        for i in (range(n - 1, -1, -1) if upper else range(n)):
+            done = slice(i + 1, n) if upper else slice(0, i)
+            X[..., i, :] -= (T[..., i:i + 1, done] @ X[..., done, :])[..., 0, :]
+            if not unitriangular:
+                X[..., i, :] /= T[..., i, i, None]
+        ctx.options = (upper, unitriangular)
+        ctx.save_for_backward(A, X)
+        return X
+
+    @staticmethod
+    def backward(ctx, grad):
+        A, X = ctx.saved_tensors
+        upper, unitriangular = ctx.options
+        A_shape, B_shape = ctx.shapes
+        need_A, need_B = ctx.needs_input_grad[:2]
+        grad_B = SolveTriangular.apply(A.mT, grad, not upper, unitriangular)
+        grad_A = None
+        if need_A:
+            grad_A = -matmul(grad_B, X.mT)
+            offset = 1 if unitriangular else 0
+            grad_A = sum_to(grad_A.triu(offset) if upper else grad_A.tril(-offset), A_shape)
+        return grad_A, (sum_to(grad_B, B_shape) if need_B else None), None, None
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    """The X with T X = B (left=True) or X T = B (left=False), T the upper or lower triangle
+    of A (with ones on the diagonal when unitriangular); the other triangle of A is not read.
+    Batch dims broadcast; B must be a (batch of) matrices.
+
+    Example:
+        >>> ember.linalg.solve_triangular(ember.tensor([[2., 1.], [0., 4.]]),
+        ...                               ember.tensor([[3.], [4.]]), upper=True)
+        tensor([[1.],
+                [1.]])
+    """
+    _check_square("linalg.solve_triangular", A)
+    if not isinstance(B, Tensor):
+        raise TypeError(f"linalg.solve_triangular(): argument 'B' must be Tensor, not "
+                        f"{type(B).__name__}")
+    if B._data.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 "
+                           "dimensions.")
+    _check_float("linalg.solve_triangular", B)
+    n = A._data.shape[-1]
+    rhs_rows = B._data.shape[-2] if left else B._data.shape[-1]
+    if rhs_rows != n:
+        raise RuntimeError(
+            f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
+            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and "
+            f"{'x'.join(str(s) for s in B._data.shape[-2:])})")
+    try:
+        np.broadcast_shapes(A._data.shape[:-2], B._data.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"linalg.solve_triangular: the batch dims of A {list(A.shape)} and "
+                           f"B {list(B.shape)} don't broadcast") from None
+    dtype = _dtype.promote_types(A.dtype, B.dtype)
+    A, B = A.to(dtype), B.to(dtype)
+    if left:
+        result = SolveTriangular.apply(A, B, upper, unitriangular)
+    else:  # X T = B is T^T X^T = B^T
+        result = SolveTriangular.apply(A.mT, B.mT, not upper, unitriangular).mT
+    return result if out is None else _write_out(out, result)
+
+
+def cholesky_solve(B, L, upper=False, *, out=None):
+    """The X with A X = B for A = L L^T (or U^T U when upper), given its Cholesky factor, as
+    torch.cholesky_solve.
+
+    Example:
+        >>> L = ember.tensor([[2., 0.], [1., 1.]])
+        >>> ember.cholesky_solve(ember.tensor([[4.], [3.]]), L)
+        tensor([[1.],
+                [0.]])
+    """
+    _check_square("cholesky_solve", L)
+    if not isinstance(B, Tensor) or B._data.ndim < 2 or B._data.shape[-2] != L._data.shape[-1]:
+        rows = L._data.shape[-1]
+        got = "x".join(str(s) for s in getattr(B, "shape", ())[-2:])
+        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is "
+                           f"{rows} by {rows} but each b matrix is {got.replace('x', ' by ')}")
+    lower = L.mT if upper else L
+    Y = solve_triangular(lower, B, upper=False)
+    result = solve_triangular(lower.mT, Y, upper=True)
     return result if out is None else _write_out(out, result)
 
 

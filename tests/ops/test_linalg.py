@@ -406,6 +406,47 @@ def test_solve_errors():
 
 
 @pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("unitriangular", [False, True])
+@pytest.mark.parametrize("shapes", [[(3, 3), (3, 2)], [(2, 3, 3), (4, 1, 3, 3)]])
+def test_solve_triangular(upper, left, unitriangular, shapes):
+    def fn(lib, a, b):
+        b = b if left else b.mT
+        return lib.linalg.solve_triangular(_well_conditioned(lib, a), b, upper=upper, left=left,
+                                           unitriangular=unitriangular)
+    check_op(fn, shapes=shapes, dtype="float64")
+    tensors = _double(*shapes)
+    assert gradcheck(lambda a, b: fn(ember, a, b), tensors)
+    assert gradgradcheck(lambda a, b: fn(ember, a, b), tensors)
+
+
+def test_solve_triangular_promotes_and_gives_inf_for_a_zero_pivot():
+    a, b = ember.eye(2, dtype=ember.float64), ember.ones(2, 1)
+    assert ember.linalg.solve_triangular(a, b, upper=True).dtype == ember.float64
+    x = ember.linalg.solve_triangular(ember.zeros(2, 2), b, upper=True)
+    expected = torch.linalg.solve_triangular(torch.zeros(2, 2), torch.ones(2, 1), upper=True)
+    np.testing.assert_array_equal(x.numpy(), expected.numpy())
+
+
+def test_solve_triangular_errors():
+    solve = lambda lib, a, b: lib.linalg.solve_triangular(a, b, upper=True)  # noqa: E731
+    _both_raise(solve, RuntimeError, (3, 3), (3,))
+    _both_raise(solve, RuntimeError, (3, 3), (4, 2))
+    _both_raise(solve, RuntimeError, (3, 4), (3, 2))
+    with pytest.raises(TypeError):
+        ember.linalg.solve_triangular(ember.eye(2), ember.ones(2, 1))
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky_solve(upper):
+    def fn(lib, a, b):
+        factor = lib.linalg.cholesky(_spd(lib, a), upper=upper)
+        return lib.cholesky_solve(b, factor, upper=upper)
+    check_op(fn, shapes=[(2, 3, 3), (2, 3, 2)], dtype="float64")
+    _both_raise(lambda lib, b, l: lib.cholesky_solve(b, l), RuntimeError, (3, 2), (4, 4))
+
+
+@pytest.mark.parametrize("upper", [False, True])
 def test_cholesky(upper):
     fn = lambda lib, a: lib.linalg.cholesky(_spd(lib, a), upper=upper)  # noqa: E731
     check_op(fn, shapes=[(2, 3, 3)], dtype="float64")
