@@ -15,15 +15,11 @@ __all__ = ["MultivariateNormal"]
 
 
 def _solve_lower(L, b):
-    """L⁻¹ b for lower-triangular L (..., n, n) and vectors b (..., n), batch dims broadcast.
-
-    Differs from torch: a general solve (torch uses a triangular one); same values, and L's
-    upper triangle is masked so that it gets no gradient, as with torch's.
-    """
+    """L⁻¹ b for lower-triangular L (..., n, n) and vectors b (..., n), batch dims broadcast."""
     n = L.shape[-1]
     batch = broadcast_shapes(L.shape[:-2], b.shape[:-1])
     rhs = b.expand(batch + (n,)).unsqueeze(-1)
-    return linalg.solve(L.tril().expand(batch + (n, n)), rhs).squeeze(-1)
+    return linalg.solve_triangular(L, rhs, upper=False).squeeze(-1)
 
 
 def _precision_to_scale_tril(P):
@@ -32,7 +28,7 @@ def _precision_to_scale_tril(P):
     Lf = linalg.cholesky(flip(P, (-2, -1)))
     L_inv = flip(Lf, (-2, -1)).mT
     identity = eye(P.shape[-1], dtype=P.dtype, device=P.device)
-    return linalg.solve(L_inv, identity.expand(L_inv.shape))
+    return linalg.solve_triangular(L_inv, identity.expand(L_inv.shape), upper=False)
 
 
 class MultivariateNormal(Distribution):
@@ -111,7 +107,7 @@ class MultivariateNormal(Distribution):
     def precision_matrix(self):
         L = self._unbroadcasted_scale_tril
         identity = eye(L.shape[-1], dtype=L.dtype, device=L.device)
-        L_inv = linalg.solve(L, identity.expand(L.shape))
+        L_inv = linalg.solve_triangular(L, identity.expand(L.shape), upper=False)
         return (L_inv.mT @ L_inv).expand(
             self._batch_shape + self._event_shape + self._event_shape)
 
