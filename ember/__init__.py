@@ -56,7 +56,7 @@ from .amp.autocast_mode import (clear_autocast_cache, get_autocast_dtype,
 from .backends.cuda import get_float32_matmul_precision, set_float32_matmul_precision
 from .nn.functional import log_softmax, softmax  # torch.softmax, torch.log_softmax
 from .nn.functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
-from .linalg import cholesky, cholesky_solve, det, logdet, matrix_power, slogdet
+from .linalg import cholesky, cholesky_solve, det, logdet, matrix_exp, matrix_power, slogdet
 from .linalg import inv as inverse
 from .linalg import pinv as pinverse
 

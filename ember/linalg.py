@@ -21,11 +21,12 @@ from .ops._dims import wrap_dim, wrap_dims
 from .ops.elementwise import _write_out, sum_to
 from .ops.linalg import _HALF, _require_tensors, _type_name, matmul
 from .ops.linalg import cross as _legacy_cross
+from ._matrix_functions import householder_product, matrix_exp  # noqa: F401
 
 __all__ = [
     "LinAlgError", "matmul", "vecdot", "cross", "norm", "vector_norm", "matrix_norm", "inv",
     "det", "slogdet", "solve", "solve_triangular", "cholesky_solve", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv",
-    "matrix_power", "multi_dot", "matrix_rank",
+    "matrix_power", "multi_dot", "matrix_rank", "matrix_exp", "householder_product",
 ]
 
 

@@ -26,7 +26,7 @@ from ..amp import autocast_mode
 __all__ = [
     "sum", "mean", "var", "std", "var_mean", "std_mean", "prod", "max", "min", "amax", "amin",
     "aminmax", "argmax", "argmin", "logsumexp", "norm", "all", "any", "count_nonzero", "nansum",
-    "nanmean", "expand_reduced",
+    "nanmean", "expand_reduced", "norm_except_dim", "_weight_norm",
 ]
 
 # float16 and bfloat16 accumulate in float32, as torch does
@@ -843,6 +843,39 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
             f"operation does not have an identity")
     result = Norm.apply(input, p, dims, keepdim)
     return result if out is None else _write(out, result)
+
+
+def norm_except_dim(v, pow=2, dim=0):
+    """The `pow`-norm of each slice of `v` along `dim`, shaped to broadcast against `v`
+    (size 1 everywhere but `dim`); dim=-1 means the norm of the whole tensor, as a 0-d tensor.
+
+    The magnitude `g` of weight normalisation. dim=-1 is torch's quirk: "no dim", not the
+    last dim.
+
+    Example:
+        >>> ember.norm_except_dim(ember.tensor([[3., 4.], [0., 1.]]), 2, 0)
+        tensor([[5.],
+                [1.]])
+    """
+    if dim == -1:
+        return v.norm(pow)
+    dim = wrap_dim(dim, v.ndim)
+    output_shape = [1] * v.ndim
+    output_shape[dim] = v.shape[dim]
+    rows = v.movedim(dim, 0).reshape(v.shape[dim], -1)  # (size along dim, everything else)
+    return rows.norm(pow, 1).reshape(output_shape)
+
+
+def _weight_norm(v, g, dim=0):
+    """w = g * v / ||v||, the norm taken over every dim but `dim` (norm_except_dim).
+
+    Composite: torch fuses it for dim 0 and the last dim; the gradients agree.
+
+    Example:
+        >>> ember._weight_norm(ember.tensor([[3., 4.]]), ember.tensor([[10.]]), 0)
+        tensor([[6., 8.]])
+    """
+    return v * (g / norm_except_dim(v, 2, dim))
 
 
 # -- truth and counting -------------------------------------------------------------------

@@ -503,3 +503,21 @@ def test_grad_fn_names():
     assert x.cumsum(0).grad_fn.name() == "CumsumBackward0"
     assert x.max(1).indices.requires_grad is False
     assert math.isclose(x.norm().item(), math.sqrt(6), rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("dim", [-1, 0, 1, 2, -2])
+def test_norm_except_dim(dim):
+    check_op(lambda lib, v: lib.norm_except_dim(v, 2, dim), shapes=[(3, 4, 5)])
+
+
+@pytest.mark.parametrize("shape, dim, g_shape", [((3, 4), 0, (3, 1)), ((3, 4, 2), 1, (1, 4, 1)),
+                                                 ((3, 4), -1, ()), ((5,), 0, (5,))])
+def test_weight_norm_op(shape, dim, g_shape):
+    check_op(lambda lib, v, g: lib._weight_norm(v, g, dim), shapes=[shape, g_shape])
+
+
+def test_weight_norm_op_gradcheck():
+    v = ember.randn(3, 4, dtype=ember.float64, requires_grad=True)
+    g = ember.randn(3, 1, dtype=ember.float64, requires_grad=True)
+    assert gradcheck(lambda v, g: ember._weight_norm(v, g, 0), [v, g])
+    assert gradgradcheck(lambda v, g: ember._weight_norm(v, g, 0), [v, g])
