@@ -1,5 +1,5 @@
 """Sorting and searching: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode,
-unique, unique_consecutive, searchsorted, bucketize.
+quantile, nanquantile, unique, unique_consecutive, searchsorted, bucketize.
 
 Each op finds its indices on arrays (a stable argsort underneath), then picks the values with
 reduce.SelectAlong, whose gradient puts g back at those indices. NaN sorts as the largest
@@ -20,7 +20,7 @@ from .reduce import (SelectAlong, _check_nonempty, _position_index, _positions, 
 
 __all__ = [
     "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode", "unique",
-    "unique_consecutive", "searchsorted", "bucketize",
+    "unique_consecutive", "searchsorted", "bucketize", "quantile", "nanquantile",
 ]
 
 _INT64 = _dtype.int64.np
@@ -307,6 +307,93 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     return _pick(Mode, return_types.mode, input, index, dim, keepdim, out)
 
 
+# -- quantiles ----------------------------------------------------------------------------
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(op_name, input, q, dim, keepdim, interpolation, out, ignore_nan):
+    """quantile and nanquantile: sort (NaN last), then pick, and blend, the values at rank
+    q * (count - 1), count being the slice's length (nanquantile: its non-NaN elements)."""
+    if input._data.dtype not in (_dtype.float32.np, _dtype.float64.np):
+        raise RuntimeError(f"{op_name}() input tensor must be either float or double dtype "
+                           f"(got {input.dtype})")
+    if input._data.size == 0:
+        raise RuntimeError(f"{op_name}() input tensor must be non-empty")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{op_name}() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest. Got {interpolation}")
+    if isinstance(q, Tensor):
+        if q.dim() > 1:
+            raise RuntimeError(f"{op_name}() q must be a scalar or 1D tensor (got shape "
+                               f"{list(q.shape)})")
+        if q.dtype is not input.dtype:
+            raise RuntimeError(f"{op_name}() q tensor must be same dtype as the input tensor "
+                               f"(got {q.dtype} and {input.dtype})")
+        q_values = q.detach()
+    else:
+        q_values = Tensor._make(xp_of(input._data).asarray(q, dtype=input._data.dtype))
+    q_data = q_values._data
+    if bool(((q_data < 0) | (q_data > 1)).any()):
+        raise RuntimeError(f"{op_name}() q values must be in the range [0, 1]")
+    if dim is None:
+        ordered = sort(input.reshape(-1)).values                     # (n,)
+    else:
+        dim = wrap_dim(dim, input.dim(), op_name)
+        ordered = sort(input, dim).values.movedim(dim, -1) if input.dim() else input.reshape(1)
+    count = ordered.shape[-1]
+    nan = ordered.isnan()
+    if ignore_nan:
+        count = (~nan).sum(-1, keepdim=True)                          # (..., 1)
+    ranks = q_values.reshape(-1) * (count - 1)                         # (..., Q)
+    ranks = ranks.expand(ordered.shape[:-1] + ranks.shape[-1:])
+    if interpolation == "nearest":
+        ranks = ranks.round()  # halves to even, as torch
+    below = ranks.floor().clamp_min(0).long()
+    above = ranks.ceil().clamp(0, ordered.shape[-1] - 1).long()
+    low, high = ordered.gather(-1, below), ordered.gather(-1, above)
+    if interpolation in ("lower", "nearest"):
+        result = low
+    elif interpolation == "higher":
+        result = high
+    else:
+        weight = 0.5 if interpolation == "midpoint" else ranks - below
+        result = low.lerp(high, weight)
+    if ignore_nan:
+        result = result.masked_fill(count == 0, math.nan)
+    else:
+        result = result.masked_fill(nan[..., -1:], math.nan)          # any NaN: NaN
+    if dim is None or input.dim() == 0:
+        shape = (1,) * input.dim() if keepdim else ()
+    else:
+        shape = input.shape[:dim] + ((1,) if keepdim else ()) + input.shape[dim + 1:]
+    if q_data.ndim == 1:
+        result = result.movedim(-1, 0).reshape((q_data.size,) + tuple(shape))
+    else:
+        result = result.reshape(shape)
+    return result if out is None else _write(out, result)
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """The q-th quantiles of all elements, or along `dim`: the value at rank q * (n - 1) of
+    the sorted slice, blended between its neighbours by `interpolation` ('linear', 'lower',
+    'higher', 'midpoint', 'nearest'); NaN where a slice holds a NaN.
+
+    Args:
+        q: a float in [0, 1], or a 1-D tensor of them (its dim comes first in the result).
+
+    Example:
+        >>> ember.quantile(ember.tensor([1., 2., 3., 4.]), 0.5)
+        tensor(2.5000)
+    """
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, out, False)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """quantile, ignoring NaNs (NaN only where a slice is all NaN)."""
+    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, out, True)
+
+
 # -- unique -------------------------------------------------------------------------------
 
 def _runs(xp, rows):
@@ -454,5 +541,5 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 # -- Tensor methods -----------------------------------------------------------------------
 
 for _name in ("sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",
-              "unique", "unique_consecutive"):
+              "unique", "unique_consecutive", "quantile", "nanquantile"):
     setattr(Tensor, _name, globals()[_name])

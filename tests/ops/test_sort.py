@@ -376,3 +376,60 @@ def test_gradients_go_to_the_chosen_indices():
                lambda lib, x: x.kthvalue(3, 1).values, lambda lib, x: x.median(1).values,
                lambda lib, x: x.cummax(1).values):
         check_op(fn, arrays=[_distinct((3, 5), seed=4)], dtype="float64")
+
+
+# -- quantile, nanquantile ----------------------------------------------------------------
+
+QUANTILE_CASES = [
+    ((7,), 0.3, None, False), ((7,), 1.0, 0, True), ((4, 5), 0.5, None, True),
+    ((4, 5), 0.25, 1, False), ((4, 5), 0.0, -2, True), ((2, 3, 4), 0.9, 1, False),
+    ((), 0.4, None, False), ((), 0.4, 0, True), ((1,), 0.7, 0, False),
+]
+
+
+@pytest.mark.parametrize("op", ["quantile", "nanquantile"])
+@pytest.mark.parametrize("interpolation", ["linear", "lower", "higher", "midpoint", "nearest"])
+@pytest.mark.parametrize("shape, q, dim, keepdim", QUANTILE_CASES)
+def test_quantile(op, interpolation, shape, q, dim, keepdim):
+    def fn(L, x):
+        return getattr(L, op)(x, q, dim, keepdim, interpolation=interpolation)
+    check_op(fn, shapes=[shape], dtype="float64", name=op)
+    check_op(lambda L, x: getattr(x, op)(L.tensor([0.1, 0.5, 0.75], dtype=L.float64), dim=dim,
+                                         keepdim=keepdim, interpolation=interpolation),
+             shapes=[shape], dtype="float64", name=op)
+
+
+@pytest.mark.parametrize("op", ["quantile", "nanquantile"])
+def test_quantile_nan_and_ties(op):
+    data = np.array([[1.0, np.nan, 3.0, 2.0], [np.nan] * 4, [0.5, 0.5, 2.0, 4.0]])
+    for q in (0.5, 0.125, 0.375):  # 0.375 * 3 = 1.125; 0.125 * 3 = 0.375
+        for interpolation in ("linear", "nearest"):
+            check_op(lambda L, x: getattr(L, op)(x, q, 1, interpolation=interpolation),
+                     arrays=[data], dtype="float64", grad=False, name=op)
+    check_op(lambda L, x: getattr(L, op)(x, 0.5), arrays=[data], dtype="float64", grad=False)
+    # ranks exactly half-way: nearest rounds halves to even, as torch
+    check_op(lambda L, x: getattr(L, op)(x, L.tensor([0.5, 0.25, 0.75], dtype=L.float64),
+                                         interpolation="nearest"),
+             arrays=[np.arange(5.0)], dtype="float64", grad=False)
+
+
+def test_quantile_gradcheck():
+    x = ember.randn(4, 5, dtype=ember.float64, requires_grad=True)
+    assert gradcheck(lambda t: ember.quantile(t, 0.3, dim=1), [x])
+    assert gradcheck(lambda t: ember.nanquantile(t, ember.tensor([0.2, 0.9], dtype=ember.float64)),
+                     [x])
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.quantile(L.tensor([1, 2]), 0.5),
+    lambda L: L.quantile(L.tensor([1.0, 2.0]), 1.5),
+    lambda L: L.quantile(L.tensor([1.0, 2.0]), L.tensor([0.5], dtype=L.float64)),
+    lambda L: L.quantile(L.tensor([1.0, 2.0]), L.tensor([[0.5]])),
+    lambda L: L.quantile(L.tensor([]), 0.5),
+    lambda L: L.quantile(L.tensor([1.0, 2.0]), 0.5, interpolation="cubic"),
+    lambda L: L.nanquantile(L.tensor([1.0, 2.0]), -0.1),
+])
+def test_quantile_errors(call):
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError):
+            call(lib)
