@@ -21,7 +21,7 @@ __all__ = [
     "not_equal", "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and",
     "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
     "isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal", "nan_to_num", "where",
-    "isclose", "allclose", "equal", "signbit",
+    "isclose", "allclose", "equal", "signbit", "isin",
 ]
 
 _BOOL_NP = _dtype.bool.np
@@ -392,6 +392,30 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def equal(input, other):
     """True if both have the same shape and the same values."""
     return tuple(input.shape) == tuple(other.shape) and bool(eq(input, other).all())
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
+    """Whether each element of `elements` is one of `test_elements` (either may be a number,
+    not both); NaN is in nothing. invert=True asks the opposite.
+
+    Example:
+        >>> ember.isin(ember.tensor([1, 2, 3]), ember.tensor([2, 5]))
+        tensor([False,  True, False])
+    """
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError(f"isin() received an invalid combination of arguments - got "
+                        f"({type(elements).__name__}, {type(test_elements).__name__}); one "
+                        f"must be a Tensor")
+    tensor = elements if isinstance(elements, Tensor) else test_elements
+    xp = xp_of(tensor._data)
+    values = [x._data if isinstance(x, Tensor) else xp.asarray(x)
+              for x in (elements, test_elements)]
+    for value in values:
+        if value.dtype == np.bool_:
+            raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    result = Tensor._make(xp.isin(values[0], values[1], assume_unique=assume_unique,
+                                  invert=invert))
+    return _maybe_out(out, result, "isin")
 
 
 # -- Tensor methods and operators ---------------------------------------------------------

@@ -303,3 +303,26 @@ def test_isclose_allclose_equal():
     assert ember.isclose(a, b, equal_nan=True).tolist() == [True, False, True]
     assert not ember.allclose(a, b) and ember.allclose(a[:1], b[:1])
     assert ember.equal(a[:2], ember.tensor([1.0, 2.0])) and not ember.equal(a[:2], a[:1])
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float32", "int32"])
+@pytest.mark.parametrize("invert", [False, True])
+def test_isin(dtype, invert):
+    check_op(lambda L, x, y: L.isin(x, y, invert=invert), shapes=[(3, 4), (5,)], dtype=dtype,
+             low=-3, high=3)
+    check_op(lambda L, x, y: L.isin(x, y, assume_unique=True, invert=invert),
+             arrays=[np.array([1, 2, 3]), np.array([3, 0])], dtype=dtype)
+    check_op(lambda L, x: L.isin(x, 2, invert=invert), shapes=[(2, 3)], dtype=dtype, low=0,
+             high=3)
+    check_op(lambda L, y: L.isin(2, y, invert=invert), shapes=[(4,)], dtype=dtype, low=0, high=3)
+
+
+def test_isin_mixed_dtypes_nan_and_errors():
+    check_op(lambda L: L.isin(L.tensor([1, 2, 3]), L.tensor([2.0, 5.0])), arrays=[])
+    check_op(lambda L: L.isin(L.tensor([1.0, float("nan")]), L.tensor([float("nan")])),
+             arrays=[])
+    for lib in (ember, torch):
+        with pytest.raises(TypeError):
+            lib.isin(1, 2)
+        with pytest.raises(RuntimeError, match="Bool"):
+            lib.isin(lib.tensor([True]), lib.tensor([1]))
