@@ -461,14 +461,17 @@ class Flip(Op):
         return Flip.apply(grad, ctx.dims), None
 
 
-def flip(input, *dims):
-    """Reverse the order of elements along `dims` (a copy).
+def flip(input, dims):
+    """Reverse the order of elements along `dims` (a sequence of dims; a copy).
 
     Example:
-        >>> ember.arange(3).flip(0)
+        >>> ember.flip(ember.arange(3), (0,))
         tensor([2, 1, 0])
     """
-    dims = _dim_list(dims, input._data.ndim, "flip")
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not "
+                        f"{type(dims).__name__}")
+    dims = _dim_list(tuple(dims), input._data.ndim, "flip")
     return Flip.apply(input, dims if input._data.ndim else ())
 
 
@@ -664,8 +667,13 @@ def _split_method(self, split_size, dim=0):
     return split(self, split_size, dim)
 
 
-def _flip_method(self, *dims):
-    return flip(self, *dims)
+def _flip_method(self, *dims, **kwargs):
+    """x.flip(0), x.flip(0, 1), x.flip((0, 1)) or x.flip(dims=(0, 1))."""
+    if "dims" in kwargs:
+        dims = kwargs.pop("dims")
+    elif len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = dims[0]
+    return flip(self, tuple(dims) if isinstance(dims, (tuple, list)) else (dims,), **kwargs)
 
 
 Tensor.split = _split_method

@@ -339,9 +339,10 @@ class Permute(Op):
         return grad.permute(inverse), None
 
 
-def permute(input, *dims):
-    """Reorder the dims (a view): out.shape[i] = input.shape[dims[i]]."""
-    dims = _shape_args(dims, "permute")
+def permute(input, *order, dims=None):
+    """Reorder the dims (a view): out.shape[i] = input.shape[dims[i]]; the order is given as
+    ints (x.permute(1, 0)), one sequence, or dims=."""
+    dims = _shape_args(order if dims is None else (dims,), "permute")
     ndim = input._data.ndim
     if len(dims) != ndim:
         raise RuntimeError(

@@ -442,3 +442,24 @@ def test_cartesian_prod_errors():
         for bad in (lib.zeros(1, 3), lib.tensor(5.0)):
             with pytest.raises(RuntimeError, match="Expect a 1D vector"):
                 lib.cartesian_prod(bad)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, x: x.flip(dims=[0]), lambda L, x: L.flip(x, dims=(0, 2)), lambda L, x: L.flip(x, [1]),
+    lambda L, x: x.flip(0, 1), lambda L, x: x.flip((2, 0)), lambda L, x: x.flip(-1),
+    lambda L, x: x.permute(dims=(2, 0, 1)), lambda L, x: L.permute(x, dims=[1, 2, 0]),
+    lambda L, x: L.permute(x, (1, 0, 2)), lambda L, x: x.permute(2, 1, 0),
+])
+def test_flip_and_permute_argument_forms(call):
+    check_op(call, shapes=[(2, 3, 4)])
+
+
+def test_flip_and_permute_keyword_errors():
+    for lib in (ember, torch):
+        x = lib.zeros(2, 3)
+        with pytest.raises(TypeError):
+            x.flip(dims=[0], axis=1)
+        with pytest.raises(TypeError):
+            lib.flip(x, 1)
+        with pytest.raises(RuntimeError):
+            x.permute(dims=(0,))
