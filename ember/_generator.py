@@ -1,9 +1,15 @@
 """Random number generators: `ember.Generator`, the default one, and seeding.
 
-A CPU generator wraps numpy's PCG64 bit generator. Its state is a uint8 tensor (the bit
-generator's state, serialised), so it can be saved in a checkpoint and restored exactly.
+A CPU generator is torch's: the 32-bit Mersenne Twister (mt19937) seeded as `at::mt19937`
+seeds it, so a seed gives the same stream of 32-bit numbers as in torch. The sampling ops
+(ember.ops.random) turn that stream into samples exactly as ATen's CPU kernels do. The engine
+is numpy's MT19937 bit generator, given the twister's key and position, so draws come out as
+arrays.
+
+The state (get_state / set_state) is a 5056-byte uint8 tensor laid out as torch's
+CPUGeneratorImplState, so states move between ember and torch.
 """
-import json
+import os
 
 import numpy as np
 
@@ -13,21 +19,45 @@ __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_see
            "get_rng_state", "set_rng_state"]
 
 _DEFAULT_SEED = 67280421310721  # torch's default CPU seed
+_STATE_SIZE = 624               # mt19937's words of state
+
+# torch's CPUGeneratorImplState: the legacy THGeneratorState (state words widened to 64 bits,
+# the double normal sample in normal_y), then the float normal sample; C struct padding kept.
+_STATE_LAYOUT = np.dtype({
+    "names": ["seed", "left", "seeded", "next", "state", "normal_x", "normal_y", "normal_rho",
+              "normal_is_valid", "float_normal", "float_normal_is_valid"],
+    "formats": ["<u8", "<i4", "<i4", "<u8", ("<u8", _STATE_SIZE), "<f8", "<f8", "<f8", "<i4",
+                "<f4", "u1"],
+    "offsets": [0, 8, 12, 16, 24, 5016, 5024, 5032, 5040, 5048, 5052],
+    "itemsize": 5056,
+})
+
+
+def _seeded_key(seed):
+    """mt19937's initial state for `seed` (init_genrand; torch keeps the seed's low 32 bits)."""
+    key = np.empty(_STATE_SIZE, dtype=np.uint32)
+    word = seed & 0xFFFFFFFF
+    key[0] = word
+    for index in range(1, _STATE_SIZE):
+        word = (1812433253 * (word ^ (word >> 30)) + index) & 0xFFFFFFFF
+        key[index] = word
+    return key
 
 
 class Generator:
-    """A source of random numbers, as torch.Generator.
+    """A source of random numbers, as torch.Generator: the same seed gives torch's numbers.
 
     Example:
         >>> g = ember.Generator().manual_seed(0)
-        >>> ember.rand(2, generator=g).shape
-        ember.Size([2])
+        >>> ember.rand(2, generator=g)
+        tensor([0.4963, 0.7682])
     """
 
     def __init__(self, device="cpu"):
         self.device = Device(device)
-        self._seed = _DEFAULT_SEED
-        self._numpy = np.random.Generator(np.random.PCG64(self._seed))
+        self._engine = np.random.MT19937()
+        self._numpy = np.random.Generator(self._engine)
+        self.manual_seed(_DEFAULT_SEED)
 
     def manual_seed(self, seed):
         seed = int(seed)
@@ -36,39 +66,81 @@ class Generator:
         if not 0 <= seed < 1 << 64:
             raise RuntimeError(f"Overflow when unpacking long: seed {seed} out of range")
         self._seed = seed
-        self._numpy = np.random.Generator(np.random.PCG64(seed))
+        self._set_engine(_seeded_key(seed), _STATE_SIZE)
+        self._normal_double = None  # the cached second Box-Muller sample, as torch keeps it
+        self._normal_float = None
         return self
+
+    def _set_engine(self, key, position):
+        self._engine.state = {"bit_generator": "MT19937",
+                              "state": {"key": key, "pos": position}}
 
     def seed(self):
         """Seed from the operating system's entropy; returns the new seed."""
-        new_seed = int(np.random.SeedSequence().entropy % (1 << 63))
+        new_seed = int.from_bytes(os.urandom(8), "little")
         self.manual_seed(new_seed)
         return new_seed
 
     def initial_seed(self):
         return self._seed
 
+    # -- the stream, as CPUGeneratorImpl::random and random64 --------------------------------
+
+    def _random32(self, count):
+        """`count` 32-bit outputs of the twister (uint32)."""
+        return self._engine.random_raw(count).astype(np.uint32)
+
+    def _random64(self, count):
+        """`count` 64-bit numbers (uint64), each from two outputs, the first the high half."""
+        pairs = self._engine.random_raw(2 * count).reshape(count, 2)
+        return (pairs[:, 0] << np.uint64(32)) | pairs[:, 1]
+
+    # -- state -------------------------------------------------------------------------------
+
     def get_state(self):
-        """The generator's state as a uint8 tensor, for set_state (and checkpoints)."""
+        """The generator's state as torch's 5056-byte uint8 tensor (for set_state, and
+        torch.set_rng_state)."""
         from ._tensor import Tensor
-        text = json.dumps({"seed": self._seed, "state": self._numpy.bit_generator.state})
-        return Tensor._make(np.frombuffer(text.encode(), dtype=np.uint8).copy())
+        engine = self._engine.state["state"]
+        key, position = engine["key"], int(engine["pos"])
+        state = np.zeros((), dtype=_STATE_LAYOUT)
+        state["seed"] = self._seed
+        state["left"] = _STATE_SIZE + 1 - position
+        state["seeded"] = 1
+        # a freshly seeded twister reads word 0 after its first twist; torch marks it next=0
+        fresh = position == _STATE_SIZE and np.array_equal(key, _seeded_key(self._seed))
+        state["next"] = 0 if fresh else position
+        state["state"] = key
+        if self._normal_double is not None:
+            state["normal_y"] = self._normal_double
+            state["normal_is_valid"] = 1
+        if self._normal_float is not None:
+            state["float_normal"] = self._normal_float
+            state["float_normal_is_valid"] = 1
+        return Tensor._make(np.frombuffer(state.tobytes(), dtype=np.uint8).copy())
 
     def set_state(self, new_state):
-        """Restore a state that get_state returned; the stream continues from there."""
+        """Restore a state from get_state (ember's or torch's); the stream continues there."""
         from ._tensor import Tensor
         if not isinstance(new_state, Tensor) or new_state.dtype.name != "uint8":
             raise TypeError(f"expected a torch.ByteTensor (uint8 tensor) from get_state(), but "
                             f"got {type(new_state).__name__}"
                             + (f" of dtype {new_state.dtype}" if isinstance(new_state, Tensor)
                                else ""))
-        try:
-            payload = json.loads(new_state._host_array().tobytes().decode())
-            self._numpy.bit_generator.state = payload["state"]
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
-            raise RuntimeError(f"Generator.set_state: not a state from get_state(): {error}") \
-                from None
-        self._seed = payload["seed"]
+        data = new_state._host_array().tobytes()
+        if len(data) != _STATE_LAYOUT.itemsize:
+            raise RuntimeError(f"Expected either a THGeneratorState of size 5048 or a "
+                               f"CPUGeneratorImplState of size 5056 but found the input RNG "
+                               f"state size to be {len(data)}")
+        state = np.frombuffer(data, dtype=_STATE_LAYOUT)[0]
+        left = int(state["left"])
+        if not (state["seeded"] and 0 < left <= _STATE_SIZE and state["next"] <= _STATE_SIZE):
+            raise RuntimeError("Invalid mt19937 state")
+        self._set_engine(state["state"].astype(np.uint32), _STATE_SIZE + 1 - left)
+        self._seed = int(state["seed"])
+        self._normal_double = float(state["normal_y"]) if state["normal_is_valid"] else None
+        self._normal_float = (float(state["float_normal"]) if state["float_normal_is_valid"]
+                              else None)
         return self
 
     def clone_state(self):
@@ -78,7 +150,8 @@ class Generator:
 
     @property
     def numpy(self):
-        """The numpy.random.Generator that draws the numbers (CPU generators)."""
+        """A numpy.random.Generator drawing from this generator's twister (so it is seeded by
+        manual_seed and moves the same stream), for samplers torch's kernels don't define."""
         return self._numpy
 
 
@@ -105,7 +178,7 @@ def initial_seed():
 
 
 def get_rng_state():
-    """The default generator's state, as a uint8 tensor."""
+    """The default generator's state, as a uint8 tensor (torch's layout)."""
     return default_generator.get_state()
 
 

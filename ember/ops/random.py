@@ -2,12 +2,13 @@
 the *_like forms and the in-place fills (uniform_, normal_, random_, ...).
 
 Every function takes generator= (an ember.Generator; the default generator otherwise), so
-ember.manual_seed makes all of them reproducible. Numbers are drawn on the host by the
-generator's numpy bit generator (float32 directly where numpy can, so float32 sampling stays
-fast) and then moved to the requested device.
+ember.manual_seed makes all of them reproducible. Numbers are drawn on the host, from torch's
+mt19937 stream and transformed as ATen's CPU kernels transform it (ember.ops._sampling), so a
+seed gives the same values as torch on the CPU; they are then moved to the requested device.
 
-Differs from PyTorch: the streams are numpy's (PCG64), so a seed gives other numbers than
-in torch; the distributions are the same.
+Differs from PyTorch: poisson draws from the same stream by numpy's algorithm, not torch's;
+its law is the same. Non-contiguous tensors are filled in row-major order (torch: memory
+order). Devices other than the CPU take their values from the CPU generator too.
 
 Sampling ops whose law depends on tensors (normal, bernoulli, poisson) pass zero gradients
 to those tensors, as torch does.
@@ -23,6 +24,7 @@ from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import backend_for_device, backend_of
 from ..backend.device import device as Device
+from . import _sampling
 from ._inplace import apply_inplace
 from .creation import size_args
 
@@ -31,15 +33,18 @@ __all__ = [
     "rand_like", "randn_like", "randint_like",
 ]
 
-_WIDE = {np.dtype(np.float64): np.float64}  # everything else is drawn in float32
+
+def _generator(generator):
+    if generator is None:
+        return default_generator
+    if not isinstance(generator, Generator):
+        raise TypeError(f"generator must be an ember.Generator, not {type(generator).__name__}")
+    return generator
 
 
 def _numpy_generator(generator):
-    if generator is None:
-        return default_generator._numpy
-    if not isinstance(generator, Generator):
-        raise TypeError(f"generator must be an ember.Generator, not {type(generator).__name__}")
-    return generator._numpy
+    """A numpy Generator on the generator's stream, for laws torch's kernels don't define."""
+    return _generator(generator).numpy
 
 
 def _float_dtype(dtype, op_name):
@@ -90,8 +95,8 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     shape = _size(size, kwargs.pop("size", None), "rand")
     _no_extra(kwargs, "rand")
     dtype = _float_dtype(dtype, "check_uniform_bounds")
-    sample = _numpy_generator(generator).random(shape, dtype=_WIDE.get(dtype.np, np.float32))
-    result = _finish(sample, dtype, device, requires_grad)
+    sample = _sampling.uniform_real(_generator(generator), math.prod(shape), dtype.np)
+    result = _finish(sample.reshape(shape), dtype, device, requires_grad)
     return result if out is None else _write_out(out, result)
 
 
@@ -106,9 +111,8 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     shape = _size(size, kwargs.pop("size", None), "randn")
     _no_extra(kwargs, "randn")
     dtype = _float_dtype(dtype, "normal_kernel_cpu")
-    sample = _numpy_generator(generator).standard_normal(
-        shape, dtype=_WIDE.get(dtype.np, np.float32))
-    result = _finish(sample, dtype, device, requires_grad)
+    sample = _sampling.normal(_generator(generator), math.prod(shape), dtype.np)
+    result = _finish(sample.reshape(shape), dtype, device, requires_grad)
     return result if out is None else _write_out(out, result)
 
 
@@ -143,8 +147,24 @@ def _check_range(low, high, dtype, op_name="random_"):
 
 def _integers(generator, low, high, shape):
     """Uniform integers in [low, high), as int64."""
-    return _numpy_generator(generator).integers(low, high - 1, size=shape, dtype=np.int64,
-                                                endpoint=True)
+    count = math.prod(shape)
+    if high - low == 1 << 64:
+        return _sampling.full_range_integers(_generator(generator), count).reshape(shape)
+    return _sampling.integers(_generator(generator), count, low, high - low).reshape(shape)
+
+
+def _random_bits(generator, shape, dtype):
+    """random_() with no range, as torch's uniform_int_distribution: int64 and float64 take
+    64-bit draws, the rest 32-bit; integers mod max + 1, floats mod 2^digits + 1, bool the low
+    bit."""
+    generator = _generator(generator)
+    count = math.prod(shape)
+    if dtype is _dtype.bool:
+        return (generator._random32(count) & 1).reshape(shape)
+    modulus = np.uint64(_integer_bounds(dtype)[1] + 1)
+    draws = (generator._random64(count) if dtype.name in ("int64", "float64")
+             else generator._random32(count).astype(np.uint64))
+    return (draws % modulus).astype(np.int64).reshape(shape)
 
 
 def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -181,7 +201,8 @@ def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None,
     shape = size_args((size,), "randint")
     dtype = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
     _check_range(low, high, dtype)
-    result = _finish(_integers(generator, low, high, shape), dtype, device, requires_grad)
+    result = _finish(_integers(generator, low, high, shape), dtype, device,
+                     requires_grad)
     return result if out is None else _write_out(out, result)
 
 
@@ -200,7 +221,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     dtype = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
     if n > 0:
         _check_range(0, n, dtype, "randperm")
-    sample = _numpy_generator(generator).permutation(n)
+    sample = _sampling.randperm(_generator(generator), n)
     result = _finish(sample, dtype, device, requires_grad)
     return result if out is None else _write_out(out, result)
 
@@ -233,11 +254,6 @@ def _on_device_of(array, like):
     return backend_of(like._data).to_device(array, like.device)
 
 
-def _standard_normal(generator, shape, dtype):
-    return _numpy_generator(generator).standard_normal(
-        shape, dtype=_WIDE.get(dtype.np, np.float32))
-
-
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, pin_memory=False, requires_grad=False):
     """Samples from N(mean, std^2): mean and std tensors (broadcast) or numbers; with two
@@ -258,8 +274,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         dtype = _float_dtype(dtype, "normal_kernel_cpu")
         shape = size_args((size,), "normal")
-        sample = _standard_normal(generator, shape, dtype) * std + mean
-        result = _finish(sample, dtype, device, requires_grad)
+        sample = _sampling.normal(_generator(generator), math.prod(shape), dtype.np, mean, std)
+        result = _finish(sample.reshape(shape), dtype, device, requires_grad)
         return result if out is None else _write_out(out, result)
     if size is not None:
         raise TypeError("normal(): size= is only taken when mean and std are both numbers")
@@ -281,8 +297,15 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     except ValueError:
         raise RuntimeError(f"normal: mean of shape {list(np.shape(mean_values))} and std of "
                            f"shape {list(np.shape(std_values))} don't broadcast") from None
-    noise = _standard_normal(generator, shape, result_dtype)
-    sample = (noise * std_values + mean_values).astype(result_dtype.np)
+    # as torch: N(0, 1) noise times std plus mean, each step rounded to the dtype (a number
+    # std goes into the noise's own fused multiply-add)
+    work = result_dtype.np
+    noise_std = 1.0 if std_is_tensor else std
+    sample = _sampling.normal(_generator(generator), math.prod(shape), work, 0.0, noise_std)
+    sample = sample.reshape(shape)
+    if std_is_tensor:
+        sample = sample * np.asarray(std_values, dtype=work)
+    sample = (sample + np.asarray(mean_values, dtype=work)).astype(work, copy=False)
     result = Sampled.apply(_on_device_of(sample, tensors[0]), *tensors)
     return result if out is None else _write_out(out, result)
 
@@ -301,18 +324,17 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         >>> ember.bernoulli(ember.tensor([0., 1.]))
         tensor([0., 1.])
     """
-    shape = input._data.shape
     if p is None:
         if input._data.dtype not in _dtype.FLOAT_NP:
             raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for "
                                       f"'{input.dtype.name}': probabilities must be floats")
-        p = _host(input)
-        _check_probabilities(p)
+        probabilities = _host(input)
+        _check_probabilities(probabilities)
+        sample = _sampling.bernoulli_tensor(_generator(generator), probabilities)
     else:
         _check_probabilities(np.asarray(p))
-    wide = _WIDE.get(input._data.dtype, np.float32)
-    sample = (_numpy_generator(generator).random(shape, dtype=wide) < p).astype(
-        input._data.dtype)
+        sample = _sampling.bernoulli_scalar(_generator(generator), input.numel(), p)
+    sample = sample.reshape(input._data.shape).astype(input._data.dtype)
     result = Sampled.apply(_on_device_of(sample, input), input)
     return result if out is None else _write_out(out, result)
 
@@ -349,29 +371,21 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError(
             f"cannot sample n_sample > prob_dist.size(-1) samples without replacement "
             f"({num_samples} > {categories})")
-    probabilities = _host(input).astype(np.float64).reshape(-1, categories)
+    probabilities = _host(input).reshape(-1, categories)
     if not np.isfinite(probabilities).all() or (probabilities < 0).any():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    totals = probabilities.sum(-1, keepdims=True)
-    if (totals <= 0).any():
+    if (probabilities.sum(-1) <= 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    rows = probabilities.shape[0]
-    rng = _numpy_generator(generator)
-    if replacement:
-        # one searchsorted for all rows: row r's CDF lives in [r, r + 1]
-        cdf = np.cumsum(probabilities / totals, axis=-1)
-        cdf[:, -1] = 1.0
-        offsets = np.arange(rows, dtype=np.float64)[:, None]
-        draws = rng.random((rows, num_samples)) + offsets
-        flat = np.searchsorted((cdf + offsets).ravel(), draws.ravel(), side="right")
-        indices = flat.reshape(rows, num_samples) - np.arange(rows)[:, None] * categories
-        indices = np.minimum(indices, categories - 1)
+    if replacement and num_samples > 1:
+        indices = _sampling.multinomial_with_replacement(_generator(generator), probabilities,
+                                                         num_samples)
     else:
-        # Gumbel-top-k: the k largest log(p) + Gumbel noise are a sample without replacement,
-        # in the order it would be drawn; zero-probability categories (keys -inf) come last,
-        # in index order, as in torch
+        # torch's fast path: the largest p / q, q ~ Exp(1), are a sample without replacement
+        # in the order it would be drawn (exponential races); ties (zero-probability
+        # categories) go by index
+        race = _sampling.exponential(_generator(generator), probabilities.size, 1.0)
         with np.errstate(divide="ignore"):
-            keys = np.log(probabilities) - np.log(-np.log(rng.random(probabilities.shape)))
+            keys = probabilities / race.astype(probabilities.dtype).reshape(probabilities.shape)
         indices = np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
     if input._data.ndim == 1:
         indices = indices[0]
@@ -424,7 +438,6 @@ def _fill(self, sample, op_name):
 def _require_float(self, kernel):
     if self._data.dtype not in _dtype.FLOAT_NP:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{self.dtype.name}\'')
-    return _WIDE.get(self._data.dtype, np.float32)
 
 
 def _parameters(args, kwargs, names, defaults, op_name):
@@ -443,39 +456,43 @@ def _parameters(args, kwargs, names, defaults, op_name):
 def uniform_(self, *args, generator=None, **kwargs):
     """Fill with samples from U[from, to): uniform_(from=0, to=1)."""
     low, high = _parameters(args, kwargs, ("from", "to"), (0.0, 1.0), "uniform_")
-    wide = _require_float(self, "check_uniform_bounds")
+    _require_float(self, "check_uniform_bounds")
     if low > high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                            f"from={low} > to={high}")
-    sample = _numpy_generator(generator).random(self._data.shape, dtype=wide)
-    if (low, high) != (0.0, 1.0):
-        sample = sample * (high - low) + low
-    return _fill(self, sample, "uniform_")
+    sample = _sampling.uniform_real(_generator(generator), self.numel(), self._data.dtype,
+                                    low, high)
+    return _fill(self, sample.reshape(self._data.shape), "uniform_")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with samples from N(mean, std^2)."""
-    wide = _require_float(self, "normal_kernel_cpu")
+    _require_float(self, "normal_kernel_cpu")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    sample = _numpy_generator(generator).standard_normal(self._data.shape, dtype=wide)
-    if (mean, std) != (0.0, 1.0):
-        sample = sample * std + mean
-    return _fill(self, sample, "normal_")
+    sample = _sampling.normal(_generator(generator), self.numel(), self._data.dtype, mean, std,
+                              contiguous=self._data.flags.c_contiguous)
+    return _fill(self, sample.reshape(self._data.shape), "normal_")
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with 1 (probability p, a number or a tensor broadcast to self) or 0."""
-    probabilities = _host(p) if isinstance(p, Tensor) else p
-    _check_probabilities(np.asarray(probabilities))
-    wide = _WIDE.get(self._data.dtype, np.float32)
-    sample = _numpy_generator(generator).random(self._data.shape, dtype=wide) < probabilities
-    return _fill(self, sample, "bernoulli_")
+    if isinstance(p, Tensor):
+        probabilities = _host(p)
+        _check_probabilities(probabilities)
+        probabilities = np.broadcast_to(probabilities, self._data.shape)
+        sample = _sampling.bernoulli_tensor(_generator(generator), probabilities)
+    else:
+        _check_probabilities(np.asarray(p))
+        sample = _sampling.bernoulli_scalar(_generator(generator), self.numel(), p)
+    return _fill(self, sample.reshape(self._data.shape), "bernoulli_")
 
 
 def random_(self, *args, generator=None, **kwargs):
     """Fill with uniform integers: random_() over [0, largest exact integer of the dtype],
     random_(to) over [0, to), random_(from, to) over [from, to)."""
+    if not args and not kwargs:
+        return _fill(self, _random_bits(generator, self._data.shape, self.dtype), "random_")
     low, high = _parameters(args, kwargs, ("from", "to"), (0, None), "random_")
     if len(args) == 1 and "to" not in kwargs:
         low, high = 0, args[0]
@@ -483,7 +500,8 @@ def random_(self, *args, generator=None, **kwargs):
         high = _integer_bounds(self.dtype)[1] + 1
     low, high = builtins.int(low), builtins.int(high)
     _check_range(low, high, self.dtype)
-    return _fill(self, _integers(generator, low, high, self._data.shape), "random_")
+    sample = _integers(generator, low, high, self._data.shape)
+    return _fill(self, sample, "random_")
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
@@ -491,15 +509,16 @@ def exponential_(self, lambd=1.0, *, generator=None):
     _require_float(self, "exponential_cpu")
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-    sample = _numpy_generator(generator).exponential(1.0 / lambd, self._data.shape)
-    return _fill(self, sample, "exponential_")
+    sample = _sampling.exponential(_generator(generator), self.numel(), lambd)
+    return _fill(self, sample.reshape(self._data.shape), "exponential_")
 
 
 def geometric_(self, p, *, generator=None):
     """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
-    return _fill(self, _numpy_generator(generator).geometric(p, self._data.shape), "geometric_")
+    sample = _sampling.geometric(_generator(generator), self.numel(), p)
+    return _fill(self, sample.reshape(self._data.shape), "geometric_")
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -507,8 +526,8 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     _require_float(self, "log_normal_cpu")
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
-    sample = _numpy_generator(generator).lognormal(mean, std, self._data.shape)
-    return _fill(self, sample, "log_normal_")
+    sample = _sampling.log_normal(_generator(generator), self.numel(), mean, std)
+    return _fill(self, sample.reshape(self._data.shape), "log_normal_")
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
@@ -516,8 +535,8 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     _require_float(self, "cauchy_cpu")
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
-    uniform = _numpy_generator(generator).random(self._data.shape)
-    return _fill(self, median + sigma * np.tan(math.pi * (uniform - 0.5)), "cauchy_")
+    sample = _sampling.cauchy(_generator(generator), self.numel(), median, sigma)
+    return _fill(self, sample.reshape(self._data.shape), "cauchy_")
 
 
 # -- Tensor methods -----------------------------------------------------------------------

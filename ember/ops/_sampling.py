@@ -1,0 +1,210 @@
+"""ATen's CPU sampling kernels, on arrays: how torch turns its generator's 32- and 64-bit
+numbers into samples, so that a seed gives torch's values bit for bit.
+
+Each function draws from an ember.Generator in the order torch's serial kernel would (one
+element after another, in row-major order) and returns a host array. The floating point steps
+follow ATen's, including the multiply-adds GCC fuses in the kernels built for AVX2 CPUs.
+"""
+import math
+
+import numpy as np
+
+from ._avx_mathfun import fma as fma32, log256, sincos256
+
+__all__ = ["uniform_real", "normal", "integers", "full_range_integers", "randperm",
+           "bernoulli_scalar", "bernoulli_tensor", "exponential", "geometric", "log_normal",
+           "cauchy", "multinomial_with_replacement"]
+
+# mantissa digits: how many bits of a draw a uniform float keeps
+_DIGITS = {"bfloat16": 8, "float16": 11, "float32": 24, "float64": 53}
+
+
+def _unit_float(generator, count, dtype):
+    """Uniforms in [0, 1) as uniform_real_distribution makes them: the low `digits` bits of a
+    32-bit draw (a 64-bit one for double) over 2^digits, in float32 (float64 for double)."""
+    digits = _DIGITS[np.dtype(dtype).name]
+    if digits == 53:
+        draws = generator._random64(count) & np.uint64((1 << 53) - 1)
+        return draws.astype(np.float64) * (2.0 ** -53)
+    draws = generator._random32(count) & np.uint32((1 << digits) - 1)
+    return draws.astype(np.float32) * np.float32(2.0 ** -digits)
+
+
+def _fma64(a, b, c):
+    """a * b + c in float64 with one rounding (as a fused multiply-add), from the exact product
+    (Dekker's split) and the exact sum (TwoSum) of its parts."""
+    a = np.asarray(a, dtype=np.float64)
+    product = a * b
+    split = 134217729.0  # 2^27 + 1
+    a_hi = a * split - (a * split - a)
+    b_hi = b * split - (b * split - b)
+    product_error = ((a_hi * b_hi - product) + a_hi * (b - b_hi) + (a - a_hi) * b_hi) \
+        + (a - a_hi) * (b - b_hi)
+    total = product + c
+    part = total - product
+    sum_error = (product - (total - part)) + (c - part)
+    return total + (product_error + sum_error)
+
+
+def uniform_real(generator, count, dtype, low=0.0, high=1.0):
+    """uniform_(low, high): x * (high - low) + low, x a unit uniform (float32, or float64)."""
+    unit = _unit_float(generator, count, dtype)
+    if (low, high) == (0.0, 1.0):
+        return unit.astype(dtype, copy=False)
+    if unit.dtype == np.float64:
+        return _fma64(unit, float(high) - float(low), float(low))
+    low, high = np.float32(np.array(low, dtype=dtype)), np.float32(np.array(high, dtype=dtype))
+    return fma32(unit, high - low, low).astype(dtype, copy=False)
+
+
+# -- normal ---------------------------------------------------------------------------------
+# NOTE [ torch's two normal samplers ]
+# normal_ on a contiguous tensor of at least 16 elements fills it with uniforms, then turns
+# each block of 16 into normals by Box-Muller (u[j], u[j + 8] -> n[j], n[j + 8]); a last
+# partial block is redone on the final 16 elements with 16 fresh uniforms. float32 uses the
+# AVX2 kernel (see ember/ops/_avx_mathfun.py), float64 the scalar one with libm's log, cos and
+# sin (numpy's float64 ones agree with them). Smaller or non-contiguous tensors take one
+# double sample at a time from normal_distribution<double>, which draws two 53-bit uniforms,
+# returns r cos(theta) and keeps r sin(theta) in the generator for the next sample.
+
+def _box_muller_16(uniform, mean, std):
+    """normal_fill_16 on blocks: `uniform` (blocks, 16) -> normals of the same shape."""
+    u1, u2 = 1 - uniform[:, :8], uniform[:, 8:]  # 1 - u: [0, 1) -> (0, 1] for the log
+    if uniform.dtype == np.float32:
+        radius = np.sqrt(np.float32(-2.0) * log256(u1))
+        sin, cos = sincos256(np.float32(2.0 * math.pi) * u2)
+        return np.concatenate([fma32(radius * cos, std, mean), fma32(radius * sin, std, mean)],
+                              axis=1)
+    radius = np.sqrt(-2.0 * np.log(u1))
+    theta = 2.0 * math.pi * u2
+    return np.concatenate([_fma64(radius * np.cos(theta), std, mean),
+                           _fma64(radius * np.sin(theta), std, mean)], axis=1)
+
+
+_CHUNK = 1 << 15
+
+
+def _normal_fill(generator, count, dtype, mean, std):
+    work = np.float64 if dtype == np.float64 else np.float32
+    mean, std = work(mean), work(std)
+    uniform = _unit_float(generator, count, work)
+    blocks = count // 16 * 16
+    out = np.empty(count, dtype=work)
+    for start in range(0, blocks, _CHUNK):  # chunks that stay in cache: much faster
+        stop = min(start + _CHUNK, blocks)
+        out[start:stop] = _box_muller_16(uniform[start:stop].reshape(-1, 16), mean, std).ravel()
+    if count % 16:
+        tail = _unit_float(generator, 16, work).reshape(1, 16)
+        out[count - 16:] = _box_muller_16(tail, mean, std).ravel()
+    return out
+
+
+def _normal_one_at_a_time(generator, count, mean, std):
+    values = np.empty(count, dtype=np.float64)
+    start = 0
+    if count and generator._normal_double is not None:
+        values[0] = generator._normal_double
+        generator._normal_double = None
+        start = 1
+    pairs = (count - start + 1) // 2
+    uniform = _unit_float(generator, 2 * pairs, np.float64).reshape(pairs, 2)
+    radius = np.sqrt(-2.0 * np.log1p(-uniform[:, 1]))
+    theta = 2.0 * math.pi * uniform[:, 0]
+    cos, sin = radius * np.cos(theta), radius * np.sin(theta)
+    values[start::2] = cos
+    values[start + 1::2] = sin[:(count - start) // 2]
+    if (count - start) % 2:
+        generator._normal_double = float(sin[-1])
+    return _fma64(values, float(std), float(mean))
+
+
+def normal(generator, count, dtype, mean=0.0, std=1.0, contiguous=True):
+    """normal_(mean, std) on `count` elements of `dtype`. See NOTE [ torch's two normal
+    samplers ]."""
+    if count >= 16 and contiguous:
+        return _normal_fill(generator, count, dtype, mean, std).astype(dtype, copy=False)
+    return _normal_one_at_a_time(generator, count, mean, std).astype(dtype)
+
+
+# -- integers -------------------------------------------------------------------------------
+
+def integers(generator, count, low, span):
+    """random_(low, low + span): (draw % span) + low, the draw 64-bit from a span of 2^28 on
+    (torch's public builds bound the modulo skew so, whatever the dtype), 32-bit below."""
+    if span >= 1 << 28:
+        draws = generator._random64(count)
+    else:
+        draws = generator._random32(count).astype(np.uint64)
+    return (draws % np.uint64(span)).astype(np.int64) + np.int64(low)
+
+
+def full_range_integers(generator, count):
+    """random_(-2^63) for int64: every 64-bit pattern."""
+    return generator._random64(count).view(np.int64)
+
+
+def randperm(generator, n):
+    """torch's CPU randperm: for n below 2^32 / 20, a swap of element i with element
+    i + (draw % (n - i)); beyond, the inside-out Fisher-Yates shuffle on 64-bit draws."""
+    if n < (2 ** 32 - 1) // 20:
+        offsets = generator._random32(max(n - 1, 0)).astype(np.int64)
+        partners = (offsets % np.arange(n, 1, -1)) + np.arange(n - 1)
+        order = list(range(n))
+        for i, j in enumerate(partners.tolist()):
+            order[i], order[j] = order[j], order[i]
+        return np.array(order, dtype=np.int64)
+    picks = (generator._random64(n) % np.arange(1, n + 1, dtype=np.uint64)).tolist()
+    order = [0] * n
+    for i, j in enumerate(picks):
+        order[i] = order[j]
+        order[j] = i
+    return np.array(order, dtype=np.int64)
+
+
+# -- other laws -----------------------------------------------------------------------------
+
+def bernoulli_scalar(generator, count, p):
+    """bernoulli_(p) for a number p: a 53-bit uniform < p."""
+    return _unit_float(generator, count, np.float64) < p
+
+
+def bernoulli_tensor(generator, probabilities):
+    """bernoulli_(p) for a tensor p (already broadcast): a uniform of p's precision (53 bits
+    for float64, 24 otherwise) < p."""
+    work = np.float64 if probabilities.dtype == np.float64 else np.float32
+    uniform = _unit_float(generator, probabilities.size, work).reshape(probabilities.shape)
+    return uniform < probabilities
+
+
+def exponential(generator, count, lambd):
+    """-1 / lambd * log(1 - u), u a 53-bit uniform."""
+    return (-1.0 / lambd) * np.log1p(-_unit_float(generator, count, np.float64))
+
+
+def geometric(generator, count, p):
+    """ceil(log(u) / log(1 - p)), u a 53-bit uniform."""
+    return np.ceil(np.log(_unit_float(generator, count, np.float64)) / math.log1p(-p))
+
+
+def log_normal(generator, count, mean, std):
+    """exp of normal_distribution<double>(mean, std) samples."""
+    return np.exp(_normal_one_at_a_time(generator, count, mean, std))
+
+
+def cauchy(generator, count, median, sigma):
+    """median + sigma * tan(pi (u - 1/2)), u a 53-bit uniform."""
+    uniform = _unit_float(generator, count, np.float64)
+    return _fma64(np.tan(math.pi * (uniform - 0.5)), float(sigma), float(median))
+
+
+def multinomial_with_replacement(generator, probabilities, num_samples):
+    """The CPU kernel's draws: per row, the running sum of the weights (in their dtype) over
+    its total, and for each sample the first category whose cumulative weight reaches a
+    53-bit uniform. `probabilities`: (rows, categories)."""
+    cumulative = np.cumsum(probabilities, axis=-1)
+    cumulative /= cumulative[:, -1:]
+    cumulative[:, -1] = 1
+    rows = probabilities.shape[0]
+    uniform = _unit_float(generator, rows * num_samples, np.float64).reshape(rows, num_samples)
+    return np.stack([np.searchsorted(row.astype(np.float64), draws, side="left")
+                     for row, draws in zip(cumulative, uniform)]).astype(np.int64)

@@ -1,0 +1,175 @@
+"""Random streams: after the same seed, ember's samples equal torch's (CPU) bit for bit."""
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+SEEDS = [0, 1, 1234]
+SIZES = [1, 7, 15, 16, 17, 100, 1000]
+FLOATS = ["float32", "float64"]
+
+
+def same(make):
+    """make(lib) after manual_seed, for a few seeds: ember's values equal torch's exactly."""
+    for seed in SEEDS:
+        torch.manual_seed(seed)
+        expected = make(torch)
+        ember.manual_seed(seed)
+        actual = make(ember)
+        expected = expected if isinstance(expected, (list, tuple)) else [expected]
+        actual = actual if isinstance(actual, (list, tuple)) else [actual]
+        for e, t in zip(actual, expected):
+            np.testing.assert_array_equal(e.detach().numpy(), t.detach().numpy(),
+                                          err_msg=f"seed {seed}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_rand_randn(size, dtype):
+    same(lambda lib: [lib.rand(size, dtype=getattr(lib, dtype)),
+                      lib.randn(size, dtype=getattr(lib, dtype)),
+                      lib.randn(size, dtype=getattr(lib, dtype))])
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_large_and_shaped(dtype):
+    same(lambda lib: [lib.randn(1000, 1001, dtype=getattr(lib, dtype)),
+                      lib.rand(3, 5, 7, dtype=getattr(lib, dtype)),
+                      lib.randn(2, 3, dtype=getattr(lib, dtype))])
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_uniform_normal_with_parameters(size, dtype):
+    def make(lib):
+        t = lib.empty(size, dtype=getattr(lib, dtype))
+        return [t.uniform_(-0.3, 0.7).clone(), t.normal_(0.5, 2.3).clone(),
+                lib.normal(2.0, 3.0, size=(size,), dtype=getattr(lib, dtype)),
+                lib.normal(lib.zeros(size, dtype=getattr(lib, dtype)) + 1.5, 0.5),
+                lib.normal(lib.ones(size, dtype=getattr(lib, dtype)),
+                           lib.ones(size, dtype=getattr(lib, dtype)) * 2.5),
+                lib.normal(0.25, lib.ones(size, dtype=getattr(lib, dtype)) * 3.0)]
+    same(make)
+
+
+def test_like_forms():
+    same(lambda lib: [lib.rand_like(lib.zeros(5, 4)), lib.randn_like(lib.zeros(17)),
+                      lib.randint_like(lib.zeros(9), 10), lib.randint_like(lib.zeros(9), 3, 7)])
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8", "float32",
+                                   "float64"])
+def test_randint(dtype):
+    same(lambda lib: [lib.randint(10, (100,), dtype=getattr(lib, dtype)),
+                      lib.randint(3, 100, (7, 3), dtype=getattr(lib, dtype)),
+                      lib.randint(0, 2, (17,), dtype=getattr(lib, dtype))])
+
+
+def test_randint_wide_ranges():
+    same(lambda lib: [lib.randint(0, 2 ** 40, (50,)), lib.randint(-2 ** 62, 2 ** 62, (50,)),
+                      lib.randint(0, 2 ** 32, (50,)), lib.randint(0, 2 ** 32 - 1, (50,)),
+                      lib.randint(0, 2 ** 28 - 1, (50,)), lib.randint(5, 5 + 2 ** 28, (50,)),
+                      lib.randint(0, 2 ** 30, (50,), dtype=lib.int32)])
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8", "bool",
+                                   "float32", "float64"])
+def test_random_(dtype):
+    same(lambda lib: [lib.empty(100, dtype=getattr(lib, dtype)).random_(),
+                      lib.empty(100, dtype=getattr(lib, dtype)).random_(2),
+                      lib.empty(50, dtype=getattr(lib, dtype)).random_(1, 2 if dtype == "bool"
+                                                                       else 7)])
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 16, 100, 1000, 50_000])
+def test_randperm(n):
+    same(lambda lib: [lib.randperm(n), lib.randperm(n, dtype=lib.float32)])
+
+
+def test_bernoulli():
+    def make(lib):
+        p = lib.rand(3, 40)
+        return [lib.bernoulli(p), lib.bernoulli(p.double()), lib.empty(100).bernoulli_(0.3),
+                lib.empty(17, dtype=lib.float64).bernoulli_(0.9),
+                lib.empty(3, 40).bernoulli_(p), lib.bernoulli(lib.zeros(20), 0.5)]
+    same(make)
+
+
+@pytest.mark.parametrize("replacement", [False, True])
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_multinomial(replacement, dtype):
+    def make(lib):
+        weights = lib.rand(4, 30, dtype=getattr(lib, dtype))
+        return [lib.multinomial(weights, 5, replacement=replacement),
+                lib.multinomial(weights[0], 1, replacement=replacement),
+                lib.multinomial(weights[1], 20, replacement=replacement)]
+    same(make)
+
+
+def test_other_laws():
+    def make(lib):
+        return [lib.empty(100).exponential_(2.0), lib.empty(30, dtype=lib.float64).exponential_(),
+                lib.empty(50).geometric_(0.3), lib.empty(33).log_normal_(0.5, 0.7),
+                lib.empty(40, dtype=lib.float64).cauchy_(1.0, 2.0)]
+    same(make)
+
+
+def test_generator_objects():
+    for seed in SEEDS:
+        g, h = torch.Generator().manual_seed(seed), ember.Generator().manual_seed(seed)
+        for make in (lambda lib, g: lib.randn(20, generator=g),
+                     lambda lib, g: lib.rand(5, generator=g),
+                     lambda lib, g: lib.randint(0, 9, (8,), generator=g),
+                     lambda lib, g: lib.randperm(30, generator=g),
+                     lambda lib, g: lib.randn(3, dtype=lib.float64, generator=g)):
+            np.testing.assert_array_equal(make(ember, h).numpy(), make(torch, g).numpy())
+        assert h.initial_seed() == g.initial_seed()
+
+
+def test_default_generator_unaffected_by_generator_objects():
+    ember.manual_seed(3)
+    ember.randn(5, generator=ember.Generator().manual_seed(9))
+    torch.manual_seed(3)
+    np.testing.assert_array_equal(ember.rand(4).numpy(), torch.rand(4).numpy())
+
+
+def test_state_layout_matches_torch():
+    for seed in [0, 7, 2 ** 40 + 5, -1]:
+        torch.manual_seed(seed)
+        ember.manual_seed(seed)
+        for step in (lambda lib: lib.rand(3), lambda lib: lib.randn(5, dtype=lib.float64),
+                     lambda lib: lib.rand(621)):
+            step(torch)
+            step(ember)
+            np.testing.assert_array_equal(ember.get_rng_state().numpy(),
+                                          torch.get_rng_state().numpy())
+        assert ember.initial_seed() == torch.initial_seed()
+
+
+def test_states_transfer_between_ember_and_torch():
+    torch.manual_seed(11)
+    torch.randn(3, dtype=torch.float64)  # leaves a cached normal sample in the state
+    ember.set_rng_state(ember.tensor(torch.get_rng_state().numpy()))
+    np.testing.assert_array_equal(ember.randn(9, dtype=ember.float64).numpy(),
+                                  torch.randn(9, dtype=torch.float64).numpy())
+    ember.randn(3, dtype=ember.float64)
+    torch.set_rng_state(torch.from_numpy(ember.get_rng_state().numpy()))
+    np.testing.assert_array_equal(torch.rand(7).numpy(), ember.rand(7).numpy())
+
+
+def test_save_restore_mid_stream():
+    ember.manual_seed(5)
+    ember.randn(3, dtype=ember.float64)
+    state = ember.get_rng_state()
+    first = [ember.randn(5, dtype=ember.float64), ember.rand(700), ember.randint(9, (4,))]
+    ember.set_rng_state(state)
+    again = [ember.randn(5, dtype=ember.float64), ember.rand(700), ember.randint(9, (4,))]
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_sequence_after_one_seed():
+    same(lambda lib: [lib.rand(3), lib.randn(5), lib.randn(20), lib.randint(0, 5, (7,)),
+                      lib.randperm(9), lib.randn(3, dtype=lib.float64), lib.rand(16),
+                      lib.empty(10).bernoulli_(0.5), lib.randn(1)])
