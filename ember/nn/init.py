@@ -2,17 +2,21 @@
 
 Every function writes into `tensor`'s array directly (outside autograd, as torch's run under
 no_grad), bumps its version counter, and returns `tensor`. Random values come from
-`generator`, or ember's default generator.
+`generator`, or ember's default generator, drawn as torch's CPU kernels draw them, so after
+the same seed a layer starts with torch's weights. Values are drawn on the host and copied to
+the tensor's device.
 
-Differs from PyTorch: the random streams are numpy's (PCG64), so the values differ from
-torch's for the same seed; the distributions are the same. Values are drawn on the host and
-copied to the tensor's device.
+Differs from PyTorch: orthogonal_'s QR is numpy's (LAPACK), so its result can differ from
+torch's in the last bits.
 """
 import math
 import warnings
 
+import numpy as np
+
 from .._generator import default_generator
 from ..backend import backend_of, xp_of
+from ..ops import _sampling
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
@@ -23,8 +27,23 @@ __all__ = [
 ]
 
 
-def _rng(generator):
-    return (default_generator if generator is None else generator).numpy
+def _generator(generator):
+    return default_generator if generator is None else generator
+
+
+def _uniform(tensor, low, high, generator, shape=None):
+    """tensor.uniform_(low, high)'s values (of `shape`, default tensor's), on the host."""
+    shape = tuple(tensor.shape) if shape is None else shape
+    return _sampling.uniform_real(_generator(generator), math.prod(shape), tensor._data.dtype,
+                                  low, high).reshape(shape)
+
+
+def _normal(tensor, mean, std, generator, shape=None):
+    """tensor.normal_(mean, std)'s values (of `shape`, default tensor's), on the host."""
+    shape = tuple(tensor.shape) if shape is None else shape
+    contiguous = shape != tuple(tensor.shape) or tensor._data.flags.c_contiguous
+    return _sampling.normal(_generator(generator), math.prod(shape), tensor._data.dtype, mean,
+                            std, contiguous).reshape(shape)
 
 
 def _write(tensor, values):
@@ -72,12 +91,12 @@ def calculate_gain(nonlinearity, param=None):
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with values drawn from U(a, b)."""
-    return _write(tensor, _rng(generator).uniform(a, b, size=tuple(tensor.shape)))
+    return _write(tensor, _uniform(tensor, a, b, generator))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with values drawn from N(mean, std^2)."""
-    return _write(tensor, _rng(generator).normal(mean, std, size=tuple(tensor.shape)))
+    return _write(tensor, _normal(tensor, mean, std, generator))
 
 
 def _norm_cdf(x):
@@ -85,35 +104,37 @@ def _norm_cdf(x):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill with values from N(mean, std^2) truncated to [a, b] (resampled until inside).
+    """Fill with values from N(mean, std^2) truncated to [a, b], drawn as torch draws them.
 
-    When [a, b] holds much of the mass, normal draws outside it are redrawn; otherwise
-    uniform draws x on [a, b] are accepted with probability pdf(x) / pdf(mode).
+    When [a, b] holds much of the mass, the whole tensor is redrawn from N(mean, std^2) and
+    the draws inside [a, b] fill the places still outside; otherwise uniform draws x on [a, b]
+    are accepted where log(u) <= -0.5 ((x - mean) / std)^2 - log pdf(mode), u ~ U(0, 1), again
+    one whole-tensor draw per round.
     """
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
                       "distribution of values may be incorrect.", stacklevel=2)
-    rng = _rng(generator)
-    shape = tuple(tensor.shape)
+    dtype = tensor._data.dtype.type
     if _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std) > 0.3:
-        values = rng.normal(mean, std, size=shape)
-        outside = (values < a) | (values > b)
-        while outside.any():
-            values[outside] = rng.normal(mean, std, size=int(outside.sum()))
-            outside = (values < a) | (values > b)
-        return _write(tensor, values)
+        values = _normal(tensor, mean, std, generator)
+        while True:
+            outside = (values < dtype(a)) | (values > dtype(b))
+            if not outside.any():
+                return _write(tensor, values)
+            values = np.where(outside, _normal(tensor, mean, std, generator), values)
     mode = max(a, min(mean, b))
     log_peak = -0.5 * ((mode - mean) / std) ** 2
 
-    def rejected(x):
-        log_u = xp_of(x).log(rng.uniform(size=x.shape))
-        return log_u > -0.5 * ((x - mean) / std) ** 2 - log_peak
+    def rejected(candidates):
+        log_pdf = ((candidates - dtype(mean)) / dtype(std)) ** 2 * dtype(-0.5) - dtype(log_peak)
+        return np.log(_uniform(tensor, 0.0, 1.0, generator)) > log_pdf
 
-    values = rng.uniform(a, b, size=shape)
+    values = _uniform(tensor, a, b, generator)
     pending = rejected(values)
     while pending.any():
-        values[pending] = rng.uniform(a, b, size=int(pending.sum()))
-        pending[pending] = rejected(values[pending])
+        candidates = _uniform(tensor, a, b, generator)
+        values = np.where(pending, candidates, values)
+        pending = np.where(pending, rejected(candidates), pending)
     return _write(tensor, values)
 
 
@@ -238,7 +259,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     xp = xp_of(tensor._data)
-    gaussian = _rng(generator).normal(0.0, 1.0, size=(rows, cols))
+    gaussian = _normal(tensor, 0.0, 1.0, generator, shape=(rows, cols))
     flattened = backend_of(tensor._data).to_device(gaussian, tensor.device)
     if rows < cols:
         flattened = flattened.T
@@ -255,10 +276,9 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
     num_zeros = math.ceil(sparsity * rows)
-    rng = _rng(generator)
-    values = rng.normal(0.0, std, size=(rows, cols))
+    values = _normal(tensor, 0.0, std, generator)
     for col in range(cols):
-        values[rng.permutation(rows)[:num_zeros], col] = 0
+        values[_sampling.randperm(_generator(generator), rows)[:num_zeros], col] = 0
     return _write(tensor, values)
 
 
