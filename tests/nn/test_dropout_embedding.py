@@ -229,3 +229,31 @@ def test_one_hot():
 def test_one_hot_errors(call, message):
     with pytest.raises(RuntimeError, match=message):
         call()
+
+
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
+@pytest.mark.parametrize("name", ["dropout", "dropout1d", "dropout2d", "alpha_dropout",
+                                  "feature_alpha_dropout"])
+def test_dropout_masks_equal_torch(name, p):
+    x = np.random.default_rng(0).standard_normal((4, 6, 5, 5)).astype(np.float32)
+    if name == "dropout1d":
+        x = x.reshape(4, 6, 25)
+    for seed in (0, 1):
+        torch.manual_seed(seed)
+        expected = getattr(torch.nn.functional, name)(torch.tensor(x), p, True)
+        ember.manual_seed(seed)
+        actual = getattr(ember.nn.functional, name)(ember.tensor(x), p, True)
+        np.testing.assert_array_equal(actual.detach().numpy(), expected.numpy())
+
+
+def test_dropout_module_sequence_equals_torch():
+    torch.manual_seed(5)
+    theirs = torch.nn.Sequential(torch.nn.Linear(10, 32), torch.nn.Dropout(0.3),
+                                 torch.nn.Linear(32, 2))
+    expected = [theirs(torch.ones(8, 10)) for _ in range(3)]
+    ember.manual_seed(5)
+    mine = ember.nn.Sequential(ember.nn.Linear(10, 32), ember.nn.Dropout(0.3),
+                               ember.nn.Linear(32, 2))
+    actual = [mine(ember.ones(8, 10)) for _ in range(3)]
+    for a, e in zip(actual, expected):
+        np.testing.assert_allclose(a.detach().numpy(), e.detach().numpy(), rtol=1e-6, atol=1e-6)

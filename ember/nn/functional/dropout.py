@@ -4,15 +4,17 @@ Each variant is one Op, `Dropout`, that multiplies by a mask drawn from ember's 
 generator and kept for backward; the mask already holds the 1 / (1 - p) scaling, so that the
 expected output equals the input and eval mode can return the input unchanged.
 
-Differs from PyTorch: the masks come from numpy's PCG64 stream, so for the same seed they
-differ from torch's; their distribution is the same, and `ember.manual_seed` makes them
-reproducible. On a GPU the masks are drawn there, from the GPU's generator (ember.cuda).
+The masks are drawn as torch draws them on the CPU (bernoulli_(1 - p) on a tensor of the
+mask's shape, then divided by 1 - p in the input's dtype), so after the same seed they equal
+torch's. On a GPU the masks are drawn there, from the GPU's generator (ember.cuda).
 """
+import math
 import warnings
 
 from ..._generator import default_generator
 from ...autograd.function import Op
 from ...backend import backend_of, fused
+from ...ops import _sampling
 from ...ops._inplace import apply_inplace
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
@@ -47,8 +49,8 @@ def _check_p(p):
 
 def _keep_mask(input, p, shape):
     """A bool array of `shape` on input's device: True (kept) with probability 1 - p."""
-    uniform = default_generator.numpy.random(shape, dtype="float32")
-    return backend_of(input._data).to_device(uniform >= p, input.device)
+    keep = _sampling.bernoulli_scalar(default_generator, math.prod(shape), 1 - p)
+    return backend_of(input._data).to_device(keep.reshape(shape), input.device)
 
 
 def _dropout(input, p, shape):
@@ -59,7 +61,7 @@ def _dropout(input, p, shape):
     mask = None if kernel is None else kernel(shape, p, input._data.dtype)
     if mask is None:
         mask = _keep_mask(input, p, shape).astype(input._data.dtype)
-        mask *= 1 / (1 - p)
+        mask /= mask.dtype.type(1 - p)  # torch divides in the dtype: 1 / float(1 - p)
     return Dropout.apply(input, mask, None)
 
 
