@@ -177,3 +177,57 @@ def test_dead_worker_is_reported():
     loader = DataLoader(Dying(), batch_size=1, num_workers=2)
     with pytest.raises(RuntimeError, match="exited unexpectedly"):
         list(loader)
+
+
+# -- torch's order after the same seed ----------------------------------------------------
+
+class _Indices(Dataset):
+    def __init__(self, n):
+        self.n = n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, index):
+        return index
+
+
+@pytest.mark.parametrize("n, batch_size", [(10, 3), (100, 8), (1000, 32)])
+def test_shuffled_batches_equal_torch(n, batch_size):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    theirs = torch.utils.data.DataLoader(_Indices(n), batch_size=batch_size, shuffle=True)
+    expected = [[batch.tolist() for batch in theirs] for _ in range(2)]
+    ember.manual_seed(0)
+    mine = DataLoader(_Indices(n), batch_size=batch_size, shuffle=True)
+    assert [[batch.tolist() for batch in mine] for _ in range(2)] == expected
+    np.testing.assert_array_equal(ember.rand(3).numpy(), torch.rand(3).numpy())
+
+
+def test_samplers_equal_torch():
+    torch = pytest.importorskip("torch")
+    cases = [
+        lambda lib, g: lib.utils.data.RandomSampler(_Indices(50), generator=g),
+        lambda lib, g: lib.utils.data.RandomSampler(_Indices(50), replacement=True,
+                                                    num_samples=77),
+        lambda lib, g: lib.utils.data.RandomSampler(_Indices(20), num_samples=45),
+        lambda lib, g: lib.utils.data.SubsetRandomSampler(list(range(10, 30)), generator=g),
+        lambda lib, g: lib.utils.data.WeightedRandomSampler([0.1, 0.5, 2.0, 1.0], 20,
+                                                            generator=g),
+        lambda lib, g: lib.utils.data.WeightedRandomSampler([0.1, 0.5, 2.0, 1.0], 3,
+                                                            replacement=False),
+    ]
+    for make in cases:
+        torch.manual_seed(1)
+        expected = list(make(torch, torch.Generator().manual_seed(2)))
+        ember.manual_seed(1)
+        assert list(make(ember, ember.Generator().manual_seed(2))) == expected
+
+
+def test_loader_with_generator_equals_torch():
+    torch = pytest.importorskip("torch")
+    theirs = torch.utils.data.DataLoader(_Indices(64), batch_size=10, shuffle=True,
+                                         generator=torch.Generator().manual_seed(4))
+    mine = DataLoader(_Indices(64), batch_size=10, shuffle=True,
+                      generator=ember.Generator().manual_seed(4))
+    assert [b.tolist() for b in mine] == [b.tolist() for b in theirs]

@@ -12,7 +12,8 @@ import queue
 import random
 import traceback
 
-from ... import _generator
+from ... import _dtype, _generator
+from ...ops.creation import empty
 from ._collate import default_collate, default_convert
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
@@ -134,13 +135,16 @@ class DataLoader:
         return batches
 
     def _batches(self):
+        # as torch, every epoch's iterator draws a base seed for the workers (even with none),
+        # before the sampler draws anything, so the default generator moves as in torch
+        base_seed = int(empty((), dtype=_dtype.int64).random_(generator=self.generator).item())
         if self.num_workers == 0:
             return self._single_process()
         if self.persistent_workers:
             if self._workers is None:
-                self._workers = _WorkerPool(self)
+                self._workers = _WorkerPool(self, base_seed)
             return self._workers.epoch()
-        return _WorkerPool(self).epoch(close_after=True)
+        return _WorkerPool(self, base_seed).epoch(close_after=True)
 
     def _single_process(self):
         fetch = _Fetcher(self.dataset, self.collate_fn, self._auto_batching, self.batch_size,
@@ -235,13 +239,12 @@ def _worker_loop(dataset, index_queue, result_queue, worker_id, num_workers, see
 class _WorkerPool:
     """The worker processes of one DataLoader (for one epoch, or kept across epochs)."""
 
-    def __init__(self, loader):
+    def __init__(self, loader, base_seed):
         self.loader = loader
         context = loader.multiprocessing_context
         if context is None or isinstance(context, str):
             context = multiprocessing.get_context(context)
-        rng = (loader.generator or _generator.default_generator).numpy
-        self.base_seed = int(rng.integers(0, 2**62))
+        self.base_seed = base_seed
         self.result_queue = context.Queue()
         self.index_queues = []
         self.processes = []

@@ -1,6 +1,11 @@
-"""Samplers: which dataset indices come in which order, and how they group into batches."""
-from ... import _generator
-from ...ops.creation import tensor
+"""Samplers: which dataset indices come in which order, and how they group into batches.
+
+The random samplers draw as torch's do (randperm, randint, multinomial on the same
+generators), so after the same seed they give torch's order.
+"""
+from ... import _generator, _dtype
+from ...ops.creation import empty, tensor
+from ...ops.random import multinomial, randint, randperm
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]
@@ -47,13 +52,20 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        rng = (self.generator or _generator.default_generator).numpy
         n = len(self.data_source)
+        generator = self.generator
+        if generator is None:  # as torch: a fresh generator, seeded from the default one
+            seed = int(empty((), dtype=_dtype.int64).random_().item())
+            generator = _generator.Generator().manual_seed(seed)
         if self.replacement:
-            return iter(rng.integers(0, n, size=self.num_samples).tolist())
-        rounds = -(-self.num_samples // n)
-        order = [i for _ in range(rounds) for i in rng.permutation(n).tolist()]
-        return iter(order[:self.num_samples])
+            for _ in range(self.num_samples // 32):
+                yield from randint(high=n, size=(32,), generator=generator).tolist()
+            yield from randint(high=n, size=(self.num_samples % 32,),
+                               generator=generator).tolist()
+        else:
+            for _ in range(self.num_samples // n):
+                yield from randperm(n, generator=generator).tolist()
+            yield from randperm(n, generator=generator).tolist()[:self.num_samples % n]
 
     def __len__(self):
         return self.num_samples
@@ -67,8 +79,8 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        rng = (self.generator or _generator.default_generator).numpy
-        return iter([self.indices[i] for i in rng.permutation(len(self.indices)).tolist()])
+        for i in randperm(len(self.indices), generator=self.generator).tolist():
+            yield self.indices[i]
 
     def __len__(self):
         return len(self.indices)
@@ -88,13 +100,8 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        rng = (self.generator or _generator.default_generator).numpy
-        weights = self.weights._host_array()
-        if not self.replacement and self.num_samples > (weights > 0).sum():
-            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
-                               "replacement")
-        chosen = rng.choice(len(weights), size=self.num_samples, replace=self.replacement,
-                            p=weights / weights.sum())
+        chosen = multinomial(self.weights, self.num_samples, self.replacement,
+                             generator=self.generator)
         return iter(chosen.tolist())
 
     def __len__(self):
