@@ -1,4 +1,4 @@
-"""Pooling: max and average pooling (1-D, 2-D), adaptive pools, max_unpool and lp_pool.
+"""Pooling: max and average pooling (1-D, 2-D, 3-D), adaptive pools, max_unpool and lp_pool.
 
 Pools slide a window over the spatial dims of (N, C, *S). The windows are strided views of
 the padded input (see conv.windows); a reduction over a window is a loop over the kernel
@@ -21,11 +21,13 @@ from ..autograd.function import Op
 from .conv import add_windows, crop_spatial, pad_spatial, window_slices, windows, \
     windows_overlap
 
-__all__ = ["max_pool1d", "max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices",
-           "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
-           "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool1d_with_indices",
-           "adaptive_max_pool2d_with_indices", "max_unpool1d", "max_unpool2d", "lp_pool1d",
-           "lp_pool2d"]
+__all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
+           "max_pool2d_with_indices", "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d",
+           "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+           "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+           "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+           "adaptive_max_pool3d_with_indices", "max_unpool1d", "max_unpool2d", "max_unpool3d",
+           "lp_pool1d", "lp_pool2d", "lp_pool3d"]
 
 # Windows with more offsets than this are reduced with one copy instead of a loop.
 _LOOP_LIMIT = 25
@@ -290,7 +292,8 @@ def _param(value, d, name, op_name, allow_none=False):
             isinstance(v, int) and not isinstance(v, bool) for v in value):
         return tuple(value) * (d // len(value))
     if isinstance(value, (tuple, list)):
-        many = "a single int, or a tuple of two ints" if d == 2 else "a single int"
+        many = {1: "a single int", 2: "a single int, or a tuple of two ints",
+                3: "a single int, or a tuple of three ints"}[d]
         raise RuntimeError(f"{op_name}: {name} must either be {many}, but got {value}")
     raise TypeError(f"{op_name}(): argument '{name}' must be tuple of ints, not "
                     f"{type(value).__name__}")
@@ -323,6 +326,12 @@ def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, d, 
             raise RuntimeError(
                 f"{op_name}: pad should be at most half of effective kernel size, but got "
                 f"pad={p}, kernel_size={k} and dilation={dl}")
+    if d == 3 and any(p > k // 2 for k, p in zip(kernel, padding)):
+        # torch's 3-D shape check also bounds the padding by the undilated kernel
+        raise RuntimeError(
+            "pad should be smaller than or equal to half of kernel size, but got "
+            f"kT: {kernel[0]} kW: {kernel[2]} kH: {kernel[1]} padT: {padding[0]} "
+            f"padW: {padding[2]} padH: {padding[1]}")
     size = tuple(input.shape[-d:])
     out_size, padding_end = [], []
     for s, k, st, p, dl in zip(size, kernel, stride, padding, dilation):
@@ -400,6 +409,19 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                      2, "max_pool2d")
 
 
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """3-D max pooling over (N, C, D, H, W) or (C, D, H, W); see max_pool2d. The indices
+    are flat in the input volume (d * H * W + h * W + w), as max_unpool3d takes.
+
+    Example:
+        >>> ember.nn.functional.max_pool3d(ember.arange(8.).reshape(1, 1, 2, 2, 2), 2)
+        tensor([[[[[7.]]]]])
+    """
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+                     3, "max_pool3d")
+
+
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
                             ceil_mode=False, return_indices=False):
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
@@ -408,6 +430,11 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
                             ceil_mode=False, return_indices=False):
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
@@ -447,6 +474,18 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     """
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                      divisor_override, 2, "avg_pool2d")
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    """3-D average pooling over (N, C, D, H, W) or (C, D, H, W); see avg_pool2d.
+
+    Example:
+        >>> ember.nn.functional.avg_pool3d(ember.arange(8.).reshape(1, 1, 2, 2, 2), 2)
+        tensor([[[[[3.5000]]]]])
+    """
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override, 3, "avg_pool3d")
 
 
 # -- adaptive pooling ---------------------------------------------------------------------
@@ -552,6 +591,12 @@ def adaptive_avg_pool2d(input, output_size):
     return _adaptive_avg(input, output_size, 2, "adaptive_avg_pool2d")
 
 
+def adaptive_avg_pool3d(input, output_size):
+    """3-D adaptive average pooling of (N, C, D, H, W) or (C, D, H, W) to output_size (an
+    int, or a triple whose None entries keep the input's size); see adaptive_avg_pool2d."""
+    return _adaptive_avg(input, output_size, 3, "adaptive_avg_pool3d")
+
+
 class IndexGather(Op):
     """y[n, c, m] = x[n, c, index[n, c, m]] over the flattened spatial dims;
     grad_x = IndexScatterAdd(g)."""
@@ -644,12 +689,22 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     return _adaptive_max(input, output_size, return_indices, 2, "adaptive_max_pool2d")
 
 
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """3-D adaptive max pooling of (N, C, D, H, W) or (C, D, H, W); see adaptive_max_pool2d.
+    Indices are flat in the input volume."""
+    return _adaptive_max(input, output_size, return_indices, 3, "adaptive_max_pool3d")
+
+
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
     return adaptive_max_pool1d(input, output_size, True)
 
 
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
     return adaptive_max_pool2d(input, output_size, True)
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    return adaptive_max_pool3d(input, output_size, True)
 
 
 # -- max_unpool, lp_pool ------------------------------------------------------------------
@@ -690,10 +745,12 @@ def _max_unpool(input, indices, kernel_size, stride, padding, output_size, d, op
     if output_size is None:
         size = default
     else:
-        size = tuple(output_size)[-d:]
+        size = tuple(output_size)
+        if len(size) == d + 2:
+            size = size[2:]
         if len(size) != d:
-            raise ValueError(f"{op_name}: output_size must have {d} or {d + 2} elements, but "
-                             f"got {list(output_size)}")
+            raise ValueError(f"output_size should be a sequence containing {d} or {d + 2} "
+                             f"elements, but it has a length of '{len(size)}'")
     batched = input.ndim == d + 2
     input, indices = _batched(input, batched), _batched(indices, batched)
     plane = math.prod(size)
@@ -729,10 +786,17 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
                        "max_unpool2d")
 
 
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The inverse of max_pool3d: each value put back at its flat index in the output volume,
+    zeros elsewhere; see max_unpool2d."""
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3,
+                       "max_unpool3d")
+
+
 def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, d, op_name):
     from .unary import relu
     kernel = _param(kernel_size, d, "kernel_size", op_name)
-    pool = avg_pool1d if d == 1 else avg_pool2d
+    pool = {1: avg_pool1d, 2: avg_pool2d, 3: avg_pool3d}[d]
     out = pool(input.pow(norm_type), kernel, stride, 0, ceil_mode)
     return (out.sign() * relu(out.abs())).mul(math.prod(kernel)).pow(1.0 / norm_type)
 
@@ -751,3 +815,8 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
         tensor([[[[2.]]]])
     """
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2, "lp_pool2d")
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Power-average pooling over 3-D windows; see lp_pool2d."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3, "lp_pool3d")

@@ -4,12 +4,13 @@ Each is a thin layer over its ember.nn.functional form (ember/ops/pool.py); hype
 are stored as given (an int stays an int), so reprs read as torch's.
 """
 from .. import functional as F
-from .conv import _pair, _single
+from .conv import _pair, _single, _triple
 from .module import Module
 
-__all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
-           "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "MaxUnpool1d",
-           "MaxUnpool2d", "LPPool1d", "LPPool2d"]
+__all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
+           "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
+           "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
+           "LPPool1d", "LPPool2d", "LPPool3d"]
 
 
 class _MaxPoolNd(Module):
@@ -75,6 +76,31 @@ class MaxPool2d(_MaxPoolNd):
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
+class MaxPool3d(_MaxPoolNd):
+    """Maximum over sliding windows of an (N, C, D, H, W) or (C, D, H, W) input.
+
+        out[n, c, i, j, k] = max over (a, b, e) of input[n, c, i * s_d + a * d_d - p_d,
+                                                          j * s_h + b * d_h - p_h,
+                                                          k * s_w + e * d_w - p_w]
+
+    Args:
+        kernel_size: window size (int or triple).
+        stride: window step. Default: kernel_size.
+        padding: implicit -inf padding. Default: 0.
+        dilation: spacing between window elements. Default: 1.
+        return_indices: also return the flat indices of the maxima (for MaxUnpool3d).
+        ceil_mode: round the output size up instead of down.
+
+    Example:
+        >>> ember.nn.MaxPool3d(2)(ember.randn(1, 3, 4, 4, 4)).shape
+        ember.Size([1, 3, 2, 2, 2])
+    """
+
+    def forward(self, input):
+        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
 class _AvgPoolNd(Module):
     __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"]
 
@@ -107,7 +133,24 @@ class AvgPool1d(_AvgPoolNd):
                             self.count_include_pad)
 
 
-class AvgPool2d(_AvgPoolNd):
+class _AvgPoolWithDivisor(_AvgPoolNd):
+    """AvgPool2d and AvgPool3d: hyperparameters stored as given, and divisor_override."""
+
+    __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
+                     "divisor_override"]
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True, divisor_override=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+
+class AvgPool2d(_AvgPoolWithDivisor):
     """Mean over sliding windows of an (N, C, H, W) or (C, H, W) input.
 
     Args:
@@ -124,21 +167,29 @@ class AvgPool2d(_AvgPoolNd):
                   [1., 1.]]]])
     """
 
-    __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
-                     "divisor_override"]
-
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True, divisor_override=None):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
-        self.ceil_mode = ceil_mode
-        self.count_include_pad = count_include_pad
-        self.divisor_override = divisor_override
-
     def forward(self, input):
         return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
+class AvgPool3d(_AvgPoolWithDivisor):
+    """Mean over sliding windows of an (N, C, D, H, W) or (C, D, H, W) input.
+
+    Args:
+        kernel_size: window size (int or triple).
+        stride: window step. Default: kernel_size.
+        padding: implicit zero padding. Default: 0.
+        ceil_mode: round the output size up instead of down.
+        count_include_pad: count the padding zeros in the divisor. Default: True.
+        divisor_override: divide by this instead of the window size.
+
+    Example:
+        >>> ember.nn.AvgPool3d(2)(ember.ones(1, 1, 2, 2, 2))
+        tensor([[[[[1.]]]]])
+    """
+
+    def forward(self, input):
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
 
 
@@ -180,6 +231,21 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
         return F.adaptive_avg_pool2d(input, self.output_size)
 
 
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
+    """Mean pooling to a fixed output size (D_out, H_out, W_out), whatever the input size.
+
+    Args:
+        output_size: int or triple; None in a triple keeps that input size.
+
+    Example:
+        >>> ember.nn.AdaptiveAvgPool3d(1)(ember.randn(2, 8, 3, 5, 7)).shape
+        ember.Size([2, 8, 1, 1, 1])
+    """
+
+    def forward(self, input):
+        return F.adaptive_avg_pool3d(input, self.output_size)
+
+
 class _AdaptiveMaxPoolNd(Module):
     __constants__ = ["output_size", "return_indices"]
 
@@ -214,6 +280,18 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
 
     def forward(self, input):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Max pooling to a fixed output size (D_out, H_out, W_out).
+
+    Args:
+        output_size: int or triple; None in a triple keeps that input size.
+        return_indices: also return the indices of the maxima.
+    """
+
+    def forward(self, input):
+        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
 
 
 class _MaxUnpoolNd(Module):
@@ -266,6 +344,25 @@ class MaxUnpool2d(_MaxUnpoolNd):
                               output_size)
 
 
+class MaxUnpool3d(_MaxUnpoolNd):
+    """Partial inverse of MaxPool3d: each value goes back to where its maximum came from,
+    zeros elsewhere.
+
+    Args:
+        kernel_size, stride, padding: those of the MaxPool3d being inverted.
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = _triple(kernel_size)
+        self.stride = _triple(stride if stride is not None else kernel_size)
+        self.padding = _triple(padding)
+
+    def forward(self, input, indices, output_size=None):
+        return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+
 class _LPPoolNd(Module):
     __constants__ = ["norm_type", "kernel_size", "stride", "ceil_mode"]
 
@@ -308,4 +405,19 @@ class LPPool2d(_LPPoolNd):
 
     def forward(self, input):
         return F.lp_pool2d(input, float(self.norm_type), self.kernel_size, self.stride,
+                           self.ceil_mode)
+
+
+class LPPool3d(_LPPoolNd):
+    """Power-average pooling over 3-D windows: out = (sum over the window of x^p) ^ (1 / p).
+
+    Args:
+        norm_type: p.
+        kernel_size: window size (int or triple).
+        stride: window step. Default: kernel_size.
+        ceil_mode: round the output size up instead of down.
+    """
+
+    def forward(self, input):
+        return F.lp_pool3d(input, float(self.norm_type), self.kernel_size, self.stride,
                            self.ceil_mode)
