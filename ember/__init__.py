@@ -59,6 +59,13 @@ from .nn.functional.distance import cdist, cosine_similarity, pairwise_distance,
 from .linalg import cholesky, cholesky_solve, det, logdet, matrix_exp, matrix_power, slogdet
 from .linalg import inv as inverse
 from .linalg import pinv as pinverse
+from ._settings import *  # noqa: F401,F403  (threads, determinism, default device)
+from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
+                             memory_format, preserve_format)
+from .autograd.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
+from .autograd.anomaly import set_detect_anomaly as set_anomaly_enabled  # noqa: F401
+from math import e, inf, nan, pi  # noqa: F401  (torch.pi ... are Python floats)
+newaxis = None
 
 
 __version__ = "0.1.0"

@@ -144,7 +144,10 @@ class Tensor:
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim, "stride")]
 
     def is_contiguous(self, memory_format=None):
-        return bool(self._data.flags.c_contiguous)
+        if memory_format is None:
+            return bool(self._data.flags.c_contiguous)
+        from ._memory_format import is_contiguous_in
+        return is_contiguous_in(self._data.shape, self.stride(), memory_format)
 
     def storage_offset(self):
         base = self._data.base if self._data.base is not None else self._data
@@ -335,6 +338,8 @@ class Tensor:
 
     def to(self, *args, **kwargs):
         """Convert dtype and/or device: to(dtype), to(device), to(device, dtype), to(tensor)."""
+        from ._memory_format import check_memory_format
+        check_memory_format(self._data.shape, kwargs.get("memory_format"), "to")
         dtype, device, copy = _parse_to(args, kwargs)
         from .ops.convert import to_device, to_dtype
         out = self

@@ -1,4 +1,5 @@
 """Copies and conversions: dtype and device changes, clone, copy_, fill_."""
+from .._memory_format import check_memory_format
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import backend_for_device
@@ -61,11 +62,14 @@ class Clone(Op):
 
 
 def clone(input, *, memory_format=None):
-    """A copy of the data that stays in the graph (gradients flow back to input)."""
+    """A copy of the data that stays in the graph (gradients flow back to input).
+    memory_format is checked and kept row-major: see ember/_memory_format.py."""
+    check_memory_format(input._data.shape, memory_format, "clone")
     return Clone.apply(input)
 
 
 def contiguous(input, memory_format=None):
+    check_memory_format(input._data.shape, memory_format, "contiguous")
     return input if input._data.flags.c_contiguous else Clone.apply(input)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Size, Tensor
 from ..backend import backend_for_device
-from ..backend.device import CPU
+from .._settings import get_default_device
 from ..backend.device import device as Device
 
 __all__ = [
@@ -56,7 +56,7 @@ def _sizes(args, size, op_name):
 
 def _target(device):
     """The backend and device a creation function makes its array on."""
-    device = CPU if device is None else Device(device)
+    device = get_default_device() if device is None else Device(device)
     return backend_for_device(device), device
 
 

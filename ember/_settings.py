@@ -1,0 +1,127 @@
+"""Process-wide settings torch keeps at its top level: thread counts, deterministic algorithms,
+the default device.
+
+Threads: ember's parallel work is NumPy's BLAS (matmul, convolution as GEMM). When
+`threadpoolctl` is importable (it comes with scikit-learn, and is small and pure Python),
+`set_num_threads` limits the BLAS and OpenMP pools through it; otherwise the count is only
+recorded and BLAS keeps the threads it started with (set OMP_NUM_THREADS or
+OPENBLAS_NUM_THREADS before the first import instead). ember has no inter-op pool, so the
+inter-op count is only recorded.
+
+Determinism: every ember op on the CPU is deterministic already, so the flags are recorded for
+code that reads them back.
+"""
+import builtins
+import os
+
+from .backend.device import CPU
+from .backend.device import device as Device
+
+__all__ = ["set_num_threads", "get_num_threads", "set_num_interop_threads",
+           "get_num_interop_threads", "use_deterministic_algorithms",
+           "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
+           "set_default_device", "get_default_device"]
+
+try:
+    import threadpoolctl
+except ImportError:  # optional: see the module docstring
+    threadpoolctl = None
+
+_state = {"num_threads": None, "num_interop_threads": None, "deterministic": False,
+          "warn_only": False, "default_device": None}
+
+
+def _positive_int(value, op_name):
+    if not isinstance(value, builtins.int) or isinstance(value, builtins.bool):
+        raise RuntimeError(f"{op_name} expects an int, but got {type(value).__name__}")
+    if value <= 0:
+        raise RuntimeError(f"{op_name} expects a positive integer")
+    return value
+
+
+def _pool_threads():
+    """The threads NumPy's BLAS runs with now (the CPU count when it can't be asked)."""
+    if threadpoolctl is not None:
+        counts = [pool["num_threads"] for pool in threadpoolctl.threadpool_info()
+                  if pool["user_api"] == "blas"]
+        if counts:
+            return builtins.max(counts)
+    return os.cpu_count() or 1
+
+
+def set_num_threads(int):
+    """Set the number of threads ember's parallel CPU work (NumPy's BLAS) uses.
+
+    Differs from PyTorch: without threadpoolctl the number is only recorded (see the module
+    docstring).
+
+    Example:
+        >>> ember.set_num_threads(1); ember.get_num_threads()
+        1
+    """
+    _state["num_threads"] = _positive_int(int, "set_num_threads")
+    if threadpoolctl is not None:
+        threadpoolctl.threadpool_limits(limits=int)  # stays in force: not used as a `with`
+
+
+def get_num_threads():
+    """The number of threads used for parallel work on the CPU."""
+    if _state["num_threads"] is None:
+        _state["num_threads"] = _pool_threads()
+    return _state["num_threads"]
+
+
+def set_num_interop_threads(int):
+    """Set the number of inter-op threads.
+
+    Differs from PyTorch: ember runs ops one after another, so the number is only recorded,
+    and a second call doesn't raise.
+    """
+    _state["num_interop_threads"] = _positive_int(int, "set_num_interop_threads")
+
+
+def get_num_interop_threads():
+    """The number of inter-op threads (torch's default: the number of CPU threads)."""
+    if _state["num_interop_threads"] is None:
+        return get_num_threads()
+    return _state["num_interop_threads"]
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Ask for deterministic algorithms only. ember's ops are deterministic, so this records
+    the flags for `are_deterministic_algorithms_enabled` and its kin.
+
+    Example:
+        >>> ember.use_deterministic_algorithms(True); ember.are_deterministic_algorithms_enabled()
+        True
+    """
+    if not isinstance(mode, builtins.bool):
+        raise TypeError(f"_set_deterministic_algorithms(): argument 'mode' (position 1) must be "
+                        f"bool, not {type(mode).__name__}")
+    if not isinstance(warn_only, builtins.bool):
+        raise TypeError(f"_set_deterministic_algorithms(): argument 'warn_only' must be bool, "
+                        f"not {type(warn_only).__name__}")
+    _state["deterministic"], _state["warn_only"] = mode, warn_only
+
+
+def are_deterministic_algorithms_enabled():
+    return _state["deterministic"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _state["warn_only"]
+
+
+def set_default_device(device):
+    """The device creation functions (zeros, tensor, arange ...) use when given none; None
+    restores the CPU.
+
+    Example:
+        >>> ember.set_default_device("cpu"); ember.zeros(2).device
+        device(type='cpu')
+    """
+    _state["default_device"] = None if device is None else Device(device)
+
+
+def get_default_device():
+    return _state["default_device"] or CPU
