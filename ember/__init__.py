@@ -39,6 +39,7 @@ from .ops.pool import (adaptive_avg_pool1d, avg_pool1d, max_pool1d,  # noqa: F40
 from .ops.pool import adaptive_max_pool1d_with_indices as adaptive_max_pool1d  # noqa: F401
 from . import return_types
 from . import autograd, linalg, nn, optim, utils
+from . import func
 from . import profiler
 from . import testing
 from . import vision
