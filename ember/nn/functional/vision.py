@@ -21,7 +21,8 @@ from ...ops.compare import where
 from .sparse import Embedding
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
-           "pixel_shuffle", "pixel_unshuffle", "affine_grid", "grid_sample"]
+           "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle",
+           "affine_grid", "grid_sample"]
 
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
 _MODE_RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
@@ -376,6 +377,34 @@ def pixel_unshuffle(input, downscale_factor):
     x = input.reshape(*batch, channels, height // r, r, width // r, r)
     order = list(range(lead)) + [lead + i for i in (0, 2, 4, 1, 3)]
     return x.permute(order).reshape(*batch, channels * r * r, height // r, width // r)
+
+
+def channel_shuffle(input, groups):
+    """Interleave the channels of groups: (N, g * k, *) viewed as (N, g, k, *), transposed
+    to (N, k, g, *) and flattened back, so channel i * k + j moves to j * g + i.
+
+    Example:
+        >>> ember.nn.functional.channel_shuffle(ember.arange(6.).reshape(1, 6, 1), 3).flatten()
+        tensor([0., 2., 4., 1., 3., 5.])
+    """
+    if not isinstance(groups, int) or isinstance(groups, bool):
+        raise TypeError(f"channel_shuffle(): argument 'groups' (position 2) must be int, not "
+                        f"{type(groups).__name__}")
+    if input.dim() <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value "
+                           f"of groups:{groups}")
+    batch, channels, *spatial = input.shape
+    if channels % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {channels} "
+                           f"channels and {groups} groups.")
+    x = input.reshape(batch, groups, channels // groups, *spatial)
+    return x.transpose(1, 2).reshape(input.shape)
+
+
+native_channel_shuffle = channel_shuffle
 
 
 # -- sampling grids -----------------------------------------------------------------------

@@ -1,15 +1,16 @@
 """Padding layers: constant (and zero), reflection, replication and circular padding.
 
 Each wraps ember.nn.functional.pad; `padding` is an int (the same on every side) or a tuple
-(left, right[, top, bottom]) in F.pad's order, last dim first.
+(left, right[, top, bottom[, front, back]]) in F.pad's order, last dim first.
 """
 from .. import functional as F
 from .conv import _ntuple, _pair, _quadruple
 from .module import Module
 
 __all__ = ["ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d",
-           "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
-           "CircularPad1d", "CircularPad2d"]
+           "ZeroPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
+           "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d",
+           "CircularPad2d", "CircularPad3d"]
 
 
 class _ConstantPadNd(Module):
@@ -94,6 +95,17 @@ class ZeroPad2d(ConstantPad2d):
         return f"{self.padding}"
 
 
+class ZeroPad3d(ConstantPad3d):
+    """Pad the last three dims with zeros; padding: int or (left, right, top, bottom, front,
+    back)."""
+
+    def __init__(self, padding):
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
 class _ModePadNd(Module):
     __constants__ = ["padding"]
     _mode = None
@@ -135,6 +147,17 @@ class ReflectionPad2d(_ModePadNd):
         self.padding = _quadruple(padding)
 
 
+class ReflectionPad3d(_ModePadNd):
+    """Pad the last three dims with their reflection; padding: int or (left, right, top,
+    bottom, front, back)."""
+
+    _mode = "reflect"
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = _ntuple(6)(padding)
+
+
 class ReplicationPad1d(_ModePadNd):
     """Pad the last dim by repeating its edge values; padding: int or (left, right)."""
 
@@ -154,6 +177,17 @@ class ReplicationPad2d(_ModePadNd):
     def __init__(self, padding):
         super().__init__()
         self.padding = _quadruple(padding)
+
+
+class ReplicationPad3d(_ModePadNd):
+    """Pad the last three dims by repeating their edge values; padding: int or (left, right,
+    top, bottom, front, back)."""
+
+    _mode = "replicate"
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = _ntuple(6)(padding)
 
 
 class _CircularPadNd(_ModePadNd):
@@ -186,3 +220,14 @@ class CircularPad2d(_CircularPadNd):
     def __init__(self, padding):
         super().__init__()
         self.padding = _quadruple(padding)
+
+
+class CircularPad3d(_CircularPadNd):
+    """Pad the last three dims by wrapping around (periodic); padding: int or (left, right,
+    top, bottom, front, back)."""
+
+    _ranks = (4, 5)
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = _ntuple(6)(padding)
