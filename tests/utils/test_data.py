@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 import pytest
+import torch.utils.data
 
 import ember
 from ember.utils.data import (BatchSampler, ConcatDataset, DataLoader, Dataset, IterableDataset,
@@ -121,6 +122,14 @@ def test_dataset_combinators_and_random_split():
     assert sorted(i for p in parts for i in p.indices) == list(range(10))
     with pytest.raises(ValueError):
         random_split(Squares(10), [3, 3])
+
+
+@pytest.mark.parametrize("lengths", [[0.7, 0.3], [4, 3, 3]])
+def test_random_split_draws_torchs_permutation(lengths):
+    ours = random_split(Squares(10), lengths, generator=ember.Generator().manual_seed(3))
+    theirs = torch.utils.data.random_split(Squares(10), lengths,
+                                           generator=torch.Generator().manual_seed(3))
+    assert [list(p.indices) for p in ours] == [list(p.indices) for p in theirs]
 
 
 def test_argument_errors_match_torch():

@@ -3,6 +3,7 @@ import bisect
 import math
 
 from ... import _generator
+from ...ops.random import randperm
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "ChainDataset",
            "Subset", "random_split", "StackDataset"]
@@ -145,7 +146,7 @@ def random_split(dataset, lengths, generator=None):
     if sum(lengths) != total:
         raise ValueError(
             "Sum of input lengths does not equal the length of the input dataset!")
-    order = generator.numpy.permutation(total).tolist()
+    order = randperm(total, generator=generator).tolist()
     subsets = []
     start = 0
     for length in lengths:
