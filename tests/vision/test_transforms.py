@@ -1,9 +1,11 @@
 """Transforms against their definitions (numpy, Pillow's own operations, colorsys), and the
 tensor resampling against torch's interpolate (the project's oracle)."""
 import colorsys
+import math
 
 import numpy as np
 import pytest
+import torch
 
 import ember
 from ember.vision import transforms as T
@@ -374,3 +376,42 @@ def test_cifar_pipeline_on_numpy_images():
     assert out.shape == (3, 32, 32) and out.dtype == ember.float32
     with pytest.raises(TypeError, match="img should be PIL Image, Tensor or numpy ndarray"):
         F.hflip([[1, 2]])
+
+
+# torchvision isn't installed here: its draws are written out below with torch's own ops,
+# in the order torchvision's transforms make them.
+
+def test_random_crop_and_flip_draw_as_torchvision():
+    image = ember.rand(3, 32, 40)
+    for seed in (0, 1, 7):
+        ember.manual_seed(seed)
+        torch.manual_seed(seed)
+        top, left, _, _ = T.RandomCrop.get_params(image, (24, 24))
+        assert (top, left) == (torch.randint(0, 32 - 24 + 1, size=(1,)).item(),
+                               torch.randint(0, 40 - 24 + 1, size=(1,)).item())
+        flipped = T.RandomHorizontalFlip(0.5)(image)
+        expected = torch.rand(1) < 0.5
+        assert ember.equal(flipped, F.hflip(image)) == bool(expected)
+
+
+def test_random_resized_crop_and_color_jitter_draw_as_torchvision():
+    image = ember.rand(3, 32, 32)
+    ember.manual_seed(3)
+    torch.manual_seed(3)
+    top, left, height, width = T.RandomResizedCrop.get_params(image, (0.08, 1.0), (0.75, 4 / 3))
+    log_ratio = (math.log(0.75), math.log(4 / 3))
+    for _ in range(10):
+        area = 32 * 32 * torch.empty(1).uniform_(0.08, 1.0).item()
+        ratio = math.exp(torch.empty(1).uniform_(log_ratio[0], log_ratio[1]).item())
+        w, h = int(round(math.sqrt(area * ratio))), int(round(math.sqrt(area / ratio)))
+        if 0 < w <= 32 and 0 < h <= 32:
+            expected = (torch.randint(0, 32 - h + 1, size=(1,)).item(),
+                        torch.randint(0, 32 - w + 1, size=(1,)).item(), h, w)
+            break
+    assert (top, left, height, width) == expected
+    order, brightness, contrast, saturation, hue = T.ColorJitter.get_params(
+        (0.5, 1.5), (0.8, 1.2), None, (-0.1, 0.1))
+    assert order == torch.randperm(4).tolist()
+    assert brightness == float(torch.empty(1).uniform_(0.5, 1.5))
+    assert contrast == float(torch.empty(1).uniform_(0.8, 1.2))
+    assert saturation is None and hue == float(torch.empty(1).uniform_(-0.1, 0.1))

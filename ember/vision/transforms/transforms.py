@@ -11,8 +11,9 @@ import warnings
 from collections.abc import Sequence
 
 
-from ... import _generator
 from ...nn import Module
+from ...ops.creation import empty
+from ...ops.random import rand, randint, randperm, uniform_
 from . import functional as F
 from .functional import InterpolationMode, _interpolation_modes_from_int
 
@@ -22,22 +23,22 @@ __all__ = ["Compose", "ToTensor", "PILToTensor", "ConvertImageDtype", "ToPILImag
            "Grayscale", "RandomGrayscale", "InterpolationMode"]
 
 
-def _rng():
-    return _generator.default_generator.numpy
-
+# The random draws are torchvision's, one tensor op each, so that after the same seed the
+# same crops, flips and jitters come out as with torch.
 
 def _rand():
     """One uniform draw in [0, 1), as torch.rand(1)."""
-    return float(_rng().random())
+    return rand(1).item()
 
 
 def _randint(low, high):
     """One integer in [low, high), as torch.randint(low, high, (1,))."""
-    return int(_rng().integers(low, high))
+    return int(randint(low, high, (1,)).item())
 
 
 def _uniform(low, high):
-    return float(_rng().uniform(low, high))
+    """One draw in [low, high), as torch.empty(1).uniform_(low, high)."""
+    return float(uniform_(empty(1), low, high).item())
 
 
 def _setup_size(size, error_msg):
@@ -479,7 +480,7 @@ class ColorJitter(Module):
     @staticmethod
     def get_params(brightness, contrast, saturation, hue):
         """(order of the four adjustments, and the factor of each, None when unused)."""
-        order = _rng().permutation(4).tolist()
+        order = randperm(4).tolist()
         factors = [None if r is None else _uniform(r[0], r[1])
                    for r in (brightness, contrast, saturation, hue)]
         return (order, *factors)
