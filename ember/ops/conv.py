@@ -22,7 +22,8 @@ brings it to (N, O, P). On 2 cores this beat (N * P, C * K) @ (C * K, O) (whose 
 gathers runs only as long as a kernel row, and whose output transpose gathers single
 elements) and per-sample batched GEMMs. The weight gradient g (O, N * P) @ cols.T reuses the
 cols of forward; the input gradient W.T @ g gives cols-shaped columns that col2im adds back,
-one strided add per kernel offset (see NOTE [ Wide col2im ] for stride 1).
+one strided add per kernel offset; for stride 1 the input gradient is a convolution itself (see
+_flipped).
 """
 import itertools
 import math
@@ -185,6 +186,25 @@ def _conv_forward(xp, x, weight, bias, geometry, cols=None):
     return out, cols
 
 
+def _flipped(weight, geometry):
+    """The input gradient of a stride-1 conv is the conv of grad_y with each group's weight
+    transposed and its kernel flipped, padded by the kernel's reach less the padding: that
+    (weight, geometry) pair, or None where the stride or a padding past the reach rule it out.
+    A K-deep GEMM on im2col columns beat W.T @ g (O deep) and K strided adds of col2im."""
+    kernel = weight.shape[2:]
+    reach = tuple(d * (k - 1) for d, k in zip(geometry.dilation, kernel))
+    before = tuple(r - p for r, p in zip(reach, geometry.padding))
+    after = tuple(r - p for r, p in zip(reach, geometry.padding_end))
+    if any(s != 1 for s in geometry.stride) or min(before + after) < 0:
+        return None
+    groups = geometry.groups
+    out_channels, channels = weight.shape[:2]
+    w = weight.reshape((groups, out_channels // groups, channels) + kernel).swapaxes(1, 2)
+    w = w.reshape((groups * channels, out_channels // groups) + kernel)    # (C, O/G, *K)
+    w = w[(slice(None), slice(None)) + (slice(None, None, -1),) * len(kernel)]
+    return w, Geometry(geometry.stride, before, after, geometry.dilation, groups)
+
+
 def _conv_input_grad(xp, grad_y, weight, bias, geometry, input_size):
     """The gradient of conv with respect to its input (N, C, *input_size): col2im."""
     n, out_channels = grad_y.shape[:2]
@@ -200,50 +220,18 @@ def _conv_input_grad(xp, grad_y, weight, bias, geometry, input_size):
         if bias is not None:
             grad_x += bias.reshape(-1, 1, 1)
         return grad_x
-    if d == 2 and geometry.stride == (1, 1):
-        grad_x = _col2im_wide(xp, grad_y, w, geometry, kernel, padded)
-    else:
-        rows = _grouped_rows(xp, grad_y, groups)                        # (G, O/G, N*P)
-        cols = _gemm(xp, w, rows).reshape((channels,) + kernel + (n,) + out_size)
-        order = (0, 1 + d) + tuple(range(1, 1 + d)) + tuple(range(2 + d, 2 + 2 * d))
-        grad_x = xp.zeros((channels, n) + padded, cols.dtype)         # (C, N, *S padded)
-        add_windows(xp, grad_x, cols.transpose(order), geometry.stride, geometry.dilation)
+    flipped = _flipped(weight, geometry)
+    if flipped is not None:
+        return _conv_forward(xp, grad_y, flipped[0], bias, flipped[1])[0]
+    rows = _grouped_rows(xp, grad_y, groups)                            # (G, O/G, N*P)
+    cols = _gemm(xp, w, rows).reshape((channels,) + kernel + (n,) + out_size)
+    order = (0, 1 + d) + tuple(range(1, 1 + d)) + tuple(range(2 + d, 2 + 2 * d))
+    grad_x = xp.zeros((channels, n) + padded, cols.dtype)             # (C, N, *S padded)
+    add_windows(xp, grad_x, cols.transpose(order), geometry.stride, geometry.dilation)
     if bias is not None:
         grad_x += bias.reshape((-1,) + (1,) * (d + 1))  # (C, N, *S padded): whole rows
     grad_x = crop_spatial(grad_x, geometry.padding, input_size)
     return xp.ascontiguousarray(grad_x.swapaxes(0, 1))                  # (N, C, *S)
-
-
-# NOTE [ Wide col2im ]
-# col2im adds, per kernel offset, a (C, N, H_out, W_out) block into the padded input gradient:
-# rows of only W_out elements, so numpy spends its time starting rows. For a stride-1 2-d conv
-# the columns are computed on a "wide" output grid of W_pad columns instead (the output
-# gradient padded with zeros to width W_pad before the GEMM). Then the block of kernel offset
-# (i, j) is one run of H_out * W_pad elements per (c, n), starting at i * dH * W_pad + j * dW
-# in the flattened padded plane; the extra columns carry zeros, so where they wrap into the
-# next row they add nothing. It costs W_pad / W_out more GEMM and saved about 40% of col2im.
-
-def _col2im_wide(xp, grad_y, w, geometry, kernel, padded):
-    """The padded input gradient (C, N, H_pad, W_pad) of a stride-1 2-d conv, from grad_y
-    (N, O, H_out, W_out) and w (G, C/G * K, O/G); see NOTE [ Wide col2im ]."""
-    n, out_channels, out_h, out_w = grad_y.shape
-    height, width = padded
-    groups = geometry.groups
-    channels = w.shape[1] * groups // math.prod(kernel)
-    rows = xp.zeros((out_channels, n, out_h, width), grad_y.dtype)
-    rows[..., :out_w] = grad_y.swapaxes(0, 1)
-    cols = _gemm(xp, w, rows.reshape(groups, out_channels // groups, n * out_h * width))
-    cols = cols.reshape((channels,) + tuple(kernel) + (n, out_h * width))
-    dilation_h, dilation_w = geometry.dilation
-    plane = height * width
-    # the last offset's run ends (kW - 1) * dW past the plane: zeros, with room to land
-    grad_x = xp.zeros((channels, n, plane + (kernel[1] - 1) * dilation_w), cols.dtype)
-    span = out_h * width
-    for i in range(kernel[0]):
-        for j in range(kernel[1]):
-            start = i * dilation_h * width + j * dilation_w
-            grad_x[:, :, start:start + span] += cols[:, i, j]
-    return grad_x[:, :, :plane].reshape(channels, n, height, width)
 
 
 # NOTE [ Wide convolution ]
@@ -274,7 +262,7 @@ def _col2im_wide(xp, grad_y, w, geometry, kernel, padded):
 # after: 16 -> 16 channels on 32x32 71 -> 48 ms (torch 44), 32 -> 32 on 16x16 65 -> 43 ms.
 
 _WIDE_MAX_GRID = 1.2     # the most grid positions per output position
-_WIDE_CHUNK_BYTES = 1 << 20  # im2col columns built (and multiplied) at a time: in L2
+_WIDE_CHUNK_BYTES = 2 << 20  # im2col columns built (and multiplied) at a time: in cache
 
 
 class WideGrid(NamedTuple):

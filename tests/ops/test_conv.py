@@ -400,3 +400,27 @@ def test_conv2d_wide_weight_gradient_alone(monkeypatch, in_channels, out_channel
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-10, atol=1e-10)
     assert calls["forward"] == 1
     assert calls["weight" if in_channels < out_channels else "backward"] == 1
+
+
+# -- stride 1: the input gradient as a conv with the flipped kernel (conv._flipped) -------
+
+@pytest.mark.parametrize("d,padding,dilation,groups", [
+    (1, 1, 1, 1), (1, 0, 2, 3), (2, (1, 0), (2, 1), 3), (2, 3, 1, 1), (3, 1, 1, 1),
+])
+def test_stride1_input_gradient(d, padding, dilation, groups):
+    """Against torch, and in float64 through gradcheck and gradgradcheck (which runs the
+    flipped conv backwards too); padding 3 on a 3-kernel is past its reach: col2im instead."""
+    conv_nd = {1: "conv1d", 2: "conv2d", 3: "conv3d"}[d]
+    size, kernel = (7, 6, 5)[:d], (3, 2, 3)[:d]
+    fn = lambda lib, x, w, b: getattr(F(lib), conv_nd)(x, w, b, padding=padding,
+                                                      dilation=dilation, groups=groups)
+    check_op(fn, [(2, 6) + size, (9, 6 // groups) + kernel, (9,)],
+             name=f"{conv_nd} p={padding} d={dilation} g={groups}")
+    x, w, b = leaves((1, 3) + size, (6, 3 // groups) + kernel, (6,))
+    assert gradcheck(lambda x, w, b: fn(ember, x, w, b), [x, w, b])
+    assert gradgradcheck(lambda x, w, b: fn(ember, x, w, b), [x, w, b])
+
+
+def test_conv_transpose2d_stride1_with_bias():
+    check_op(lambda lib, x, w, b: F(lib).conv_transpose2d(x, w, b, padding=1, dilation=2),
+             [(2, 4, 6, 5), (4, 3, 3, 3), (3,)], name="conv_transpose2d stride 1")
