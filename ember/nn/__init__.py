@@ -3,6 +3,7 @@
 Layers live in ember/nn/modules/ (one file per family), their stateless forms in
 ember/nn/functional/; see ember/nn/README.md.
 """
-from .parameter import Buffer, Parameter  # noqa: F401
+from .parameter import (Buffer, Parameter, UninitializedBuffer,  # noqa: F401
+                        UninitializedParameter)
 from .modules import *  # noqa: F401,F403
 from . import functional, init, utils  # noqa: F401

@@ -2,10 +2,12 @@
 
 A Parameter is a Tensor subclass that shares its data and version counter with the tensor
 it wraps; it requires grad by default. Operations on a Parameter return plain Tensors.
+UninitializedParameter and UninitializedBuffer hold the place of tensors whose shape a lazy
+module learns at its first forward (ember/nn/modules/lazy.py).
 """
 from .._tensor import Tensor
 
-__all__ = ["Parameter", "Buffer"]
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"]
 
 # Every slot a Tensor carries except __weakref__, copied when a tensor becomes a subclass.
 _TENSOR_SLOTS = tuple(name for name in Tensor.__slots__ if name != "__weakref__")
@@ -111,3 +113,95 @@ class Buffer(Tensor):
         plain = self.detach()
         plain._requires_grad = self._requires_grad
         return plain
+
+
+class UninitializedTensorMixin:
+    """A tensor without a shape yet: `materialize(shape)` gives it data and turns it into
+    `cls_to_become`, in place, so whoever holds it (a module, an optimizer) sees the change.
+
+    Differs from PyTorch: ops on an uninitialized tensor are not intercepted (torch raises
+    ValueError); they see an empty (0,) tensor. Its shape raises RuntimeError, as torch's.
+    """
+
+    __slots__ = ()
+    cls_to_become = None
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Give the tensor uninitialised data of `shape` (on its device, in its dtype unless
+        given) and make it a `cls_to_become`."""
+        from ..ops.creation import empty
+        data = empty(tuple(shape), device=device if device is not None else self.device,
+                     dtype=dtype if dtype is not None else self.dtype)
+        self._data = data._data
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError(
+            "Can't access the shape of an uninitialized parameter or buffer. This error "
+            "usually happens in `load_state_dict` when trying to load an uninitialized "
+            "parameter into an initialized one. Call `forward` to initialize the parameters "
+            "before accessing their attributes.")
+
+    def share_memory_(self):
+        raise RuntimeError(
+            "Can't share memory on an uninitialized parameter or buffer. Call `forward` to "
+            "initialize the parameters before calling `module.share_memory()`.")
+
+    def to(self, *args, **kwargs):
+        # module.to()/double()/cuda() before the first forward keep the tensor lazy
+        moved = _subclass_view(type(self), Tensor.to(self, *args, **kwargs))
+        moved._requires_grad = self._requires_grad
+        return moved
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    def __deepcopy__(self, memo):
+        result = type(self)(self._requires_grad, self.device, self.dtype)
+        memo[id(self)] = result
+        return result
+
+    def __reduce_ex__(self, protocol):
+        return type(self), (self._requires_grad,)
+
+
+def _empty_placeholder(device, dtype):
+    from ..ops.creation import empty
+    return empty(0, device=device, dtype=dtype)
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter whose shape is not known yet; lazy modules materialize it at their first
+    forward, after which it is a plain Parameter (the same object).
+
+    Example:
+        >>> p = ember.nn.UninitializedParameter()
+        >>> p.materialize((2, 3))
+        >>> type(p).__name__, p.shape
+        ('Parameter', ember.Size([2, 3]))
+    """
+
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        return super().__new__(cls, _empty_placeholder(device, dtype), requires_grad)
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is not known yet; materialized into a plain Tensor.
+
+    Example:
+        >>> b = ember.nn.UninitializedBuffer()
+        >>> b.materialize((4,))
+        >>> type(b).__name__
+        'Tensor'
+    """
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None):
+        buffer = _subclass_view(cls, _empty_placeholder(device, dtype))
+        buffer._requires_grad = requires_grad
+        return buffer
