@@ -7,6 +7,7 @@ activations (hardtanh, leaky_relu ...) keep their slope from forward: their back
 multiplication, and their second derivative is zero. softmax, log_softmax and softmin live in
 _softmax.py and are re-exported here.
 """
+import warnings
 
 from ..._dtype import FLOAT_NP
 from ..._tensor import Tensor
@@ -23,7 +24,7 @@ __all__ = [
     "elu_", "selu", "selu_", "celu", "celu_", "gelu", "silu", "mish", "sigmoid", "tanh",
     "hardtanh", "hardtanh_", "hardsigmoid", "hardswish", "softplus", "softsign", "softshrink",
     "hardshrink", "tanhshrink", "threshold", "threshold_", "logsigmoid", "glu", "softmax",
-    "log_softmax", "softmin",
+    "log_softmax", "softmin", "gumbel_softmax",
 ]
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -730,3 +731,35 @@ def glu(input, dim=-1):
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {size}")
     a, b = input.chunk(2, dim)
     return a * b.sigmoid()
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """A sample from the Gumbel-softmax (Concrete) distribution over `dim`:
+
+        y = softmax((logits + g) / tau),   g = -log(E),  E ~ Exponential(1)
+
+    With hard=True the output is the one-hot of argmax y, with the gradient of y
+    (straight-through: y_hard - y.detach() + y). The noise comes from ember's generator.
+
+    Args:
+        logits: unnormalised log-probabilities.
+        tau: temperature; lower is closer to one-hot. Default: 1.
+        hard: return one-hot samples. Default: False.
+        eps: deprecated, unused (torch warns when it is given).
+        dim: the category dim. Default: -1.
+
+    Example:
+        >>> y = ember.nn.functional.gumbel_softmax(ember.zeros(2, 5), hard=True)
+        >>> y.sum(-1)
+        tensor([1., 1.])
+    """
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    from ...ops.creation import empty_like, zeros_like
+    gumbels = -empty_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft

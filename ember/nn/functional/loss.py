@@ -30,7 +30,7 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss",
     "gaussian_nll_loss", "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
     "triplet_margin_with_distance_loss", "hinge_embedding_loss", "soft_margin_loss",
-    "multilabel_soft_margin_loss", "multi_margin_loss", "ctc_loss",
+    "multilabel_soft_margin_loss", "multi_margin_loss", "ctc_loss", "multilabel_margin_loss",
 ]
 
 
@@ -621,6 +621,54 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if weight is not None:
         hinge = hinge * weight[t.long()].unsqueeze(1)
     loss = hinge.sum(1) / num_classes
+    return _reduce(loss.reshape(()) if unbatched else loss, reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Multi-label hinge loss: per sample, with Y the classes listed in target before its
+    first -1,
+
+        loss = Σ_{j in Y} Σ_{i not in Y} max(0, 1 - (x_j - x_i)) / C
+
+    (a class listed twice counts twice, as in torch).
+
+    Args:
+        input: (N, C) or (C,).
+        target: int64 of input's shape: class indices, padded with -1.
+
+    Example:
+        >>> x = ember.tensor([[0.1, 0.2, 0.4, 0.8]])
+        >>> ember.nn.functional.multilabel_margin_loss(x, ember.tensor([[3, 0, -1, 1]]))
+        tensor(0.8500)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if input.dim() > 2 or input.numel() == 0 and input.dim() != 2:
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch "
+                           f"size, but got: {list(input.shape)}")
+    if tuple(target.shape) != tuple(input.shape):
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of "
+                           f"size: {list(input.shape)}")
+    if target.dtype != _dtype.int64:
+        raise RuntimeError(f"expected scalar type Long but found "
+                           f"{_dtype.scalar_type_name(target.dtype)}")
+    unbatched = input.dim() < 2
+    x = input.reshape(1, -1) if unbatched else input                # (N, C)
+    labels = target.detach().cpu().numpy().reshape(x.shape)
+    num_classes = x.shape[1]
+    if labels.size and (labels.min() < -1 or labels.max() >= num_classes):
+        raise RuntimeError("argument #2 'target' is out of range")
+    # counts[n, j]: how often class j is listed before the first -1 of row n
+    counts = [[0] * num_classes for _ in range(x.shape[0])]
+    for row, listed in zip(counts, labels.tolist()):
+        for label in listed:
+            if label < 0:
+                break
+            row[label] += 1
+    counts = _tensor(counts, dtype=x.dtype, device=input.device)
+    others = (counts == 0).to(x.dtype)                               # (N, C): i not in Y
+    pairs = counts.unsqueeze(2) * others.unsqueeze(1)               # (N, C_j, C_i)
+    hinge = (1 - x.unsqueeze(2) + x.unsqueeze(1)).clamp_min(0)      # 1 - (x_j - x_i)
+    loss = (hinge * pairs).sum((1, 2)) / num_classes
     return _reduce(loss.reshape(()) if unbatched else loss, reduction)
 
 

@@ -14,7 +14,7 @@ __all__ = [
     "BCEWithLogitsLoss", "KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss", "CosineEmbeddingLoss",
     "MarginRankingLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
     "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
-    "CTCLoss",
+    "MultiLabelMarginLoss", "CTCLoss",
 ]
 
 
@@ -284,6 +284,20 @@ class MultiMarginLoss(_WeightedLoss):
     def forward(self, input, target):
         return F.multi_margin_loss(input, target, p=self.p, margin=self.margin,
                                    weight=self.weight, reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """Multi-label hinge loss: Σ_{j in Y} Σ_{i not in Y} max(0, 1 - (x_j - x_i)) / C, with Y
+    the classes target lists before its first -1.
+
+    Example:
+        >>> loss = ember.nn.MultiLabelMarginLoss()
+        >>> loss(ember.tensor([[0.1, 0.2, 0.4, 0.8]]), ember.tensor([[3, 0, -1, 1]]))
+        tensor(0.8500)
+    """
+
+    def forward(self, input, target):
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class CTCLoss(_Loss):
