@@ -67,6 +67,10 @@ from .autograd.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled  
 from .autograd.anomaly import set_detect_anomaly as set_anomaly_enabled  # noqa: F401
 from math import e, inf, nan, pi  # noqa: F401  (torch.pi ... are Python floats)
 newaxis = None
+from .ops.matrices import *  # noqa: F401,F403
+from .ops.numeric import *  # noqa: F401,F403
+from .ops.sequence import *  # noqa: F401,F403
+from ._functional_aliases import *  # noqa: F401,F403
 
 
 __version__ = "0.1.0"

@@ -11,6 +11,7 @@ from .._tensor import Tensor
 from . import (binary, compare, conv, convert, count, creation, cumulative,  # noqa: F401
                elementwise, index, join, linalg, pad, pool, random, reduce, shape, sort, unary)
 from . import special  # noqa: F401
+from . import matrices, numeric, sequence, sliding  # noqa: F401
 from ._inplace import apply_inplace, inplace_method
 
 # Trailing-underscore forms, each the out-of-place op written back into the tensor.
@@ -27,6 +28,10 @@ _INPLACE = (
     "bitwise_or", "bitwise_xor", "bitwise_not",
 )
 for _name in _INPLACE:
+    setattr(Tensor, _name + "_", inplace_method(getattr(Tensor, _name), _name + "_"))
+
+for _name in ("rad2deg", "deg2rad", "sinc", "i0", "copysign", "heaviside", "logaddexp2",
+              "ldexp", "nextafter", "gcd", "lcm", "renorm"):
     setattr(Tensor, _name + "_", inplace_method(getattr(Tensor, _name), _name + "_"))
 
 for _operator, _name in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("truediv", "div"),

@@ -1,0 +1,270 @@
+"""Functions along one dim or over index sequences: diff, trapezoid and
+cumulative_trapezoid, logcumsumexp, renorm, dist, histogram, combinations, unravel_index,
+and the splits hsplit / vsplit / dsplit / split_with_sizes.
+
+All but logcumsumexp are compositions of differentiable ember ops; logcumsumexp has its own
+op because the composite exp-cumsum-log underflows to -inf (see LogCumSumExp).
+"""
+import builtins
+import itertools
+
+import numpy as np
+
+from .. import _dtype
+from .._dtype import FLOAT_NP, scalar_type_name
+from .._tensor import Tensor
+from ..autograd.function import Op
+from ..backend import xp_of
+from . import compare
+from ._dims import wrap_dim
+from .creation import tensor as make_tensor
+from .creation import zeros
+from .join import cat, flip, split, tensor_split
+
+__all__ = ["diff", "trapezoid", "trapz", "cumulative_trapezoid", "logcumsumexp", "renorm",
+           "dist", "histogram", "combinations", "unravel_index", "hsplit", "vsplit", "dsplit",
+           "split_with_sizes"]
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The n-th forward difference along dim: out[i] = input[i + 1] - input[i], repeated n
+    times (bool tensors: logical xor), after joining prepend and append on.
+
+    Example:
+        >>> ember.diff(ember.tensor([1, 4, 9]))
+        tensor([3, 5])
+    """
+    if input.dim() == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    dim = wrap_dim(dim, input.dim(), "diff")
+    pieces = [t for t in (prepend, input, append) if t is not None]
+    x = cat(pieces, dim) if len(pieces) > 1 else input
+    for _ in range(n):
+        length = x.shape[dim]
+        if length == 0:
+            break
+        later, earlier = x.narrow(dim, 1, length - 1), x.narrow(dim, 0, length - 1)
+        x = later.logical_xor(earlier) if x.dtype is _dtype.bool else later - earlier
+    return x
+
+
+def _spacing(y, x, dx, dim):
+    """The widths between samples along dim: diff(x) broadcast against y, or the number dx."""
+    if x is None:
+        return 1 if dx is None else dx
+    if x.dim() == 1:
+        widths = diff(x)
+        return widths.reshape([-1] + [1] * (y.dim() - dim - 1))
+    return diff(x, dim=dim)
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The integral of y along dim by the trapezoidal rule, with sample points x or a
+    constant spacing dx (default 1).
+
+    Example:
+        >>> ember.trapezoid(ember.tensor([1., 2., 3.]))
+        tensor(4.)
+    """
+    dim = wrap_dim(dim, y.dim(), "trapezoid")
+    length = y.shape[dim]
+    if length == 0:
+        return zeros(y.shape[:dim] + y.shape[dim + 1:], dtype=_float_dtype(y), device=y.device)
+    widths = _spacing(y, x, dx, dim)
+    middle = (y.narrow(dim, 1, length - 1) + y.narrow(dim, 0, length - 1)) * widths
+    return middle.sum(dim) / 2
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """An older name of `trapezoid`."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running integral of y along dim by the trapezoidal rule (one fewer element)."""
+    dim = wrap_dim(dim, y.dim(), "cumulative_trapezoid")
+    length = y.shape[dim]
+    if length == 0:
+        return zeros(y.shape, dtype=_float_dtype(y), device=y.device)
+    widths = _spacing(y, x, dx, dim)
+    middle = (y.narrow(dim, 1, length - 1) + y.narrow(dim, 0, length - 1)) * widths
+    return (middle / 2).cumsum(dim)
+
+
+def _float_dtype(tensor):
+    return tensor.dtype if tensor.is_floating_point() else _dtype.get_default_dtype()
+
+
+class LogCumSumExp(Op):
+    """y_i = log(sum_{j <= i} exp(x_j)), by running logaddexp (stable: no exp of large
+    numbers, no log of underflowed zeros);
+    grad_x_i = sum_{j >= i} g_j exp(x_i - y_j), split by the sign of g so that each part is
+    a logcumsumexp of logs (torch's formula)."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = ctx.xp
+        out = xp.logaddexp.accumulate(x, axis=dim) if x.size else x.copy()
+        ctx.dim = dim
+        ctx.save_for_backward(x, out)
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        dim = ctx.dim
+        minus_inf = float("-inf")
+
+        def part(positive):
+            magnitude = grad if positive else -grad
+            log_grad = compare.where(magnitude > 0, magnitude.clamp_min(1e-300).log()
+                                     if x.dtype is _dtype.float64 else
+                                     magnitude.clamp_min(1e-38).log(), minus_inf)
+            reversed_sum = flip(logcumsumexp(flip(log_grad - out, (dim,)), dim), (dim,))
+            return (reversed_sum + x).exp()
+
+        return part(True) - part(False), None
+
+
+def logcumsumexp(input, dim, *, out=None):
+    """log(cumsum(exp(input), dim)), computed stably.
+
+    Example:
+        >>> ember.logcumsumexp(ember.tensor([0., 0.]), 0)
+        tensor([0.0000, 0.6931])
+    """
+    if input._data.dtype not in FLOAT_NP:
+        input = input.to(_dtype.get_default_dtype())
+    dim = wrap_dim(dim, input.dim(), "logcumsumexp")
+    result = LogCumSumExp.apply(input, dim) if input.dim() else input.clone()
+    return result if out is None else out.copy_(result)
+
+
+def renorm(input, p, dim, maxnorm, *, out=None):
+    """Each slice input.select(dim, i) whose p-norm exceeds maxnorm, scaled down to norm
+    maxnorm (as maxnorm / (norm + 1e-7), as torch does)."""
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if input.dim() <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.dim()} "
+                           f"dimensions")
+    dim = wrap_dim(dim, input.dim(), "renorm")
+    others = tuple(d for d in range(input.dim()) if d != dim)
+    norms = input.norm(p, dim=others, keepdim=True)
+    scale = compare.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+    result = input * scale
+    return result if out is None else out.copy_(result)
+
+
+def dist(input, other, p=2):
+    """The p-norm of input - other (broadcast)."""
+    return (input - other).norm(p)
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    """(hist, bin_edges): counts (or summed weights, or densities) of input's elements in
+    `bins` equal bins over `range` (default: the data's), or in the bins a 1-D tensor of
+    edges gives. The last bin includes its right edge. Not differentiable, as in torch."""
+    from ..return_types import histogram as histogram_result
+    if input._data.dtype not in FLOAT_NP:
+        raise NotImplementedError(
+            f"\"histogramdd\" not implemented for '{scalar_type_name(input.dtype)}'")
+    data = np.asarray(input.detach().cpu()._data, dtype=np.float64).reshape(-1)
+    edges = (np.asarray(bins.detach().cpu()._data, dtype=np.float64)
+             if isinstance(bins, Tensor) else bins)
+    weights = None if weight is None else np.asarray(weight.detach().cpu()._data).reshape(-1)
+    hist, bin_edges = np.histogram(data, bins=edges, range=range, weights=weights,
+                                   density=density)
+    hist = make_tensor(hist.astype(input._data.dtype), device=input.device)
+    bin_edges = make_tensor(bin_edges.astype(input._data.dtype), device=input.device)
+    if out is not None:
+        out[0].copy_(hist)
+        out[1].copy_(bin_edges)
+        hist, bin_edges = out
+    return histogram_result((hist, bin_edges))
+
+
+def combinations(input, r=2, with_replacement=False):
+    """The length-r combinations of a 1-D tensor's elements, as rows (like
+    itertools.combinations, or combinations_with_replacement)."""
+    if input.dim() != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return zeros(0, dtype=input.dtype, device=input.device)
+    pick = itertools.combinations_with_replacement if with_replacement else \
+        itertools.combinations
+    index = np.array(list(pick(builtins.range(input.shape[0]), r)), dtype=np.int64)
+    index = make_tensor(index.reshape(-1, r), device=input.device)
+    return input[index]
+
+
+def unravel_index(indices, shape):
+    """The coordinates in a tensor of `shape` of flat indices, as a tuple of int64 tensors."""
+    if not isinstance(indices, Tensor):
+        indices = make_tensor(indices)
+    if indices.is_floating_point() or indices.dtype is _dtype.bool:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    shape = (shape,) if isinstance(shape, builtins.int) else tuple(shape)
+    if builtins.any(size < 0 for size in shape):
+        raise ValueError("'shape' cannot have negative values, but got "
+                         f"{tuple(shape)}")
+    flat = indices.detach()._data.astype(np.int64)
+    size = int(np.prod(shape))
+    xp = xp_of(flat)  # indices out of range wrap around, as torch's do
+    coordinates = xp.unravel_index(flat % builtins.max(size, 1), shape)
+    return tuple(Tensor._make(c.astype(np.int64)) for c in coordinates)
+
+
+def _split_along(input, indices_or_sections, dim, op_name, min_dims):
+    if input.dim() < min_dims:
+        raise RuntimeError(
+            f"torch.{op_name} requires a tensor with at least {min_dims} dimension, but got a "
+            f"tensor with {input.dim()} dimensions!")
+    if isinstance(indices_or_sections, builtins.int):
+        size = input.shape[dim]
+        if indices_or_sections == 0 or size % indices_or_sections:
+            raise RuntimeError(
+                f"torch.{op_name} attempted to split along dimension {dim}, but the size of "
+                f"the dimension {size} is not divisible by the split_size "
+                f"{indices_or_sections}!")
+    return tensor_split(input, indices_or_sections, dim)
+
+
+def hsplit(input, indices_or_sections):
+    """tensor_split along dim 1 (dim 0 for 1-D input); sections must divide evenly."""
+    dim = 0 if input.dim() == 1 else 1
+    return _split_along(input, indices_or_sections, dim, "hsplit", 1)
+
+
+def vsplit(input, indices_or_sections):
+    """tensor_split along dim 0 of an input of at least 2 dims."""
+    return _split_along(input, indices_or_sections, 0, "vsplit", 2)
+
+
+def dsplit(input, indices_or_sections):
+    """tensor_split along dim 2 of an input of at least 3 dims."""
+    return _split_along(input, indices_or_sections, 2, "dsplit", 3)
+
+
+def split_with_sizes(input, split_sizes, dim=0):
+    """Pieces of the given sizes along dim, which must add up to its size (views)."""
+    dim = wrap_dim(dim, input.dim(), "split_with_sizes")
+    if builtins.sum(split_sizes) != input.shape[dim]:
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes to sum exactly to {input.shape[dim]} "
+            f"(input tensor's size at dimension {dim}), but got split_sizes="
+            f"{list(split_sizes)}")
+    return split(input, list(split_sizes), dim)
+
+
+# -- Tensor methods -----------------------------------------------------------------------
+
+for _name in ("diff", "logcumsumexp", "renorm", "dist", "histogram", "hsplit", "vsplit",
+              "dsplit", "split_with_sizes"):
+    setattr(Tensor, _name, globals()[_name])
