@@ -22,6 +22,7 @@ from .pixelshuffle import *  # noqa: F401,F403
 from .channelshuffle import *  # noqa: F401,F403
 from .fold import *  # noqa: F401,F403
 from .lazy import *  # noqa: F401,F403
+from .syncbatchnorm import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
 from .flatten import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403

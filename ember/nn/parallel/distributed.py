@@ -1,0 +1,17 @@
+"""DistributedDataParallel: there is no process group in ember to wrap a module for."""
+from ..modules.module import Module
+
+__all__ = ["DistributedDataParallel"]
+
+
+class DistributedDataParallel(Module):
+    """torch.nn.parallel.DistributedDataParallel needs an initialised default process group;
+    ember has no ember.distributed, so building one raises torch's error for a missing
+    group (ValueError)."""
+
+    def __init__(self, module, *args, **kwargs):
+        super().__init__()
+        raise ValueError(
+            "Default process group has not been initialized, please make sure to call "
+            "init_process_group. (ember.distributed is not available: ember trains in one "
+            "process; use the module itself, or DataParallel)")
