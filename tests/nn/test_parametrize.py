@@ -155,7 +155,8 @@ def test_remove_parametrizations_keeps_the_parameter_object():
     assert e.weight is original and type(e) is ember.nn.Linear
     assert not hasattr(e, "parametrizations") and not parametrize.is_parametrized(e)
     close(e.weight, value)
-    assert [n for n, _ in e.named_parameters()] == ["bias", "weight"]  # re-registered last, as torch
+    # re-registered, so last, as in torch
+    assert [n for n, _ in e.named_parameters()] == ["bias", "weight"]
 
     parametrize.register_parametrization(e, "weight", Scale())
     parametrize.remove_parametrizations(e, "weight", leave_parametrized=False)
