@@ -70,6 +70,7 @@ newaxis = None
 from .ops.matrices import *  # noqa: F401,F403
 from .ops.numeric import *  # noqa: F401,F403
 from .ops.sequence import *  # noqa: F401,F403
+from .ops.tensor_queries import *  # noqa: F401,F403
 from ._functional_aliases import *  # noqa: F401,F403
 
 

@@ -310,3 +310,24 @@ def test_ctc_loss_alias():
     expected = torch.ctc_loss(log_probs, torch.tensor(args[0]), *args[1:])
     actual = ember.ctc_loss(ember.tensor(log_probs.numpy()), ember.tensor(args[0]), *args[1:])
     np.testing.assert_allclose(actual.item(), expected.item(), rtol=1e-5)
+
+
+# -- tensor_queries.py --------------------------------------------------------------------
+
+def test_tensor_queries():
+    for lib in (torch, ember):
+        x = lib.ones(2, 3)
+        assert x.real is x and x.conj() is x and lib.resolve_conj(x) is x and x.resolve_neg() is x
+        assert not x.is_conj() and not lib.is_neg(x) and not lib.is_complex(x)
+        assert x.share_memory_() is x
+        assert lib.is_same_size(x, lib.zeros(2, 3)) and not x.is_same_size(lib.zeros(3))
+        assert lib.is_nonzero(lib.tensor([2])) and not lib.tensor(0.0).is_nonzero()
+        assert lib.is_signed(x) and not lib.is_signed(lib.ones(1, dtype=lib.uint8))
+        assert not lib.can_cast(lib.float32, lib.int32) and lib.can_cast(lib.int32, lib.float16)
+        assert (x * 2).output_nr == 0
+    assert not ember.ones(2).is_shared()  # share_memory_ is a no-op: see tensor_queries.py
+    _raises_like_torch(lambda lib: lib.ones(2).is_nonzero())
+    _raises_like_torch(lambda lib: lib.ones(0).is_nonzero())
+    check_op(lambda lib, x: x.sum_to_size(1, 3), shapes=[(2, 3)])
+    check_op(lambda lib, x: x.sum_to_size((3,)), shapes=[(2, 3)])
+    _raises_like_torch(lambda lib: lib.ones(2, 3).sum_to_size(4))
