@@ -58,19 +58,27 @@ def _shape_text(shape):
 
 # -- matmul -------------------------------------------------------------------------------
 
-def _matmul_arrays(a, b):
-    """a @ b on backend arrays, with one BLAS call where the batch folds into rows."""
+def _matmul_arrays(a, b, bias=None):
+    """a @ b (+ bias) on backend arrays, with one BLAS call where the batch folds into rows.
+
+    Half types accumulate in float32 and round once, after the bias, as torch's addmm.
+    """
     if a.dtype in _HALF:
         native = fused(xp_of(a), "matmul")  # a GPU's own half GEMM (float32 accumulate)
         out = None if native is None else native(a, b)
         if out is not None:
-            return out
-        # numpy has no half-precision BLAS; accumulate in float32, as torch does
-        return _matmul_arrays(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
+            return out if bias is None else out + bias
+        wide = _matmul_arrays(a.astype(np.float32), b.astype(np.float32),
+                              None if bias is None else bias.astype(np.float32))
+        return wide.astype(a.dtype)
     if a.ndim > 2 and b.ndim == 2:
         rows = math.prod(a.shape[:-1])
-        return (a.reshape(rows, a.shape[-1]) @ b).reshape(a.shape[:-1] + b.shape[1:])
-    return a @ b
+        out = (a.reshape(rows, a.shape[-1]) @ b).reshape(a.shape[:-1] + b.shape[1:])
+    else:
+        out = a @ b
+    if bias is not None:
+        out += bias
+    return out
 
 
 def _reduce_to(grad, matrix_shape, shape):

@@ -10,6 +10,8 @@ gradient at its bounds.
 """
 import math
 
+import numpy as np
+
 from .. import _dtype
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
@@ -28,6 +30,7 @@ __all__ = [
 ]
 
 _BOOL_NP = _dtype.bool.np
+_HALF_NP = (_dtype.float16.np, _dtype.bfloat16.np)
 
 
 # -- unary math ---------------------------------------------------------------------------
@@ -268,6 +271,24 @@ class Cosh(Op):
         return grad * x.sinh()
 
 
+def sigmoid_array(xp, x):
+    """1 / (1 + e**-x) on a backend array; e**-x overflowing to inf gives the right limit, 0."""
+    if x.dtype in _HALF_NP:
+        return sigmoid_array(xp, x.astype(np.float32)).astype(x.dtype)
+    y = xp.exp(-x)
+    y += 1
+    return xp.reciprocal(y, out=y) if y.ndim else 1 / y  # a 0-d x gives a numpy scalar
+
+
+def in_float32(kernel, *arrays):
+    """kernel(*arrays); a formula of several steps on half-precision arrays is computed in
+    float32 and rounded once to the first array's dtype, as torch's kernels do (each numpy
+    step on a half array would round)."""
+    if arrays[0].dtype not in _HALF_NP:
+        return kernel(*arrays)
+    return kernel(*(a.astype(np.float32) for a in arrays)).astype(arrays[0].dtype)
+
+
 class Tanh(Op):
     """y = tanh x;  grad_x = g * (1 - y²)."""
 
@@ -294,6 +315,10 @@ class TanhGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
+        return in_float32(TanhGrad.kernel, grad, y)
+
+    @staticmethod
+    def kernel(grad, y):
         out = 1 - y * y
         out *= grad  # in place also on a 0-d input's numpy scalar: it rebinds `out`
         return out
@@ -354,10 +379,7 @@ class Sigmoid(Op):
 
     @staticmethod
     def forward(ctx, x):
-        # e**-x overflowing to inf gives the right limit, 0
-        y = ctx.xp.exp(-x)
-        y += 1
-        y = ctx.xp.reciprocal(y, out=y) if y.ndim else 1 / y  # a 0-d x gives a numpy scalar
+        y = sigmoid_array(ctx.xp, x)
         ctx.save_for_backward(y)
         return y
 
@@ -374,6 +396,10 @@ class SigmoidGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
+        return in_float32(SigmoidGrad.kernel, grad, y)
+
+    @staticmethod
+    def kernel(grad, y):
         out = 1 - y
         out *= y  # in place also on a 0-d input's numpy scalar: it rebinds `out`
         out *= grad

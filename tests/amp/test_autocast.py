@@ -13,6 +13,7 @@ import ember.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cuda"))
 from fake_gpu import installed  # noqa: E402
+from oracle import to_numpy  # noqa: E402
 
 
 def _inputs(lib):
@@ -283,3 +284,23 @@ def test_cuda_amp_aliases_warn(fake_cuda):
     with pytest.warns(FutureWarning, match=r"torch.amp.GradScaler\('cuda', args...\)"):
         scaler = ember.cuda.amp.GradScaler(init_scale=8.0)
     assert scaler.is_enabled() and scaler.get_scale() == 8.0
+
+
+def test_bfloat16_linear_and_activations_round_once_as_torch():
+    """Half-precision kernels compute in float32 and round once: bit-equal to torch's."""
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in [(32, 16), (24, 16), (24,)]]
+    upstream = rng.standard_normal((32, 24)).astype(np.float32)
+    for op in ["linear", "sigmoid", "tanh"]:
+        results = []
+        for lib in (ember, torch):
+            x, w, b = (lib.tensor(a).to(lib.bfloat16).requires_grad_() for a in arrays)
+            if op == "linear":
+                out, leaves = lib.nn.functional.linear(x, w, b), (x, w, b)
+            else:
+                h = lib.nn.functional.linear(x, w, b).detach().requires_grad_()
+                out, leaves = getattr(lib, op)(h), (h,)
+            out.backward(lib.tensor(upstream).to(lib.bfloat16))
+            results.append([to_numpy(out)] + [to_numpy(t.grad) for t in leaves])
+        for ours, theirs in zip(*results):
+            np.testing.assert_array_equal(ours, theirs, err_msg=op)

@@ -9,6 +9,9 @@ _softmax.py and are re-exported here.
 """
 import warnings
 
+import numpy as np
+
+from ... import _dtype
 from ..._dtype import FLOAT_NP
 from ..._tensor import Tensor
 from ...autograd.function import Op
@@ -29,6 +32,7 @@ __all__ = [
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
+_HALF_NP = (_dtype.float16.np, _dtype.bfloat16.np)
 _SQRT_HALF = 0.7071067811865476          # 1 / sqrt(2)
 _INV_SQRT_2PI = 0.3989422804014327       # 1 / sqrt(2 pi)
 _GELU_BETA = 0.7978845608028654          # sqrt(2 / pi)
@@ -75,7 +79,11 @@ class _Smooth(Op):
         ctx.params = params
         kernel = fused(ctx.xp, ctx._op.__name__)  # one GPU launch where the backend has one
         y = None if kernel is None else kernel(x, *params)
-        return ctx._op.function(ctx.xp, x, *params) if y is None else y
+        if y is not None:
+            return y
+        if x.dtype in _HALF_NP:  # computed in float32 and rounded once, as torch's kernels
+            return ctx._op.function(ctx.xp, x.astype(np.float32), *params).astype(x.dtype)
+        return ctx._op.function(ctx.xp, x, *params)
 
     @staticmethod
     def backward(ctx, grad):
@@ -98,7 +106,13 @@ class _SmoothGrad(Op):
         ctx.params = params
         kernel = fused(ctx.xp, ctx._op.__name__)  # one GPU launch where the backend has one
         grad_x = None if kernel is None else kernel(grad, x, *params)
-        return grad * ctx._op.derivative(ctx.xp, x, *params) if grad_x is None else grad_x
+        if grad_x is not None:
+            return grad_x
+        if x.dtype in _HALF_NP:  # computed in float32 and rounded once, as torch's kernels
+            wide = grad.astype(np.float32) * ctx._op.derivative(ctx.xp, x.astype(np.float32),
+                                                                 *params)
+            return wide.astype(grad.dtype)
+        return grad * ctx._op.derivative(ctx.xp, x, *params)
 
     @staticmethod
     def backward(ctx, grad_grad):
@@ -163,11 +177,6 @@ def _erf(xp, x):
         denominator += coefficient
     numerator /= denominator
     return numerator
-
-
-def _sigmoid(xp, x):
-    # exp(-x) overflows to inf for very negative x, and 1 / inf is the right limit, 0
-    return 1 / (1 + xp.exp(-x))
 
 
 def _sigmoid_tensor(x):
@@ -297,7 +306,7 @@ class SiluGrad(_SmoothGrad):
 
     @staticmethod
     def derivative(xp, x):
-        s = _sigmoid(xp, x)
+        s = unary.sigmoid_array(xp, x)
         return s * (1 + x * (1 - s))
 
     @staticmethod
@@ -313,7 +322,7 @@ class Silu(_Smooth):
 
     @staticmethod
     def function(xp, x):
-        return x * _sigmoid(xp, x)
+        return x * unary.sigmoid_array(xp, x)
 
 
 class MishGrad(_SmoothGrad):
@@ -322,7 +331,7 @@ class MishGrad(_SmoothGrad):
 
     @staticmethod
     def derivative(xp, x):
-        s = _sigmoid(xp, x)
+        s = unary.sigmoid_array(xp, x)
         t = xp.tanh(xp.logaddexp(x, 0))
         return t + x * s * (1 - t * t)
 
@@ -377,7 +386,8 @@ class SoftplusGrad(_SmoothGrad):
     @staticmethod
     def derivative(xp, x, beta, threshold):
         scaled = x * beta
-        return xp.where(scaled > threshold, 1, _sigmoid(xp, scaled)).astype(x.dtype, copy=False)
+        slope = unary.sigmoid_array(xp, scaled)
+        return xp.where(scaled > threshold, 1, slope).astype(x.dtype, copy=False)
 
     @staticmethod
     def second_derivative(x, beta, threshold):
@@ -402,7 +412,7 @@ class LogsigmoidGrad(_SmoothGrad):
 
     @staticmethod
     def derivative(xp, x):
-        return _sigmoid(xp, -x)
+        return unary.sigmoid_array(xp, -x)
 
     @staticmethod
     def second_derivative(x):

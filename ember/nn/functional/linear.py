@@ -19,9 +19,7 @@ class Linear(Op):
         ctx.save_for_backward(x, weight)
         ctx.has_bias = bias is not None
         rows = x.reshape(-1, x.shape[-1])                    # (B, in)
-        out = _matmul_arrays(rows, weight.T)                 # (B, out), halves kept half
-        if bias is not None:
-            out += bias
+        out = _matmul_arrays(rows, weight.T, bias)           # (B, out), halves kept half
         return out.reshape(x.shape[:-1] + (weight.shape[0],))
 
     @staticmethod
