@@ -186,12 +186,18 @@ def _conv_forward(xp, x, weight, bias, geometry, cols=None):
     return out, cols
 
 
+_FLIPPED_MIN_CHANNELS = 8
+
+
 def _flipped(weight, geometry):
     """The input gradient of a stride-1 conv is the conv of grad_y with each group's weight
     transposed and its kernel flipped, padded by the kernel's reach less the padding: that
-    (weight, geometry) pair, or None where the stride or a padding past the reach rule it out.
-    A K-deep GEMM on im2col columns beat W.T @ g (O deep) and K strided adds of col2im."""
+    (weight, geometry) pair, or None where the stride, a padding past the reach or too few
+    input channels (the GEMM's rows) rule it out. A K-deep GEMM on im2col columns beat
+    W.T @ g (O deep) and K strided adds of col2im; for 3 input channels, not."""
     kernel = weight.shape[2:]
+    if weight.shape[1] * geometry.groups < _FLIPPED_MIN_CHANNELS:
+        return None
     reach = tuple(d * (k - 1) for d, k in zip(geometry.dilation, kernel))
     before = tuple(r - p for r, p in zip(reach, geometry.padding))
     after = tuple(r - p for r, p in zip(reach, geometry.padding_end))
@@ -215,7 +221,8 @@ def _conv_input_grad(xp, grad_y, weight, bias, geometry, input_size):
     padded = tuple(s + b + a for s, b, a in zip(input_size, geometry.padding,
                                                  geometry.zeros_after()))
     w = weight.reshape(groups, out_channels // groups, -1).swapaxes(1, 2)  # (G, C/G*K, O/G)
-    if _use_wide(geometry, kernel, grad_y.dtype, input_size, out_size):
+    if channels >= _FLIPPED_MIN_CHANNELS and _use_wide(geometry, kernel, grad_y.dtype, input_size,
+                                                       out_size):
         grad_x, _ = _conv_backward_wide(xp, grad_y, geometry, input_size, kernel, weight)
         if bias is not None:
             grad_x += bias.reshape(-1, 1, 1)
@@ -447,7 +454,7 @@ class Convolution(Op):
         geometry = ctx.geometry
         grad_x = grad_w = grad_b = None
         if need_x and need_w and cols is not None and cols.ndim == 2 \
-                and not grad_mode._state["enabled"]:
+                and x.shape[1] >= _FLIPPED_MIN_CHANNELS and not grad_mode._state["enabled"]:
             # nothing records (no create_graph): both gradients from one set of columns
             grad_x, grad_w = _conv_backward_wide(ctx.xp, grad._data, geometry, x.shape[2:],
                                                  weight.shape[2:], weight._data, cols._data)

@@ -372,6 +372,7 @@ def test_conv2d_wide_path_float32_and_frozen_weight(monkeypatch):
 
 def test_conv2d_wide_path_gradcheck(monkeypatch):
     monkeypatch.setattr(conv, "_WIDE_MAX_GRID", 100)
+    monkeypatch.setattr(conv, "_FLIPPED_MIN_CHANNELS", 1)
     monkeypatch.setattr(conv, "_WIDE_CHUNK_BYTES", 256)
     calls = _count_wide(monkeypatch)
     x, w, b = leaves((2, 2, 4, 5), (3, 2, 3, 2), (3,))
@@ -407,9 +408,10 @@ def test_conv2d_wide_weight_gradient_alone(monkeypatch, in_channels, out_channel
 @pytest.mark.parametrize("d,padding,dilation,groups", [
     (1, 1, 1, 1), (1, 0, 2, 3), (2, (1, 0), (2, 1), 3), (2, 3, 1, 1), (3, 1, 1, 1),
 ])
-def test_stride1_input_gradient(d, padding, dilation, groups):
+def test_stride1_input_gradient(monkeypatch, d, padding, dilation, groups):
     """Against torch, and in float64 through gradcheck and gradgradcheck (which runs the
     flipped conv backwards too); padding 3 on a 3-kernel is past its reach: col2im instead."""
+    monkeypatch.setattr(conv, "_FLIPPED_MIN_CHANNELS", 3)
     conv_nd = {1: "conv1d", 2: "conv2d", 3: "conv3d"}[d]
     size, kernel = (7, 6, 5)[:d], (3, 2, 3)[:d]
     fn = lambda lib, x, w, b: getattr(F(lib), conv_nd)(x, w, b, padding=padding,
