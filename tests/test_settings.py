@@ -81,6 +81,20 @@ def test_creation_functions_follow_default_device(restore_settings, monkeypatch)
         assert chosen == [ember.device("cuda", 1)]
 
 
+def test_random_functions_follow_default_device(restore_settings, monkeypatch):
+    chosen = []
+    from ember.ops import random
+    original = random.backend_for_device
+    monkeypatch.setattr(random, "backend_for_device",
+                        lambda device: chosen.append(device) or original(ember.device("cpu")))
+    monkeypatch.setitem(_settings._state, "default_device", ember.device("cuda", 1))
+    for make in (lambda: ember.rand(2), lambda: ember.randn(2), lambda: ember.randint(0, 3, (2,)),
+                 lambda: ember.randperm(3)):
+        chosen.clear()
+        make()
+        assert chosen == [ember.device("cuda", 1)]
+
+
 def test_anomaly_aliases():
     assert ember.is_anomaly_enabled() is False
     ember.set_anomaly_enabled(True)

@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import _dtype
 from .._generator import Generator, default_generator
+from .._settings import get_default_device
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import backend_for_device, backend_of
@@ -60,10 +61,9 @@ def _finish(array, dtype, device, requires_grad):
     """Wrap a host sample as `dtype` on `device`."""
     if array.dtype != dtype.np:
         array = array.astype(dtype.np)
-    if device is not None:
-        device = Device(device)
-        if device.type != "cpu":
-            array = backend_for_device(device).to_device(array, device)
+    device = get_default_device() if device is None else Device(device)
+    if device.type != "cpu":
+        array = backend_for_device(device).to_device(array, device)
     out = Tensor._make(array)
     if requires_grad:
         out.requires_grad_(True)
