@@ -15,7 +15,7 @@ from ..autograd.function import Op
 from ..backend import xp_of
 from ._dims import wrap_dim
 from ._inplace import inplace_method
-from .shape import _mark_view, _shape_args, narrow, reshape, select, transpose
+from .shape import _mark_view, _shape_args, narrow, reshape, select, sizes_from, transpose
 
 # the public names (torch.*); repeat is a Tensor method
 __all__ = [
@@ -377,9 +377,17 @@ def chunk(input, chunks, dim=0):
     return split(input, -(-size // chunks), dim)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
     """Views along dim: `sections` nearly equal pieces (the first size % sections one longer),
-    or the pieces between the listed indices (as numpy.array_split)."""
+    or the pieces between the listed indices (as numpy.array_split). torch's keyword names
+    for the split points (sections=, indices=, tensor_indices_or_sections=) work too."""
+    given = [v for v in (indices_or_sections, sections, indices, tensor_indices_or_sections)
+             if v is not None]
+    if len(given) != 1:
+        raise TypeError("tensor_split() takes exactly one of indices_or_sections, sections, "
+                        "indices or tensor_indices_or_sections")
+    indices_or_sections = given[0]
     shape = input._data.shape
     if not shape:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
@@ -564,7 +572,7 @@ class Repeat(Op):
         return grad.reshape(ctx.input_shape), None
 
 
-def repeat(input, *sizes):
+def repeat(input, *args, repeats=None):
     """Tile input sizes[i] times along dim i; extra leading sizes add dims.
 
     Example:
@@ -572,7 +580,7 @@ def repeat(input, *sizes):
         tensor([[1, 2, 1, 2],
                 [1, 2, 1, 2]])
     """
-    sizes = _shape_args(sizes, "repeat")
+    sizes = _shape_args(sizes_from(args, repeats, "repeats", "repeat"), "repeat")
     if len(sizes) < input._data.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")

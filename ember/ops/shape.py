@@ -195,26 +195,42 @@ class Reshape(Op):
         return grad.reshape(ctx.input_shape), None, None
 
 
-def reshape(input, *shape):
+def sizes_from(args, keyword, name, op_name):
+    """Sizes given as varargs, as one tuple or by keyword: torch takes x.view(2, 3),
+    x.view((2, 3)) and x.view(size=(2, 3)) alike."""
+    if keyword is None:
+        return args
+    if args:
+        raise TypeError(f"{op_name}() got multiple values for argument '{name}'")
+    return (keyword,)
+
+
+def reshape(input, *args, shape=None):
     """The same elements in a new shape; one dim may be -1. Shares memory when it can.
 
     Example:
         >>> ember.arange(6).reshape(2, -1).shape
         ember.Size([2, 3])
     """
-    shape = _infer_shape(_shape_args(shape, "reshape"), input._data.shape, "reshape")
+    shape = _shape_args(sizes_from(args, shape, "shape", "reshape"), "reshape")
+    shape = _infer_shape(shape, input._data.shape, "reshape")
     return make_view(Reshape.apply(input, shape, False), input, reshape, shape)
 
 
-def view(input, *shape):
+def view(input, *args, size=None, dtype=None):
     """Like reshape, but always shares memory, and fails where that is impossible.
 
     view(dtype) reinterprets the bytes as another dtype; with a different item size the last
     dim shrinks or grows (it must be contiguous).
     """
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, builtins.int, Tensor)):
-        return _view_dtype(input, shape[0])
-    shape = _infer_shape(_shape_args(shape, "view"), input._data.shape, "view")
+    if dtype is not None:
+        if args or size is not None:
+            raise TypeError("view() takes either sizes or dtype=, not both")
+        return _view_dtype(input, dtype)
+    if len(args) == 1 and not isinstance(args[0], (tuple, list, builtins.int, Tensor)):
+        return _view_dtype(input, args[0])
+    shape = _shape_args(sizes_from(args, size, "size", "view"), "view")
+    shape = _infer_shape(shape, input._data.shape, "view")
     return _mark_view(Reshape.apply(input, shape, True), input, view, (shape,))
 
 
@@ -244,9 +260,9 @@ class Expand(Op):
         return sum_to(grad, ctx.input_shape), None
 
 
-def expand(input, *sizes):
-    """Broadcast to `sizes` without copying; -1 keeps a dim; new dims go in front."""
-    sizes = _shape_args(sizes, "expand")
+def expand(input, *args, size=None):
+    """Broadcast to the given sizes without copying; -1 keeps a dim; new dims go in front."""
+    sizes = _shape_args(sizes_from(args, size, "size", "expand"), "expand")
     ndim = input._data.ndim
     if len(sizes) < ndim:
         raise RuntimeError(

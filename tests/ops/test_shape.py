@@ -463,3 +463,30 @@ def test_flip_and_permute_keyword_errors():
             lib.flip(x, 1)
         with pytest.raises(RuntimeError):
             x.permute(dims=(0,))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.reshape(shape=(2, 3)), lambda lib, x: lib.reshape(x, shape=(3, 2)),
+    lambda lib, x: x.view(size=(6,)), lambda lib, x: x.view(dtype=lib.int32),
+    lambda lib, x: x[:1].expand(size=(4, 3)), lambda lib, x: x.repeat(repeats=(2, 1)),
+    lambda lib, x: x.new_zeros(size=(2,)), lambda lib, x: x.new_ones(size=[1, 2]),
+    lambda lib, x: x.new_empty(size=(0,)).shape,
+    lambda lib, x: x.tensor_split(sections=2), lambda lib, x: x.tensor_split(indices=[1], dim=1),
+])
+def test_sizes_by_keyword_as_torch(call):
+    """torch takes sizes by keyword too (x.view(size=...), x.repeat(repeats=...))."""
+    values = np.arange(6, dtype=np.float32).reshape(2, 3)
+    ours, theirs = call(ember, ember.tensor(values)), call(torch, torch.tensor(values))
+    if isinstance(theirs, torch.Size):
+        assert tuple(ours) == tuple(theirs)
+        return
+    for a, b in zip(*(o if isinstance(o, tuple) else (o,) for o in (ours, theirs))):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_sizes_given_twice_raise_type_error():
+    x = ember.zeros(2, 3)
+    for call in (lambda: x.view(6, size=(6,)), lambda: x.reshape(6, shape=(6,)),
+                 lambda: x.repeat(1, 1, repeats=(1, 1)), lambda: x.view(6, dtype=ember.int32)):
+        with pytest.raises(TypeError):
+            call()
