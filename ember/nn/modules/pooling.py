@@ -295,6 +295,18 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
 
 
 class _MaxUnpoolNd(Module):
+    """The shared body of MaxUnpool1d/2d/3d: `_size` makes an int into the dims' tuple and
+    `_unpool` is the functional form."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = self._size(kernel_size)
+        self.stride = self._size(stride if stride is not None else kernel_size)
+        self.padding = self._size(padding)
+
+    def forward(self, input, indices, output_size=None):
+        return self._unpool(input, indices, self.kernel_size, self.stride, self.padding,
+                            output_size)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -308,15 +320,8 @@ class MaxUnpool1d(_MaxUnpoolNd):
         kernel_size, stride, padding: those of the MaxPool1d being inverted.
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size = _single(kernel_size)
-        self.stride = _single(stride if stride is not None else kernel_size)
-        self.padding = _single(padding)
-
-    def forward(self, input, indices, output_size=None):
-        return F.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding,
-                              output_size)
+    _size = staticmethod(_single)
+    _unpool = staticmethod(F.max_unpool1d)
 
 
 class MaxUnpool2d(_MaxUnpoolNd):
@@ -333,15 +338,8 @@ class MaxUnpool2d(_MaxUnpoolNd):
         ember.Size([1, 1, 4, 4])
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size = _pair(kernel_size)
-        self.stride = _pair(stride if stride is not None else kernel_size)
-        self.padding = _pair(padding)
-
-    def forward(self, input, indices, output_size=None):
-        return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
-                              output_size)
+    _size = staticmethod(_pair)
+    _unpool = staticmethod(F.max_unpool2d)
 
 
 class MaxUnpool3d(_MaxUnpoolNd):
@@ -352,15 +350,8 @@ class MaxUnpool3d(_MaxUnpoolNd):
         kernel_size, stride, padding: those of the MaxPool3d being inverted.
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size = _triple(kernel_size)
-        self.stride = _triple(stride if stride is not None else kernel_size)
-        self.padding = _triple(padding)
-
-    def forward(self, input, indices, output_size=None):
-        return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding,
-                              output_size)
+    _size = staticmethod(_triple)
+    _unpool = staticmethod(F.max_unpool3d)
 
 
 class _LPPoolNd(Module):
