@@ -72,6 +72,7 @@ from .ops.numeric import *  # noqa: F401,F403
 from .ops.sequence import *  # noqa: F401,F403
 from .ops.tensor_queries import *  # noqa: F401,F403
 from .ops.windows import *  # noqa: F401,F403
+from .ops.scatter_copy import *  # noqa: F401,F403
 from ._functional_aliases import *  # noqa: F401,F403
 
 
