@@ -1,9 +1,16 @@
 """linear and bilinear: y = x W^T + b and y = x1^T A x2 + b."""
+import math
+
 from ...autograd.function import Op
 from ...amp import autocast_mode
 from ...ops.linalg import _matmul_arrays
 
 __all__ = ["linear", "bilinear"]
+
+
+def _rows(a):
+    """a as a matrix of its last dim's vectors (reshape(-1, n) can't infer B when n is 0)."""
+    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
 
 
 class Linear(Op):
@@ -18,7 +25,7 @@ class Linear(Op):
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
         ctx.has_bias = bias is not None
-        rows = x.reshape(-1, x.shape[-1])                    # (B, in)
+        rows = _rows(x)                                      # (B, in)
         out = _matmul_arrays(rows, weight.T, bias)           # (B, out), halves kept half
         return out.reshape(x.shape[:-1] + (weight.shape[0],))
 
@@ -26,9 +33,9 @@ class Linear(Op):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         need_x, need_weight, need_bias = ctx.needs_input_grad
-        rows = grad.reshape(-1, grad.shape[-1])              # (B, out)
+        rows = _rows(grad)                                   # (B, out)
         grad_x = (rows @ weight).reshape(x.shape) if need_x else None
-        grad_weight = rows.mT @ x.reshape(-1, x.shape[-1]) if need_weight else None
+        grad_weight = rows.mT @ _rows(x) if need_weight else None
         grad_bias = rows.sum(0) if need_bias else None
         return grad_x, grad_weight, grad_bias
 
