@@ -86,14 +86,17 @@ class Generator:
 
     # -- the stream, as CPUGeneratorImpl::random and random64 --------------------------------
 
+    # numpy's full-range integers on an MT19937 are its raw outputs, in torch's order (two
+    # for a 64-bit number, the first the high half), without random_raw's uint64 detour.
+
     def _random32(self, count):
         """`count` 32-bit outputs of the twister (uint32)."""
-        return self._engine.random_raw(count).astype(np.uint32)
+        return self._numpy.integers(0, 1 << 32, size=count, dtype=np.uint32)
 
     def _random64(self, count):
         """`count` 64-bit numbers (uint64), each from two outputs, the first the high half."""
-        pairs = self._engine.random_raw(2 * count).reshape(count, 2)
-        return (pairs[:, 0] << np.uint64(32)) | pairs[:, 1]
+        return self._numpy.integers(0, (1 << 64) - 1, size=count, dtype=np.uint64,
+                                    endpoint=True)
 
     # -- state -------------------------------------------------------------------------------
 

@@ -164,8 +164,10 @@ def randperm(generator, n):
 # -- other laws -----------------------------------------------------------------------------
 
 def bernoulli_scalar(generator, count, p):
-    """bernoulli_(p) for a number p: a 53-bit uniform < p."""
-    return _unit_float(generator, count, np.float64) < p
+    """bernoulli_(p) for a number p: a 53-bit uniform < p, compared as the integers
+    draw < p 2^53 (the same test: scaling by 2^53 is exact)."""
+    draws = generator._random64(count) & np.uint64((1 << 53) - 1)
+    return draws < np.uint64(math.ceil(float(p) * 2.0 ** 53))
 
 
 def bernoulli_tensor(generator, probabilities):
