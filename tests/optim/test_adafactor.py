@@ -1,0 +1,106 @@
+"""optim.Adafactor (ember/optim/adafactor.py) side by side with torch.optim.Adafactor: 20
+steps on vectors, matrices and higher-rank parameters (factored second moments), state,
+state_dict round trip, argument errors."""
+import copy
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+from oracle import to_numpy
+
+SHAPES = [(3, 4), (5,), (), (2, 3, 4), (2, 1, 3, 2)]
+TOLERANCE = {"float32": (2e-5, 1e-6), "float64": (1e-11, 1e-13)}
+CASES = [
+    {},
+    {"lr": 0.05, "weight_decay": 0.1},
+    {"beta2_decay": -0.5, "eps": (1e-4, 1e-2), "d": 1.5, "maximize": True},
+    {"lr": ember.tensor(0.02), "eps": (None, 0.5), "weight_decay": 0.1},
+]
+
+
+def _torch_kwargs(kwargs):
+    return {k: torch.tensor(v.item()) if isinstance(v, ember.Tensor) else v
+            for k, v in kwargs.items()}
+
+
+def _pair(kwargs, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal(s) for s in SHAPES]
+    ember_params = [ember.nn.Parameter(ember.tensor(a, dtype=getattr(ember, dtype)))
+                    for a in arrays]
+    torch_params = [torch.nn.Parameter(torch.tensor(a, dtype=getattr(torch, dtype)))
+                    for a in arrays]
+    return (ember_params, torch_params, ember.optim.Adafactor(ember_params, **kwargs),
+            torch.optim.Adafactor(torch_params, **_torch_kwargs(kwargs)))
+
+
+def _set_grads(ember_params, torch_params, rng):
+    """grad = noise + 0.5 * p (a noisy quadratic), so the trajectory feeds back."""
+    for e, t in zip(ember_params, torch_params):
+        grad = rng.standard_normal(tuple(t.shape)) + 0.5 * t.detach().numpy()
+        t.grad = torch.tensor(grad, dtype=t.dtype)
+        e.grad = ember.tensor(grad, dtype=e.dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("kwargs", CASES, ids=range(len(CASES)))
+def test_matches_torch_adafactor(kwargs, dtype):
+    ember_params, torch_params, ember_opt, torch_opt = _pair(kwargs, dtype)
+    rng = np.random.default_rng(1)
+    rtol, atol = TOLERANCE[dtype]
+    for step in range(20):
+        _set_grads(ember_params, torch_params, rng)
+        ember_opt.step()
+        torch_opt.step()
+        for index, (e, t) in enumerate(zip(ember_params, torch_params)):
+            np.testing.assert_allclose(to_numpy(e), to_numpy(t), rtol=rtol, atol=atol,
+                                       err_msg=f"{kwargs} {dtype} step {step} param {index}")
+    ember_state, torch_state = ember_opt.state_dict()["state"], torch_opt.state_dict()["state"]
+    assert list(ember_state) == list(torch_state)
+    for pid, expected in torch_state.items():
+        assert list(ember_state[pid]) == list(expected), f"state keys of {pid}"
+        for key, value in expected.items():
+            mine = ember_state[pid][key]
+            assert tuple(mine.shape) == tuple(value.shape), f"{pid}.{key}"
+            assert str(mine.dtype)[6:] == str(value.dtype)[6:], f"{pid}.{key}"
+            np.testing.assert_allclose(to_numpy(mine), to_numpy(value), rtol=rtol * 10,
+                                       atol=atol, err_msg=f"state {pid}.{key}")
+
+
+def test_param_groups_match_torch():
+    _, _, ember_opt, torch_opt = _pair({}, "float32")
+    assert ember_opt.state_dict()["param_groups"] == torch_opt.state_dict()["param_groups"]
+
+
+def test_state_dict_round_trip_resumes_exactly():
+    ember_params, torch_params, ember_opt, _ = _pair({"weight_decay": 0.1}, "float32")
+    rng = np.random.default_rng(4)
+    for _ in range(5):
+        _set_grads(ember_params, torch_params, rng)
+        ember_opt.step()
+    saved = copy.deepcopy(ember_opt.state_dict())
+    resumed_params = [ember.nn.Parameter(p.detach().clone()) for p in ember_params]
+    resumed = ember.optim.Adafactor(resumed_params, lr=123.0)
+    resumed.load_state_dict(saved)
+    assert resumed.param_groups[0]["lr"] == 1e-2
+    for _ in range(5):
+        _set_grads(ember_params, torch_params, rng)
+        for r, e in zip(resumed_params, ember_params):
+            r.grad = e.grad.clone()
+        ember_opt.step()
+        resumed.step()
+    for r, e in zip(resumed_params, ember_params):
+        np.testing.assert_array_equal(r.detach().numpy(), e.detach().numpy())
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"lr": -1.0}, {"beta2_decay": 0.5}, {"eps": (-1.0, 1e-3)}, {"eps": (None, -1.0)},
+    {"d": 0.5}, {"weight_decay": -0.1},
+])
+def test_bad_arguments_raise_like_torch(kwargs):
+    with pytest.raises(ValueError) as expected:
+        torch.optim.Adafactor([torch.nn.Parameter(torch.zeros(2))], **kwargs)
+    with pytest.raises(ValueError, match=str(expected.value).split(" but")[0]):
+        ember.optim.Adafactor([ember.nn.Parameter(ember.zeros(2))], **kwargs)
