@@ -13,7 +13,7 @@ import ember.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cuda"))
 from fake_gpu import installed  # noqa: E402
-from oracle import to_numpy  # noqa: E402
+from oracle import assert_bitwise, to_numpy  # noqa: E402
 
 
 def _inputs(lib):
@@ -287,7 +287,8 @@ def test_cuda_amp_aliases_warn(fake_cuda):
 
 
 def test_bfloat16_linear_and_activations_round_once_as_torch():
-    """Half-precision kernels compute in float32 and round once: bit-equal to torch's."""
+    """Half-precision kernels compute in float32 and round once: bit-equal to torch's (where
+    torch's oneDNN GEMMs sum as on this project's machines, see tests/oracle.py)."""
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal(s).astype(np.float32) for s in [(32, 16), (24, 16), (24,)]]
     upstream = rng.standard_normal((32, 24)).astype(np.float32)
@@ -303,4 +304,4 @@ def test_bfloat16_linear_and_activations_round_once_as_torch():
             out.backward(lib.tensor(upstream).to(lib.bfloat16))
             results.append([to_numpy(out)] + [to_numpy(t.grad) for t in leaves])
         for ours, theirs in zip(*results):
-            np.testing.assert_array_equal(ours, theirs, err_msg=op)
+            assert_bitwise(ours, theirs, rtol=2e-2, atol=2e-2, err_msg=op)

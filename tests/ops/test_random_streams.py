@@ -4,6 +4,7 @@ import pytest
 import torch
 
 import ember
+from oracle import assert_bitwise
 
 SEEDS = [0, 1, 1234]
 SIZES = [1, 7, 15, 16, 17, 100, 1000]
@@ -11,7 +12,8 @@ FLOATS = ["float32", "float64"]
 
 
 def same(make):
-    """make(lib) after manual_seed, for a few seeds: ember's values equal torch's exactly."""
+    """make(lib) after manual_seed, for a few seeds: ember's values equal torch's exactly
+    (on CPUs where torch runs the kernels ember reproduces, see tests/oracle.py)."""
     for seed in SEEDS:
         torch.manual_seed(seed)
         expected = make(torch)
@@ -20,8 +22,7 @@ def same(make):
         expected = expected if isinstance(expected, (list, tuple)) else [expected]
         actual = actual if isinstance(actual, (list, tuple)) else [actual]
         for e, t in zip(actual, expected):
-            np.testing.assert_array_equal(e.detach().numpy(), t.detach().numpy(),
-                                          err_msg=f"seed {seed}")
+            assert_bitwise(e.detach().numpy(), t.detach().numpy(), err_msg=f"seed {seed}")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -123,7 +124,7 @@ def test_generator_objects():
                      lambda lib, g: lib.randint(0, 9, (8,), generator=g),
                      lambda lib, g: lib.randperm(30, generator=g),
                      lambda lib, g: lib.randn(3, dtype=lib.float64, generator=g)):
-            np.testing.assert_array_equal(make(ember, h).numpy(), make(torch, g).numpy())
+            assert_bitwise(make(ember, h).numpy(), make(torch, g).numpy())
         assert h.initial_seed() == g.initial_seed()
 
 
