@@ -485,10 +485,13 @@ def _along_dim_key(xp, index, dim):
 
 def _check_scatter_args(op_name, input, dim, index, src):
     """torch's checks of gather/scatter arguments; returns dim wrapped."""
-    _check_index_dtype(index, op_name)
     shape, index_shape = input._data.shape, index._data.shape
     dim = wrap_dim(dim, len(shape), op_name)
-    if len(index_shape) != len(shape):
+    if isinstance(index, Tensor) and index._data.size == 0:
+        return dim  # torch checks nothing of an empty index: the op is a no-op
+    _check_index_dtype(index, op_name)
+    # torch counts a 0-d tensor as 1-d here (ensure_nonempty_dim)
+    if builtins.max(len(index_shape), 1) != builtins.max(len(shape), 1):
         raise RuntimeError(f"{op_name}(): Index tensor must have the same number of dimensions "
                            f"as {'input' if src is None else 'self'} tensor")
     src_shape = None if src is None or not isinstance(src, Tensor) else src._data.shape
@@ -502,6 +505,23 @@ def _check_scatter_args(op_name, input, dim, index, src):
     if shape:
         _check_range(index._data, shape[dim], dim, negative_ok=False, error=RuntimeError)
     return dim
+
+
+def _scatter_nothing(input, src, op_name):
+    """The result of a scatter with an empty index (torch still checks src's dtype)."""
+    if isinstance(src, Tensor) and src._data.dtype is not input._data.dtype:
+        raise RuntimeError(f"{op_name}(): Expected self.dtype to be equal to src.dtype")
+    return input.clone()
+
+
+def _scatter_as_1d(op, input, dim, index, src, *args, **kwargs):
+    """op on input, index and src with a 0-d one among them taken as 1-d (as torch does), or
+    None where input and index have the same number of dims."""
+    if input._data.ndim == index._data.ndim:
+        return None
+    if isinstance(src, Tensor) and src._data.ndim == 0:
+        src = src.reshape(1)
+    return op(input.reshape(-1), dim, index.reshape(-1), src, *args, **kwargs).reshape(input.shape)
 
 
 def _region_of(src, shape):
@@ -522,8 +542,13 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
                 [4, 3]])
     """
     dim = _check_scatter_args("gather", input, dim, index, None)
-    if input._data.ndim == 0:
-        return gather(input.reshape(1), 0, index.reshape(-1)).reshape(index.shape)
+    if index._data.size == 0:
+        from .creation import empty
+        result = empty(index.shape, dtype=input.dtype, device=input.device)
+        return result if out is None else _write(out, result)
+    if input._data.ndim != index._data.ndim or input._data.ndim == 0:
+        result = gather(input.reshape(-1), 0, index.reshape(-1)).reshape(index.shape)
+        return result if out is None else _write(out, result)
     result = Gather.apply(input, _along_dim_key(xp_of(input._data), index._data, dim))
     return result if out is None else _write(out, result)
 
@@ -555,6 +580,11 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         return scatter_reduce(input, dim, index, _region_of(src, index._data.shape),
                               "sum" if reduce == "add" else "prod")
     dim = _check_scatter_args("scatter", input, dim, index, src)
+    if index._data.size == 0:
+        return _scatter_nothing(input, src, "scatter")
+    as_1d = _scatter_as_1d(scatter, input, dim, index, src, value=value)
+    if as_1d is not None:
+        return as_1d
     values = _scatter_values(input, index, src, value, "scatter")
     key = _along_dim_key(xp_of(input._data), index._data, dim)
     return Scatter.apply(input, values, key, False, None)
@@ -564,6 +594,11 @@ def scatter_add(input, dim, index, src):
     """out = input with src[i][j][k] added at out[index[i][j][k]][j][k] (dim=0); repeated
     indices accumulate."""
     dim = _check_scatter_args("scatter_add", input, dim, index, src)
+    if index._data.size == 0:
+        return _scatter_nothing(input, src, "scatter_add")
+    as_1d = _scatter_as_1d(scatter_add, input, dim, index, src)
+    if as_1d is not None:
+        return as_1d
     values = _scatter_values(input, index, src, None, "scatter_add")
     key = _along_dim_key(xp_of(input._data), index._data, dim)
     return ScatterAdd.apply(input, values, key, True, None)
@@ -671,6 +706,12 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
                            f"{reduce}")
     dim = _check_scatter_args("scatter_reduce", input, dim, index, src)
+    if index._data.size == 0:
+        return _scatter_nothing(input, src, "scatter_reduce")
+    as_1d = _scatter_as_1d(scatter_reduce, input, dim, index, src, reduce,
+                           include_self=include_self)
+    if as_1d is not None:
+        return as_1d
     values = _scatter_values(input, index, src, None, "scatter_reduce")
     key = _along_dim_key(xp_of(input._data), index._data, dim)
     return ScatterReduce.apply(input, values, key, reduce, include_self)

@@ -525,6 +525,33 @@ def test_scatter_reads_only_the_part_of_src_that_index_covers():
     assert gradcheck(lambda s: x.scatter_add(1, ember.tensor([[3], [0], [3]]), s), [src])
 
 
+# torch takes a 0-d tensor as 1-d, and an empty index (any shape or dtype) as a no-op
+SCATTER_EDGES = {
+    "gather_0d_input_1d_index": lambda L, x: L.gather(x, 0, L.tensor([0, 0])),
+    "gather_1d_input_0d_index": lambda L, x: L.gather(x.reshape(1), 0, L.tensor(0)),
+    "gather_empty_index": lambda L, x: L.gather(x, 0, L.zeros(2, 0, dtype=L.uint8)),
+    "scatter_0d_input_1d_index": lambda L, x: L.scatter(x, 0, L.tensor([0]), x.reshape(1) * 2),
+    "scatter_add_0d_input": lambda L, x: L.scatter_add(x, 0, L.tensor([0]), L.ones(1).double()),
+    "scatter_reduce_0d_index": lambda L, x: L.scatter_reduce(
+        x.reshape(1), 0, L.tensor(0), L.tensor(5.0).double(), "amax"),
+    "scatter_empty_index": lambda L, x: L.scatter(x, 0, L.zeros(0, 3, dtype=L.int64), 1.0),
+    "scatter_add_empty_index": lambda L, x: L.scatter_add(
+        x, 0, L.zeros(0, 1, dtype=L.uint8), L.ones(2).double()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCATTER_EDGES))
+def test_gather_scatter_edge_shapes(name):
+    fn = SCATTER_EDGES[name]
+    check_op(fn, shapes=[()], dtype="float64", name=name, grad=False)
+
+
+def test_scatter_with_empty_index_still_checks_src_dtype():
+    x = ember.zeros(3)
+    with pytest.raises(RuntimeError, match="src.dtype"):
+        x.scatter(0, ember.zeros(0, dtype=ember.int64), ember.zeros(2, dtype=ember.float64))
+
+
 IN_PLACE = {
     "masked_fill_": lambda L, y, s: y.masked_fill_(y > 0, 1.0),
     "index_add_": lambda L, y, s: y.index_add_(1, L.tensor([0, 0, 2, 3]), s),
