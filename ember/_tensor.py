@@ -77,6 +77,8 @@ class Tensor:
         tensor._accumulator_node = None
         tensor._post_accumulate_hooks = None
         tensor._retains_grad = False
+        if _grad_state["inference"]:  # See NOTE [ Inference tensors ]
+            grad_mode.add_inference_tensor(tensor)
         return tensor
 
     def _alias(self):
@@ -84,6 +86,7 @@ class Tensor:
         out = Tensor._make(self._data)
         out._version = self._version
         out._base = self if self._base is None else self._base
+        grad_mode.mark_view(out, self)
         return out
 
     # -- what a tensor is ----------------------------------------------------------------
@@ -196,6 +199,8 @@ class Tensor:
         if requires_grad and self._data.dtype not in _dtype.FLOAT_NP:
             raise RuntimeError(
                 f"only Tensors of floating point dtype can require gradients, got {self.dtype}")
+        if requires_grad:
+            grad_mode.check_not_inference(self, "Setting requires_grad=True on")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -224,7 +229,12 @@ class Tensor:
         """A tensor sharing this one's data, cut out of the graph."""
         out = Tensor._make(self._data)
         out._version = self._version
+        grad_mode.mark_view(out, self)
         return out
+
+    def is_inference(self):
+        """Whether this tensor was made under inference_mode (see NOTE [ Inference tensors ])."""
+        return grad_mode.is_inference_tensor(self)
 
     def detach_(self):
         if self._base is not None and self._base._requires_grad:
@@ -562,5 +572,6 @@ def _parse_to(args, kwargs):
     return dtype, device, copy
 
 
+_grad_state = grad_mode._state
 _function.Tensor = Tensor  # the graph code checks isinstance(arg, Tensor) on every op
 _function._make = Tensor._make

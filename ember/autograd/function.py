@@ -152,6 +152,12 @@ class _SavedInput:
     __slots__ = ("tensor", "version")
 
     def __init__(self, tensor):
+        if grad_mode.is_inference_tensor(tensor):
+            raise RuntimeError(
+                "Inference tensors cannot be saved for backward. Please do not use Tensors "
+                "created in inference mode in computation tracked by autograd. To work around "
+                "this, you can make a clone to get a normal tensor and use it in autograd, or "
+                "use `ember.no_grad()` instead of `ember.inference_mode()`.")
         self.tensor, self.version = tensor, tensor._version[0]
 
 

@@ -49,6 +49,8 @@ def _mark_view(out, input, fn, args):
         out._base, out._view_fn = input._base, (input._view_fn or ()) + step
     if grad_mode._state["enabled"]:
         _remember_view(out._base, out)
+    if grad_mode._state["inference_seen"]:
+        grad_mode.mark_view(out, input)
     return out
 
 

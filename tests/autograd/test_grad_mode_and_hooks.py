@@ -1,5 +1,6 @@
 """Recording switches (no_grad & co), tensor and node hooks, retain_grad, anomaly mode."""
 import pytest
+import torch
 
 import ember
 
@@ -55,6 +56,34 @@ def test_inference_mode_flag():
         assert ember.is_inference_mode_enabled()
     with ember.inference_mode(False):
         assert not ember.is_inference_mode_enabled()
+
+
+def test_inference_tensors_as_torch():
+    """Which tensors are inference tensors, and what torch refuses to do with them outside
+    inference mode (same error types; the messages start as torch's)."""
+    for lib in (ember, torch):
+        normal = lib.ones(2)
+        with lib.inference_mode():
+            made = lib.ones(2)
+            sliced, product = made[0:1], made * 2
+            view_of_normal = normal.view(2)
+            with lib.inference_mode(False):
+                assert lib.is_grad_enabled() and not lib.is_inference_mode_enabled()
+                assert not lib.ones(1).is_inference()
+        assert [t.is_inference() for t in (made, sliced, product, view_of_normal)] == \
+            [True, True, True, False]
+        assert (made + 1).is_inference() is False and made.clone().is_inference() is False
+        assert made.detach().is_inference() and made[1:].is_inference()
+        weight = lib.ones(2, requires_grad=True)
+        (made + weight).sum().backward()  # nothing of `made` is saved: allowed
+        with pytest.raises(RuntimeError, match="^Inference tensors cannot be saved"):
+            weight * made
+        with pytest.raises(RuntimeError, match="^Inplace update to inference tensor outside"):
+            made.add_(1)
+        with pytest.raises(RuntimeError, match="^Setting requires_grad=True on inference"):
+            made.requires_grad_()
+        with lib.inference_mode():
+            made.add_(1)  # allowed inside
 
 
 def test_tensor_hook_replaces_gradient_and_can_be_removed():
