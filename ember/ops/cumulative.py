@@ -22,6 +22,7 @@ from ..amp import autocast_mode
 __all__ = ["cumsum", "cumprod", "cummax", "cummin"]
 
 _INT64 = _dtype.int64.np
+_HALF = (_dtype.float16.np, _dtype.bfloat16.np)
 
 
 # -- cumulative sums and products ---------------------------------------------------------
@@ -37,8 +38,14 @@ class Cumsum(Op):
         if x.ndim == 0:
             return x.astype(dtype or x.dtype)
         if reverse:
-            return xp.flip(xp.cumsum(xp.flip(x, dim), axis=dim, dtype=dtype), dim)
-        return xp.cumsum(x, axis=dim, dtype=dtype)
+            x = xp.flip(x, dim)
+        out_dtype = xp.dtype(dtype or x.dtype)
+        if out_dtype in _HALF:
+            # torch accumulates half types in float32 and rounds each partial sum
+            y = xp.cumsum(x, axis=dim, dtype=xp.float32).astype(out_dtype)
+        else:
+            y = xp.cumsum(x, axis=dim, dtype=dtype)
+        return xp.flip(y, dim) if reverse else y
 
     @staticmethod
     def backward(ctx, grad):
@@ -59,8 +66,14 @@ class Cumprod(Op):
     @staticmethod
     def forward(ctx, x, dim, dtype):
         ctx.dim, ctx.input_dtype = dim, x.dtype
-        y = x.astype(dtype or x.dtype) if x.ndim == 0 else ctx.xp.cumprod(x, axis=dim,
-                                                                         dtype=dtype)
+        xp = ctx.xp
+        out_dtype = xp.dtype(dtype or x.dtype)
+        if x.ndim == 0:
+            y = x.astype(out_dtype)
+        elif out_dtype in _HALF:  # accumulated in float32, as torch does
+            y = xp.cumprod(x, axis=dim, dtype=xp.float32).astype(out_dtype)
+        else:
+            y = xp.cumprod(x, axis=dim, dtype=dtype)
         ctx.save_for_backward(x, y)
         return y
 

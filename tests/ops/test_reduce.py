@@ -106,6 +106,15 @@ def test_integer_max_min_argmax(dtype):
     check_op(fn, shapes=[(3, 5)], dtype=dtype, low=0, high=20)
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("op", ["cumsum", "cumprod"])
+def test_half_cumulative_accumulates_in_float32(op, dtype):
+    # each output is the float32 running value rounded once, not a half-precision running sum
+    low, high = (0.9, 1.1) if op == "cumprod" else (-8, 8)
+    check_op(lambda lib, x: getattr(x, op)(1), shapes=[(3, 64)], dtype=dtype, low=low,
+             high=high, rtol=0, atol=0, grad=False)
+
+
 def test_sum_dtype_argument_and_gradient_cast_back():
     check_op(lambda lib, x: x.sum(1, dtype=lib.float64), shapes=[(3, 4)])
     check_op(lambda lib, x: x.cumsum(0, dtype=lib.float64), shapes=[(3, 4)])
