@@ -808,7 +808,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 
     The gradient at a zero norm is 0 (torch's convention), not nan.
 
-    Differs from PyTorch: p='nuc' (the nuclear norm) is not supported here.
+    p='nuc' is the nuclear norm (sum of singular values) over the two dims of `dim`.
 
     Example:
         >>> ember.tensor([3., 4.]).norm()
@@ -825,10 +825,10 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if isinstance(dim, builtins.int):
         dim = (dim,)
     if p is None or isinstance(p, str):
-        if p == "nuc":
-            raise NotImplementedError(
-                "norm(p='nuc'): the nuclear norm is not supported by ember yet; compute it as "
-                "the sum of singular values")
+        if p == "nuc":  # a matrix norm: over the last two dims when dim is None
+            from ..linalg import matrix_norm  # (linalg sits above ops)
+            return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim,
+                               out=out)
         if p not in (None, "fro"):
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         if dim is not None and len(dim) > 2:

@@ -357,6 +357,13 @@ def test_norm_gradient_at_zero(p):
     check_op(lambda lib, x: x.norm(p, 1), arrays=arrays, dtype="float64")
 
 
+@pytest.mark.parametrize("dim,keepdim", [(None, False), ((0, 2), False), ((2, 1), True)])
+def test_norm_nuclear(dim, keepdim):
+    def fn(lib, x):
+        return lib.norm(x[0] if dim is None else x, "nuc", dim=dim, keepdim=keepdim)
+    check_op(fn, shapes=[(2, 3, 4)], dtype="float64")
+
+
 def test_norm_dtype_and_errors():
     check_op(lambda lib, x: (x.norm(dtype=lib.float64), x.norm(p=None), x.norm(2, 1, True,
                                                                               lib.float64)),
