@@ -724,11 +724,31 @@ def _dim_index(op_name, input, dim, index):
     _check_index_dtype(index, op_name)
     if index._data.ndim > 1:
         raise IndexError(f"{op_name}(): Index is supposed to be a vector")
-    if input._data.ndim == 0:
-        raise IndexError(f"{op_name}(): ember does not index 0-d tensors along a dim; "
-                         f"reshape the tensor to (1,) first")
     dim = wrap_dim(dim, input._data.ndim, op_name)
     return dim, (slice(None),) * dim + (index._data.reshape(-1),)
+
+
+# torch's errors for an index of other than one value into a 0-d tensor
+_SCALAR_INDEX_ERRORS = {
+    "index_select": (RuntimeError, "index_select(): Index to scalar can have only 1 value, got "
+                                   "{} value(s)"),
+    "index_add": (IndexError, "Dimension specified as 0 but tensor has no dimensions"),
+    "index_copy": (IndexError, "index_copy_(): When source is scalar, index should have one "
+                               "element (got {})"),
+}
+
+
+def _on_scalar(op, op_name, input, dim, index, source=None, *args, **kwargs):
+    """op on a 0-d input as torch does it: on its (1,)-shaped view, with a 0-d source."""
+    wrap_dim(dim, 0, op_name)
+    _check_index_dtype(index, op_name)
+    if op_name in _SCALAR_INDEX_ERRORS and index._data.size != 1:
+        error, message = _SCALAR_INDEX_ERRORS[op_name]
+        raise error(message.format(index._data.size))
+    if isinstance(source, Tensor) and source._data.ndim == 0:
+        source = source.reshape(1)
+    args = args if source is None else (source,) + args
+    return op(input.reshape(1), 0, index.reshape(-1), *args, **kwargs).reshape(())
 
 
 def index_select(input, dim, index, *, out=None):
@@ -739,6 +759,9 @@ def index_select(input, dim, index, *, out=None):
         tensor([[4, 5],
                 [0, 1]])
     """
+    if input._data.ndim == 0:
+        result = _on_scalar(index_select, "index_select", input, dim, index)
+        return result if out is None else _write(out, result)
     dim, key = _dim_index("index_select", input, dim, index)
     try:
         _check_range(key[-1], input._data.shape[dim], dim, negative_ok=False)
@@ -764,6 +787,9 @@ def _check_source(op_name, input, dim, index, source):
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     """out = input with alpha * source's slices added at the positions in index along dim;
     repeated indices accumulate."""
+    if input._data.ndim == 0:
+        result = _on_scalar(index_add, "index_add", input, dim, index, source, alpha=alpha)
+        return result if out is None else _write(out, result)
     dim, key = _dim_index("index_add", input, dim, index)
     _check_source("index_add", input, dim, index, source)
     _check_range(key[-1], input._data.shape[dim], dim, negative_ok=False, error=RuntimeError)
@@ -774,6 +800,8 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
 
 def index_copy(input, dim, index, source):
     """out = input with source's slices written at the positions in index along dim."""
+    if input._data.ndim == 0:
+        return _on_scalar(index_copy, "index_copy", input, dim, index, source)
     dim, key = _dim_index("index_copy", input, dim, index)
     _check_source("index_copy", input, dim, index, source)
     _check_range(key[-1], input._data.shape[dim], dim, negative_ok=False,
@@ -784,6 +812,8 @@ def index_copy(input, dim, index, source):
 def index_fill(input, dim, index, value):
     """out = input with the slices at the positions in index along dim set to value (a
     number or a 0-d tensor, which then gets the gradient of all those positions)."""
+    if input._data.ndim == 0:
+        return _on_scalar(index_fill, "index_fill", input, dim, index, None, value)
     dim, key = _dim_index("index_fill", input, dim, index)
     _check_range(key[-1], input._data.shape[dim], dim)
     value = _fill_value("index_fill_", input, value)

@@ -11,7 +11,7 @@ from ..backend import xp_of
 from ._dims import wrap_dim
 from ._inplace import apply_inplace, inplace_method
 from .compare import where
-from .index import IndexPut, ScatterReduce, _check_source, _check_range, _dim_index
+from .index import IndexPut, ScatterReduce, _check_source, _check_range, _dim_index, _on_scalar
 from .shape import DiagonalScatter, SliceScatter, _diagonal_of, diagonal, select
 
 __all__ = ["diagonal_scatter", "select_scatter", "slice_scatter", "index_reduce"]
@@ -101,6 +101,9 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or "
                            f"amin but got {reduce}.")
+    if input._data.ndim == 0:
+        return _on_scalar(index_reduce, "index_reduce", input, dim, index, source, reduce,
+                          include_self=include_self)
     dim, key = _dim_index("index_reduce", input, dim, index)
     _check_source("index_reduce", input, dim, index, source)
     _check_range(key[-1], input._data.shape[dim], dim, negative_ok=False)

@@ -546,6 +546,34 @@ def test_gather_scatter_edge_shapes(name):
     check_op(fn, shapes=[()], dtype="float64", name=name, grad=False)
 
 
+# torch indexes a 0-d tensor along dim 0 or -1 as its (1,)-shaped view
+INDEX_ON_SCALAR = {
+    "index_select": lambda L, x: L.index_select(x, 0, L.tensor([0])),
+    "index_select_0d_index": lambda L, x: x.index_select(-1, L.tensor(0)),
+    "index_add": lambda L, x: L.index_add(x, 0, L.tensor([0]), x * 3, alpha=2),
+    "index_copy": lambda L, x: L.index_copy(x, 0, L.tensor([0]), x * 3),
+    "index_fill": lambda L, x: L.index_fill(x, 0, L.tensor([0]), 5.0),
+    "index_fill_empty_index": lambda L, x: L.index_fill(x, 0, L.tensor([], dtype=L.int64), 5.0),
+    "index_reduce": lambda L, x: L.index_reduce(x, 0, L.tensor([0]), x * 3, "prod"),
+}
+
+
+@pytest.mark.filterwarnings("ignore:index_reduce")
+@pytest.mark.parametrize("name", sorted(INDEX_ON_SCALAR))
+def test_index_ops_on_a_0d_tensor(name):
+    check_op(INDEX_ON_SCALAR[name], shapes=[()], dtype="float64", name=name)
+
+
+@pytest.mark.parametrize("fn,error", [
+    (lambda x: x.index_select(0, ember.tensor([0, 0])), RuntimeError),
+    (lambda x: x.index_copy(0, ember.tensor([0, 0]), ember.tensor(1.0)), IndexError),
+    (lambda x: x.index_fill(1, ember.tensor([0]), 1.0), IndexError),
+])
+def test_index_ops_on_a_0d_tensor_errors(fn, error):
+    with pytest.raises(error):
+        fn(ember.tensor(2.0))
+
+
 def test_scatter_with_empty_index_still_checks_src_dtype():
     x = ember.zeros(3)
     with pytest.raises(RuntimeError, match="src.dtype"):
