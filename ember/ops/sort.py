@@ -515,10 +515,12 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                 f"N-1 dimensions of boundaries tensor and input value tensor must match, but "
                 f"we got boundaries tensor {list(boundaries.shape)} and input value tensor "
                 f"{list(values.shape)}")
-        rows = boundaries.reshape(-1, boundaries.shape[-1])
-        queries = values.reshape(-1, values.shape[-1])
-        result = xp.stack([xp.searchsorted(row, query, side=side)
-                           for row, query in zip(rows, queries)]).reshape(values.shape)
+        count = math.prod(values.shape[:-1])  # (not -1: either may be empty)
+        rows = boundaries.reshape(count, boundaries.shape[-1])
+        queries = values.reshape(count, values.shape[-1])
+        result = xp.zeros(values.shape, _INT64)
+        for i, (row, query) in enumerate(zip(rows, queries)):
+            result.reshape(count, values.shape[-1])[i] = xp.searchsorted(row, query, side=side)
     dtype = _dtype.int32.np if out_int32 else _INT64
     result = Tensor._make(xp.asarray(result).astype(dtype, copy=False))
     return result if out is None else _write(out, result)

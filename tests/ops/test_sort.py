@@ -433,3 +433,10 @@ def test_quantile_errors(call):
     for lib in (ember, torch):
         with pytest.raises(RuntimeError):
             call(lib)
+
+
+@pytest.mark.parametrize("boundaries_shape,values_shape", [
+    ((0, 0), (0, 0)), ((2, 0), (2, 3)), ((2, 3), (2, 0)), ((0, 3), (0, 2))])
+def test_searchsorted_batched_with_empty_rows_or_queries(boundaries_shape, values_shape):
+    check_op(lambda lib, b, v: lib.searchsorted(b.sort(-1)[0], v),
+             shapes=[boundaries_shape, values_shape], grad=False)
