@@ -292,7 +292,7 @@ ger = outer
 
 def _scaled_sum(op_name, input, product, beta, alpha):
     """beta * input + alpha * product, input broadcast to product's shape; beta = 0 ignores
-    input (even its nan and inf), as torch."""
+    input (even its nan and inf), as torch. Integer products truncate alpha and beta."""
     _require_tensors(op_name, input)
     shape = product._data.shape
     if input._data.shape != shape:
@@ -306,6 +306,9 @@ def _scaled_sum(op_name, input, product, beta, alpha):
         raise RuntimeError(
             f"{op_name}: self and mat2 must have the same dtype, but got {_type_name(input)} "
             f"and {_type_name(product)}")
+    if product._data.dtype.kind in "iu":
+        # torch converts the scalars to the integer type (truncating) before using them
+        alpha, beta = int(alpha), int(beta)
     if alpha != 1:
         product = product * alpha
     if beta == 0:

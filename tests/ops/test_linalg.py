@@ -529,3 +529,16 @@ def test_multi_dot_and_rank():
                                                                              (4, 2)])
     _both_raise(lambda lib, a: lib.linalg.multi_dot([a]), RuntimeError, (3,))
     check_op(lambda lib, a: lib.linalg.matrix_rank(a @ a.mT), shapes=[(4, 2)], grad=False)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
+@pytest.mark.parametrize("beta,alpha", [(0.2, 0.6), (1.7, 2.6), (0.2, 1.6)])
+def test_addmm_family_integer_truncates_alpha_and_beta(dtype, beta, alpha):
+    # torch converts alpha and beta to the integer type, so the result stays integer
+    def fn(lib, i, m, v, b):
+        return [lib.addmm(i, m, m, beta=beta, alpha=alpha),
+                lib.addmv(i[0], m, v, beta=beta, alpha=alpha),
+                lib.baddbmm(i, b, b, beta=beta, alpha=alpha),
+                lib.addbmm(i, b, b, beta=beta, alpha=alpha)]
+    check_op(fn, shapes=[(3, 3), (3, 3), (3,), (2, 3, 3)], dtype=dtype, low=0, high=4,
+             grad=False)
