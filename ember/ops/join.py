@@ -165,15 +165,23 @@ def _write(out, result):
     return _write_out(out, result)
 
 
+def _nonempty(tensors, op_name):
+    """The stacking functions' tensors, which may not be an empty list (torch's error)."""
+    tensors = _tensor_list(tensors, op_name)
+    if not tensors:
+        raise RuntimeError(f"{op_name} expects a non-empty TensorList")
+    return tensors
+
+
 def hstack(tensors, *, out=None):
     """Join along dim 1 (dim 0 for 1-D tensors)."""
-    tensors = atleast_1d(_tensor_list(tensors, "hstack"))
+    tensors = atleast_1d(_nonempty(tensors, "hstack"))
     return cat(tensors, 0 if tensors and tensors[0]._data.ndim == 1 else 1, out=out)
 
 
 def vstack(tensors, *, out=None):
     """Join along dim 0, treating 1-D tensors as rows."""
-    return cat(atleast_2d(_tensor_list(tensors, "vstack")), 0, out=out)
+    return cat(atleast_2d(_nonempty(tensors, "vstack")), 0, out=out)
 
 
 row_stack = vstack
@@ -181,12 +189,12 @@ row_stack = vstack
 
 def dstack(tensors, *, out=None):
     """Join along dim 2, after atleast_3d."""
-    return cat(atleast_3d(_tensor_list(tensors, "dstack")), 2, out=out)
+    return cat(atleast_3d(_nonempty(tensors, "dstack")), 2, out=out)
 
 
 def column_stack(tensors, *, out=None):
     """Join along dim 1, treating 0-d and 1-d tensors as columns."""
-    tensors = _tensor_list(tensors, "column_stack")
+    tensors = _nonempty(tensors, "column_stack")
     columns = [reshape(t, (t._data.size, 1)) if t._data.ndim <= 1 else t for t in tensors]
     return hstack(columns, out=out)
 

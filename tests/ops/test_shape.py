@@ -490,3 +490,10 @@ def test_sizes_given_twice_raise_type_error():
                  lambda: x.repeat(1, 1, repeats=(1, 1)), lambda: x.view(6, dtype=ember.int32)):
         with pytest.raises(TypeError):
             call()
+
+
+@pytest.mark.parametrize("name", ["hstack", "vstack", "dstack", "column_stack", "row_stack"])
+def test_stacking_an_empty_list_raises_as_torch(name):
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError, match="expects a non-empty TensorList"):
+            getattr(lib, name)([])
