@@ -292,6 +292,29 @@ def _check_alpha(op_name, a, b, alpha):
         raise RuntimeError(f"{op_name}(): Boolean alpha only supported for Boolean results.")
 
 
+def _integer_result(a, b):
+    return (a if isinstance(a, Tensor) else b)._data.dtype in INT_RANGE
+
+
+def _integer_alpha(op_name, a, b, alpha):
+    """a + alpha * b for an integer result dtype, with alpha converted to that dtype as torch
+    converts it: c10's checked conversion takes -max..max for unsigned types (a negative
+    alpha wraps around) and the type's range for signed ones; anything else raises."""
+    like = a if isinstance(a, Tensor) else b
+    low, high = INT_RANGE[like._data.dtype]
+    if not (low <= alpha <= high or (low == 0 and -high <= alpha < 0)):
+        raise RuntimeError(
+            f"{op_name}(): alpha {alpha} cannot be converted to type "
+            f"{scalar_type_name(like.dtype)} without overflow; pass an alpha in "
+            f"[{low}, {high}] or convert the inputs to a wider dtype first.")
+    if alpha < 0 and low == 0:
+        alpha += high + 1
+    # a number operand as a 0-d tensor, so that alpha * b wraps in the dtype as torch's does
+    a = a if isinstance(a, Tensor) else _array_like(a, like)
+    b = b if isinstance(b, Tensor) else _array_like(b, like)
+    return Add.apply(a, b, alpha)
+
+
 def add(input, other, *, alpha=1, out=None):
     """Elementwise input + alpha * other, broadcast and type-promoted.
 
@@ -302,6 +325,9 @@ def add(input, other, *, alpha=1, out=None):
     a, b = promote(input, other, "add")
     if alpha != 1 or alpha.__class__ is not builtins.int:
         _check_alpha("add", a, b, alpha)
+        if alpha.__class__ is builtins.int and _integer_result(a, b):
+            result = _integer_alpha("add", a, b, alpha)
+            return result if out is None else _write_out(out, result, "add")
     result = Add.apply(a, b, alpha)
     return result if out is None else _write_out(out, result, "add")
 
@@ -326,6 +352,12 @@ def sub(input, other, *, alpha=1, out=None):
     a, b = promote(input, other, "sub")
     if alpha != 1 or alpha.__class__ is not builtins.int:
         _check_alpha("sub", a, b, alpha)
+        if alpha.__class__ is builtins.int and _integer_result(a, b):
+            # torch's sub is add with -alpha (an int64 Scalar, so -(-2**63) wraps), converted
+            # and range-checked as add's alpha is
+            negated = -alpha if alpha != -2 ** 63 else alpha
+            result = _integer_alpha("sub", a, b, negated)
+            return result if out is None else _write_out(out, result, "sub")
     result = Sub.apply(a, b, alpha)
     return result if out is None else _write_out(out, result, "sub")
 

@@ -373,6 +373,21 @@ def test_binary_with_python_scalars(name, scalar):
     check_like_torch(lambda lib, x: fn(lib, x, scalar), [np.array([1, -2, 3])], "int64")
 
 
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "int64"])
+@pytest.mark.parametrize("alpha", [-300, -255, -129, -128, -3, 127, 128, 255, 256, -2 ** 63])
+@pytest.mark.parametrize("op", ["add", "sub", "add number", "sub number first"])
+def test_integer_alpha_converts_to_the_dtype_like_torch(op, alpha, dtype):
+    """alpha is converted to an integer result dtype as torch converts it: a negative alpha
+    wraps for uint8, an out-of-range one raises RuntimeError (sub checks -alpha)."""
+    fns = {
+        "add": lambda lib, a, b: lib.add(a, b, alpha=alpha),
+        "sub": lambda lib, a, b: lib.sub(a, b, alpha=alpha),
+        "add number": lambda lib, a, b: lib.add(a, 5, alpha=alpha),
+        "sub number first": lambda lib, a, b: lib.sub(7, b, alpha=alpha),
+    }
+    check_like_torch(fns[op], [np.array([1, 2, 100]), np.array([3, 4, 5])], dtype, name=op)
+
+
 # -- operators ------------------------------------------------------------------------------
 
 OPERATORS = {
