@@ -10,8 +10,8 @@ from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op
 from . import compare  # compare.where() in the formulas below
-from .elementwise import (_cast, _maybe_out, _not_implemented, _require_tensor, _scalar_tensor,
-                          _to_float, broadcast_error, promote, sum_to)
+from .elementwise import (_cast, _maybe_out, _not_implemented, _require_a_tensor, _require_tensor,
+                          _scalar_tensor, _to_float, broadcast_error, promote, sum_to)
 
 __all__ = [
     "maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "logaddexp", "xlogy",
@@ -240,6 +240,7 @@ def xlogy(input, other, *, out=None):
         >>> ember.xlogy(ember.tensor([0., 2.]), ember.tensor([0., 1.]))
         tensor([0., 0.])
     """
+    _require_a_tensor("xlogy", input, other)
     x, y = promote(input, other, "xlogy")
     like = x if isinstance(x, Tensor) else y
     if like._data.dtype not in FLOAT_NP:

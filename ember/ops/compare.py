@@ -13,8 +13,8 @@ from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import xp_of
 from ._inplace import inplace_method
-from .elementwise import (_array_like, _cast, _maybe_out, _not_implemented, _require_tensor,
-                          _scalar_tensor, broadcast_error, promote, sum_to)
+from .elementwise import (_array_like, _cast, _maybe_out, _not_implemented, _require_a_tensor,
+                          _require_tensor, _scalar_tensor, broadcast_error, promote, sum_to)
 
 __all__ = [
     "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
@@ -150,6 +150,8 @@ class Bitwise(Op):
 
 
 def _bitwise(op_name, ufunc_name, input, other, out):
+    if other is not None:
+        _require_a_tensor(op_name, input, other)
     a, b = promote(input, other, op_name) if other is not None else (input, None)
     for value in (a, b):
         if isinstance(value, Tensor) and value._data.dtype in FLOAT_NP:

@@ -170,6 +170,15 @@ def _require_tensor(op_name, value, argument="other", position=2):
                         f"Tensor, not {type(value).__name__}")
 
 
+def _require_a_tensor(op_name, input, other):
+    """torch's binary ops without a (Number, Number) overload take two numbers as TypeError."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(
+            f"{op_name}() received an invalid combination of arguments - got "
+            f"({type(input).__name__}, {type(other).__name__}): at least one of the operands "
+            f"must be a Tensor")
+
+
 def _input_tensor(op_name, input):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op_name}(): argument 'input' (position 1) must be Tensor, not "
@@ -575,6 +584,7 @@ class Remainder(Op):
 
 
 def _remainder(op_name, input, other, python_style):
+    _require_a_tensor(op_name, input, other)
     a, b = promote(input, other, op_name)
     for value in (a, b):
         if isinstance(value, Tensor) and value._data.dtype is _BOOL_NP:
@@ -676,6 +686,7 @@ def pow(input, exponent, *, out=None):
     """
     if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
         return autocast_mode.dispatch("pow", pow, input, exponent, out=out)
+    _require_a_tensor("pow", input, exponent)
     a, b = promote(input, exponent, "pow")
     if _is_integral(a) and _is_integral(b):
         if not isinstance(b, Tensor) and b < 0:
@@ -695,6 +706,7 @@ def float_power(input, exponent, *, out=None):
         >>> ember.float_power(ember.tensor([2]), 0.5)
         tensor([1.4142], dtype=ember.float64)
     """
+    _require_a_tensor("float_power", input, exponent)
     a = input.double() if isinstance(input, Tensor) else builtins.float(input)
     b = exponent.double() if isinstance(exponent, Tensor) else builtins.float(exponent)
     return _maybe_out(out, pow(a, b), "float_power")

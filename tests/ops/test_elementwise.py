@@ -643,6 +643,13 @@ ERRORS = {
     "frac int": lambda lib: lib.frac(lib.ones(2, dtype=lib.int64)),
     "round int decimals": lambda lib: lib.round(lib.ones(2, dtype=lib.int64), decimals=1),
     "+bool": lambda lib: +lib.ones(2, dtype=lib.bool),
+    "pow of two numbers": lambda lib: lib.pow(2, 3),
+    "float_power of two numbers": lambda lib: lib.float_power(2, 3.0),
+    "remainder of two numbers": lambda lib: lib.remainder(2, 3),
+    "xlogy of two numbers": lambda lib: lib.xlogy(2.0, 3),
+    "bitwise_and of two numbers": lambda lib: lib.bitwise_and(2, 3),
+    "bitwise_xor of two numbers": lambda lib: lib.bitwise_xor(True, 3),
+    "bitwise_left_shift of two numbers": lambda lib: lib.bitwise_left_shift(2, 3),
 }
 
 
