@@ -377,6 +377,12 @@ def where(condition, input=None, other=None, *, out=None):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, elementwise, as bool."""
+    _require_tensor("isclose", input, "input", 1)
+    _require_tensor("isclose", other)
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if tolerance < 0:
+            raise RuntimeError(f"isclose: {name} must be greater than or equal to zero, but got "
+                               f"{tolerance}")
     if input.dtype is not other.dtype:
         raise RuntimeError(
             f"{input.dtype.name} did not match {other.dtype.name}: isclose needs both tensors "

@@ -305,6 +305,23 @@ def test_isclose_allclose_equal():
     assert ember.equal(a[:2], ember.tensor([1.0, 2.0])) and not ember.equal(a[:2], a[:1])
 
 
+ISCLOSE_ERRORS = {
+    "negative rtol": lambda lib: lib.isclose(lib.ones(2), lib.ones(2), rtol=-0.4),
+    "negative atol": lambda lib: lib.isclose(lib.ones(2), lib.ones(2), atol=-0.4),
+    "number other": lambda lib: lib.isclose(lib.ones(2), 1.0),
+    "number input": lambda lib: lib.isclose(2, lib.ones(2)),
+    "two numbers": lambda lib: lib.isclose(2, 3),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ISCLOSE_ERRORS))
+def test_isclose_bad_inputs_raise_like_torch(case):
+    with pytest.raises(Exception) as expected:
+        ISCLOSE_ERRORS[case](torch)
+    with pytest.raises(expected.type):
+        ISCLOSE_ERRORS[case](ember)
+
+
 @pytest.mark.parametrize("dtype", ["int64", "float32", "int32"])
 @pytest.mark.parametrize("invert", [False, True])
 def test_isin(dtype, invert):
