@@ -151,6 +151,17 @@ def _zeros(like, shape):
     return Tensor._make(xp_of(like._data).zeros(shape, like._data.dtype))
 
 
+_REDUCED_FLOAT = (_dtype.float16, _dtype.bfloat16)
+
+
+def _in_float32(fn, dtype, *operands):
+    """fn(*operands) computed on float32 copies and rounded back to dtype once: torch computes
+    float16 and bfloat16 arithmetic in float32 (its opmath type), so a fused op like addcmul
+    rounds once where step-by-step half arithmetic would round at every step."""
+    widened = [v.float() if isinstance(v, Tensor) else v for v in operands]
+    return fn(*widened).to(dtype)
+
+
 def _is_integral(value):
     """True for an integer or bool tensor, or for an int (or bool) Python scalar."""
     if isinstance(value, Tensor):
@@ -324,6 +335,13 @@ def _integer_alpha(op_name, a, b, alpha):
     return Add.apply(a, b, alpha)
 
 
+def _reduced_alpha(op, dtype, a, b, alpha):
+    """a +- alpha * b on float16 or bfloat16 as torch's kernel computes it: alpha rounded to
+    the dtype, the arithmetic in float32, one rounding at the end."""
+    alpha = builtins.float(np.asarray(alpha, dtype=dtype.np).astype(np.float32))
+    return _in_float32(lambda x, y: op.apply(x, y, alpha), dtype, a, b)
+
+
 def add(input, other, *, alpha=1, out=None):
     """Elementwise input + alpha * other, broadcast and type-promoted.
 
@@ -336,6 +354,10 @@ def add(input, other, *, alpha=1, out=None):
         _check_alpha("add", a, b, alpha)
         if alpha.__class__ is builtins.int and _integer_result(a, b):
             result = _integer_alpha("add", a, b, alpha)
+            return result if out is None else _write_out(out, result, "add")
+        dtype = (a if isinstance(a, Tensor) else b).dtype
+        if dtype in _REDUCED_FLOAT:
+            result = _reduced_alpha(Add, dtype, a, b, alpha)
             return result if out is None else _write_out(out, result, "add")
     result = Add.apply(a, b, alpha)
     return result if out is None else _write_out(out, result, "add")
@@ -366,6 +388,10 @@ def sub(input, other, *, alpha=1, out=None):
             # and range-checked as add's alpha is
             negated = -alpha if alpha != -2 ** 63 else alpha
             result = _integer_alpha("sub", a, b, negated)
+            return result if out is None else _write_out(out, result, "sub")
+        dtype = (a if isinstance(a, Tensor) else b).dtype
+        if dtype in _REDUCED_FLOAT:
+            result = _reduced_alpha(Sub, dtype, a, b, alpha)
             return result if out is None else _write_out(out, result, "sub")
     result = Sub.apply(a, b, alpha)
     return result if out is None else _write_out(out, result, "sub")
@@ -793,6 +819,8 @@ def lerp(input, end, weight, *, out=None):
     if not isinstance(weight, (Tensor, builtins.int, builtins.float)):
         raise TypeError(f"lerp(): argument 'weight' must be Tensor or Number, not "
                         f"{type(weight).__name__}")
+    if input.dtype in _REDUCED_FLOAT:
+        return _maybe_out(out, _in_float32(lerp, input.dtype, input, end, weight), "lerp")
     weight = _cast(weight, input.dtype, input)
     return _maybe_out(out, Lerp.apply(input, end, weight), "lerp")
 
@@ -804,6 +832,10 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
         >>> ember.addcmul(ember.ones(2), ember.tensor([2., 3.]), ember.tensor([4., 5.]), value=2)
         tensor([17., 31.])
     """
+    dtype = _dtype.promote_operands(input, tensor1, tensor2)
+    if dtype in _REDUCED_FLOAT:
+        return _maybe_out(out, _in_float32(lambda x, y, z: addcmul(x, y, z, value=value),
+                                           dtype, input, tensor1, tensor2), "addcmul")
     product = tensor1 * tensor2
     if value != 1:
         if _is_integral(product) and _is_integral(input):
@@ -825,6 +857,10 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
             "addcdiv will perform a true division of tensor1 and tensor2. Use "
             "ember.addcdiv(input, tensor1.float(), tensor2) or floor_divide for integer "
             "division.")
+    dtype = _dtype.promote_operands(input, tensor1, tensor2)
+    if dtype in _REDUCED_FLOAT:
+        return _maybe_out(out, _in_float32(lambda x, y, z: addcdiv(x, y, z, value=value),
+                                           dtype, input, tensor1, tensor2), "addcdiv")
     quotient = tensor1 / tensor2
     return _maybe_out(out, add(input, quotient if value == 1 else quotient * value), "addcdiv")
 
