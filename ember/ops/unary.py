@@ -540,6 +540,10 @@ class Rounding(Op):
         if x.dtype.kind in "iu":
             return x.copy()
         if mode == "round":
+            if decimals and x.dtype.itemsize == 2:
+                # torch scales by 10**decimals in float32 (opmath): in the half type itself
+                # x * 10**decimals would round before the rounding
+                return xp.round(x.astype(xp.float32), decimals).astype(x.dtype)
             return xp.round(x, decimals)
         return xp.floor(x) if mode == "floor" else (xp.ceil(x) if mode == "ceil" else xp.trunc(x))
 

@@ -130,6 +130,20 @@ def test_aliases_are_the_same_function(alias, name):
     assert getattr(ember.Tensor, alias) is getattr(ember.Tensor, name)
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("decimals", [1, 2, 3, -1])
+def test_round_decimals_half_scales_in_float32(decimals, dtype):
+    """torch scales half inputs by 10**decimals in float32; scaling in the half type rounds
+    first and lands on the neighbouring value for a good share of elements."""
+    array = np.random.default_rng(0).uniform(-9, 9, 20000)
+    expected = torch.round(_tensor(torch, array, dtype), decimals=decimals)
+    actual = ember.round(_tensor(ember, array, dtype), decimals=decimals)
+    assert str(actual.dtype) == str(expected.dtype).replace("torch", "ember")
+    mismatched = np.count_nonzero(np.asarray(actual.float()._data) != expected.float().numpy())
+    # a rare last-bit tie where torch's vector kernel rounds differently (1 in 10**4)
+    assert mismatched <= 4, f"round(decimals={decimals}) {dtype}: {mismatched} of 20000 differ"
+
+
 def test_round_decimals():
     array = np.array([1.2345, -2.5, 0.5, 1.5, 123.456, -0.051])
     for decimals in (0, 1, 2, -1):
