@@ -504,8 +504,29 @@ def _rounded_quotient(xp, a, b, mode):
             quotient = quotient + (inexact & ((xp.asarray(a) < 0) != (xp.asarray(b) < 0)))
         return quotient.astype(_array_dtype(a, b), copy=False)
     if mode == "floor":
+        if _array_dtype(a, b).itemsize == 2 and xp.asarray(b).size != 1:
+            return _half_floor_divide(xp, a, b)
+        # a single divisor takes torch's scalar kernel: float32, rounded once (numpy's too)
         return xp.floor_divide(a, b)
     return xp.trunc(a / b)
+
+
+def _half_floor_divide(xp, a, b):
+    """torch's float16/bfloat16 floor division by a tensor: c10::div_floor_floating evaluated
+    in the half type, every step rounded to it (not float32 rounded once, as torch does for
+    a single divisor; the two differ near integers)."""
+    dtype = _array_dtype(a, b)
+    a, b = xp.asarray(a, dtype=dtype), xp.asarray(b, dtype=dtype)
+    one = dtype.type(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        remainder = xp.fmod(a, b)
+        quotient = (a - remainder) / b
+        quotient = xp.where((remainder != 0) & ((b < 0) != (remainder < 0)), quotient - one,
+                            quotient)
+        floor = xp.floor(quotient)
+        floor = xp.where(quotient - floor > dtype.type(0.5), floor + one, floor)
+        floor = xp.where(quotient == 0, xp.copysign(dtype.type(0), a / b), floor)
+        return xp.where(b == 0, a / b, floor)
 
 
 def _array_dtype(a, b):

@@ -131,6 +131,25 @@ def test_aliases_are_the_same_function(alias, name):
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("case", ["tensor", "rounding_mode", "one divisor", "number first",
+                                  "broadcast row"])
+def test_half_floor_divide_like_torch(case, dtype):
+    """torch floor-divides half tensors by a tensor in the half type, step by step, and by a
+    single divisor in float32; the two differ near integers."""
+    fns = {
+        "tensor": lambda lib, a, b: lib.floor_divide(a, b),
+        "rounding_mode": lambda lib, a, b: lib.div(a, b, rounding_mode="floor"),
+        "one divisor": lambda lib, a, b: a // b[3],
+        "number first": lambda lib, a, b: 7.0 // b,
+        "broadcast row": lambda lib, a, b: a.reshape(-1, 4) // b[:4],
+    }
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(20000) * 100, rng.standard_normal(20000) * 3
+    b[:10], a[5:15] = 0, 0
+    check_like_torch(fns[case], [a, b], dtype, rtol=0, atol=0, name=f"floor_divide {case}")
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
 @pytest.mark.parametrize("decimals", [1, 2, 3, -1])
 def test_round_decimals_half_scales_in_float32(decimals, dtype):
     """torch scales half inputs by 10**decimals in float32; scaling in the half type rounds
