@@ -432,6 +432,7 @@ OPERATORS = {
     "r/": lambda lib, a, b: 2 / a, "r//": lambda lib, a, b: 5 // a, "r%": lambda lib, a, b: 5 % a,
     "r**": lambda lib, a, b: 2 ** a, "r**float": lambda lib, a, b: 1.5 ** a,
     "chain": lambda lib, a, b: (a * b + 1) / (b * b + 1) - a ** 2,
+    "__div__": lambda lib, a, b: a.__div__(b), "__rdiv__": lambda lib, a, b: a.__rdiv__(2),
 }
 
 
