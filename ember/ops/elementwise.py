@@ -846,6 +846,14 @@ def lerp(input, end, weight, *, out=None):
     return _maybe_out(out, Lerp.apply(input, end, weight), "lerp")
 
 
+def _to_common(tensor, dtype):
+    """A tensor operand of addcmul/addcdiv in the dtype of all three: torch multiplies or
+    divides tensor1 and tensor2 in the result dtype, not in their own common one."""
+    if isinstance(tensor, Tensor) and tensor.dtype is not dtype:
+        return tensor.to(dtype)
+    return tensor
+
+
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     """input + value * tensor1 * tensor2, broadcast.
 
@@ -857,6 +865,7 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     if dtype in _REDUCED_FLOAT:
         return _maybe_out(out, _in_float32(lambda x, y, z: addcmul(x, y, z, value=value),
                                            dtype, input, tensor1, tensor2), "addcmul")
+    tensor1, tensor2 = _to_common(tensor1, dtype), _to_common(tensor2, dtype)
     product = tensor1 * tensor2
     if value != 1:
         if _is_integral(product) and _is_integral(input):
@@ -882,6 +891,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     if dtype in _REDUCED_FLOAT:
         return _maybe_out(out, _in_float32(lambda x, y, z: addcdiv(x, y, z, value=value),
                                            dtype, input, tensor1, tensor2), "addcdiv")
+    tensor1, tensor2 = _to_common(tensor1, dtype), _to_common(tensor2, dtype)
     quotient = tensor1 / tensor2
     return _maybe_out(out, add(input, quotient if value == 1 else quotient * value), "addcdiv")
 

@@ -545,6 +545,21 @@ def test_ternary(name, dtype):
     check_op(TERNARY[name], arrays=_ternary_arrays(), dtype=dtype, name=name)
 
 
+@pytest.mark.parametrize("name", ["addcmul_value", "addcdiv_value"])
+def test_ternary_mixed_dtypes_compute_in_the_result_dtype(name):
+    """float64 input with float32 and bfloat16 tensors: the product or quotient is taken in
+    float64, as torch does, not in float32 first."""
+    rng = np.random.default_rng(3)
+    arrays = [rng.standard_normal((50,)), rng.standard_normal((50,)),
+              rng.uniform(0.5, 2.0, (50,))]
+    torch_inputs = [torch.tensor(arrays[0]), torch.tensor(arrays[1], dtype=torch.bfloat16),
+                    torch.tensor(arrays[2], dtype=torch.float32)]
+    ember_inputs = [ember.tensor(arrays[0]), ember.tensor(arrays[1], dtype=ember.bfloat16),
+                    ember.tensor(arrays[2], dtype=ember.float32)]
+    fn = TERNARY[name]
+    assert_close(fn(ember, *ember_inputs), fn(torch, *torch_inputs), 1e-12, 1e-12, name)
+
+
 HALF_FUSED = dict(TERNARY, **{
     "lerp_scalar_weight": lambda lib, a, b, c: lib.lerp(a, b, 0.3),
     "add_alpha": lambda lib, a, b, c: lib.add(a, b, alpha=0.3),
