@@ -152,7 +152,7 @@ class _SavedInput:
     __slots__ = ("tensor", "version")
 
     def __init__(self, tensor):
-        if grad_mode.is_inference_tensor(tensor):
+        if _grad_state["inference_seen"] and grad_mode.is_inference_tensor(tensor):
             raise RuntimeError(
                 "Inference tensors cannot be saved for backward. Please do not use Tensors "
                 "created in inference mode in computation tracked by autograd. To work around "
@@ -370,6 +370,7 @@ def _finish(node, args, arrays, outputs):
 
 _NO_EDGE = (None, 0)
 _NUMPY_ARRAY = np.ndarray
+_grad_state = grad_mode._state
 Tensor = None  # ember._tensor binds the Tensor class here once it exists
 _make = None   # and Tensor._make here
 

@@ -281,11 +281,9 @@ def sigmoid_array(xp, x):
 
 
 def in_float32(kernel, *arrays):
-    """kernel(*arrays); a formula of several steps on half-precision arrays is computed in
+    """kernel(*arrays) for half-precision arrays: a formula of several steps computed in
     float32 and rounded once to the first array's dtype, as torch's kernels do (each numpy
     step on a half array would round)."""
-    if arrays[0].dtype not in _HALF_NP:
-        return kernel(*arrays)
     return kernel(*(a.astype(np.float32) for a in arrays)).astype(arrays[0].dtype)
 
 
@@ -315,7 +313,9 @@ class TanhGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
-        return in_float32(TanhGrad.kernel, grad, y)
+        if y.dtype in _HALF_NP:
+            return in_float32(TanhGrad.kernel, grad, y)
+        return TanhGrad.kernel(grad, y)
 
     @staticmethod
     def kernel(grad, y):
@@ -396,7 +396,9 @@ class SigmoidGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
-        return in_float32(SigmoidGrad.kernel, grad, y)
+        if y.dtype in _HALF_NP:
+            return in_float32(SigmoidGrad.kernel, grad, y)
+        return SigmoidGrad.kernel(grad, y)
 
     @staticmethod
     def kernel(grad, y):
