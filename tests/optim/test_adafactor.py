@@ -9,6 +9,7 @@ import torch
 
 import ember
 from oracle import to_numpy
+from side_by_side import optimizer_pair, set_grads, step_together
 
 SHAPES = [(3, 4), (5,), (), (2, 3, 4), (2, 1, 3, 2)]
 TOLERANCE = {"float32": (2e-5, 1e-6), "float64": (1e-11, 1e-13)}
@@ -20,43 +21,17 @@ CASES = [
 ]
 
 
-def _torch_kwargs(kwargs):
-    return {k: torch.tensor(v.item()) if isinstance(v, ember.Tensor) else v
-            for k, v in kwargs.items()}
-
-
 def _pair(kwargs, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    arrays = [rng.standard_normal(s) for s in SHAPES]
-    ember_params = [ember.nn.Parameter(ember.tensor(a, dtype=getattr(ember, dtype)))
-                    for a in arrays]
-    torch_params = [torch.nn.Parameter(torch.tensor(a, dtype=getattr(torch, dtype)))
-                    for a in arrays]
-    return (ember_params, torch_params, ember.optim.Adafactor(ember_params, **kwargs),
-            torch.optim.Adafactor(torch_params, **_torch_kwargs(kwargs)))
-
-
-def _set_grads(ember_params, torch_params, rng):
-    """grad = noise + 0.5 * p (a noisy quadratic), so the trajectory feeds back."""
-    for e, t in zip(ember_params, torch_params):
-        grad = rng.standard_normal(tuple(t.shape)) + 0.5 * t.detach().numpy()
-        t.grad = torch.tensor(grad, dtype=t.dtype)
-        e.grad = ember.tensor(grad, dtype=e.dtype)
+    return optimizer_pair("Adafactor", kwargs, dtype, SHAPES, seed)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("kwargs", CASES, ids=range(len(CASES)))
 def test_matches_torch_adafactor(kwargs, dtype):
-    ember_params, torch_params, ember_opt, torch_opt = _pair(kwargs, dtype)
-    rng = np.random.default_rng(1)
+    pair = _pair(kwargs, dtype)
     rtol, atol = TOLERANCE[dtype]
-    for step in range(20):
-        _set_grads(ember_params, torch_params, rng)
-        ember_opt.step()
-        torch_opt.step()
-        for index, (e, t) in enumerate(zip(ember_params, torch_params)):
-            np.testing.assert_allclose(to_numpy(e), to_numpy(t), rtol=rtol, atol=atol,
-                                       err_msg=f"{kwargs} {dtype} step {step} param {index}")
+    step_together(pair, 20, rtol, atol, label=f"{kwargs} {dtype}")
+    ember_opt, torch_opt = pair[2:]
     ember_state, torch_state = ember_opt.state_dict()["state"], torch_opt.state_dict()["state"]
     assert list(ember_state) == list(torch_state)
     for pid, expected in torch_state.items():
@@ -78,7 +53,7 @@ def test_state_dict_round_trip_resumes_exactly():
     ember_params, torch_params, ember_opt, _ = _pair({"weight_decay": 0.1}, "float32")
     rng = np.random.default_rng(4)
     for _ in range(5):
-        _set_grads(ember_params, torch_params, rng)
+        set_grads(ember_params, torch_params, rng)
         ember_opt.step()
     saved = copy.deepcopy(ember_opt.state_dict())
     resumed_params = [ember.nn.Parameter(p.detach().clone()) for p in ember_params]
@@ -86,7 +61,7 @@ def test_state_dict_round_trip_resumes_exactly():
     resumed.load_state_dict(saved)
     assert resumed.param_groups[0]["lr"] == 1e-2
     for _ in range(5):
-        _set_grads(ember_params, torch_params, rng)
+        set_grads(ember_params, torch_params, rng)
         for r, e in zip(resumed_params, ember_params):
             r.grad = e.grad.clone()
         ember_opt.step()

@@ -8,6 +8,7 @@ import torch
 
 import ember
 from oracle import TORCH_KERNELS_AS_EMBERS, assert_bitwise, to_numpy
+from side_by_side import optimizer_pair, set_grads, step_together
 
 SHAPES = [(10, 6), (6, 10), (8, 8), (5, 1)]
 # The Newton-Schulz iterations run in bfloat16 in both; ember rounds as torch does, so the
@@ -26,43 +27,17 @@ CASES = [
 ]
 
 
-def _torch_kwargs(kwargs):
-    return {k: torch.tensor(v.item()) if isinstance(v, ember.Tensor) else v
-            for k, v in kwargs.items()}
-
-
 def _pair(kwargs, dtype, shapes=SHAPES, seed=0):
-    rng = np.random.default_rng(seed)
-    arrays = [rng.standard_normal(s) for s in shapes]
-    ember_params = [ember.nn.Parameter(ember.tensor(a, dtype=getattr(ember, dtype)))
-                    for a in arrays]
-    torch_params = [torch.nn.Parameter(torch.tensor(a, dtype=getattr(torch, dtype)))
-                    for a in arrays]
-    return (ember_params, torch_params, ember.optim.Muon(ember_params, **kwargs),
-            torch.optim.Muon(torch_params, **_torch_kwargs(kwargs)))
-
-
-def _set_grads(ember_params, torch_params, rng):
-    """grad = noise + 0.5 * p (a noisy quadratic), so the trajectory feeds back."""
-    for e, t in zip(ember_params, torch_params):
-        grad = rng.standard_normal(tuple(t.shape)) + 0.5 * t.detach().numpy()
-        t.grad = torch.tensor(grad, dtype=t.dtype)
-        e.grad = ember.tensor(grad, dtype=e.dtype)
+    return optimizer_pair("Muon", kwargs, dtype, shapes, seed)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("kwargs", CASES, ids=range(len(CASES)))
 def test_matches_torch_muon(kwargs, dtype):
-    ember_params, torch_params, ember_opt, torch_opt = _pair(kwargs, dtype)
-    rng = np.random.default_rng(1)
+    pair = _pair(kwargs, dtype)
     rtol, atol = TOLERANCE[dtype]
-    for step in range(20):
-        _set_grads(ember_params, torch_params, rng)
-        ember_opt.step()
-        torch_opt.step()
-        for index, (e, t) in enumerate(zip(ember_params, torch_params)):
-            np.testing.assert_allclose(to_numpy(e), to_numpy(t), rtol=rtol, atol=atol,
-                                       err_msg=f"{kwargs} {dtype} step {step} param {index}")
+    step_together(pair, 20, rtol, atol, label=f"{kwargs} {dtype}")
+    ember_opt, torch_opt = pair[2:]
     ember_state, torch_state = ember_opt.state_dict()["state"], torch_opt.state_dict()["state"]
     assert list(ember_state) == list(torch_state)
     for pid, expected in torch_state.items():
@@ -100,7 +75,7 @@ def test_state_dict_round_trip_resumes_exactly():
     ember_params, torch_params, ember_opt, _ = _pair({"lr": 0.02}, "float32")
     rng = np.random.default_rng(4)
     for _ in range(5):
-        _set_grads(ember_params, torch_params, rng)
+        set_grads(ember_params, torch_params, rng)
         ember_opt.step()
     saved = copy.deepcopy(ember_opt.state_dict())
     resumed_params = [ember.nn.Parameter(p.detach().clone()) for p in ember_params]
@@ -108,7 +83,7 @@ def test_state_dict_round_trip_resumes_exactly():
     resumed.load_state_dict(saved)
     assert resumed.param_groups[0]["lr"] == 0.02 and resumed.param_groups[0]["nesterov"]
     for _ in range(5):
-        _set_grads(ember_params, torch_params, rng)
+        set_grads(ember_params, torch_params, rng)
         for r, e in zip(resumed_params, ember_params):
             r.grad = e.grad.clone()
         ember_opt.step()
@@ -147,7 +122,7 @@ def _torch_kwargs_any(kwargs):
 @pytest.mark.parametrize("kwargs", [{"ns_steps": 100}, {"ns_coefficients": (1.0, 2.0)}])
 def test_bad_newton_schulz_arguments_raise_at_step_like_torch(kwargs):
     ember_params, torch_params, ember_opt, torch_opt = _pair(kwargs, "float32")
-    _set_grads(ember_params, torch_params, np.random.default_rng(3))
+    set_grads(ember_params, torch_params, np.random.default_rng(3))
     with pytest.raises(ValueError) as expected:
         torch_opt.step()
     with pytest.raises(ValueError) as raised:
