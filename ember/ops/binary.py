@@ -14,7 +14,7 @@ from .elementwise import (_cast, _maybe_out, _not_implemented, _require_a_tensor
                           _scalar_tensor, _to_float, broadcast_error, promote, sum_to)
 
 __all__ = [
-    "maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "logaddexp", "xlogy",
+    "maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "xlogy",
 ]
 
 
@@ -205,6 +205,32 @@ def logaddexp(input, other, *, out=None):
     return _maybe_out(out, LogAddExp.apply(a, b), "logaddexp")
 
 
+class LogAddExp2(Op):
+    """z = log2(2**a + 2**b);  grad_a = g / (1 + 2**(b - a)),  grad_b = g / (1 + 2**(a - b))."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        try:
+            return ctx.xp.logaddexp2(a, b)
+        except ValueError as error:
+            raise broadcast_error(error, "logaddexp2", a, b) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = sum_to(grad / ((b - a).exp2() + 1), a.shape) if need_a else None
+        grad_b = sum_to(grad / ((a - b).exp2() + 1), b.shape) if need_b else None
+        return grad_a, grad_b
+
+
+def logaddexp2(input, other, *, out=None):
+    """log2(2**input + 2**other), stable for large inputs."""
+    a, b = _float_pair("logaddexp2", input, other, integers="raise")
+    return _maybe_out(out, LogAddExp2.apply(a, b), "logaddexp2")
+
+
 class Xlogy(Op):
     """z = x * ln(y), and 0 where x == 0 (unless y is NaN);
     grad_x = g * ln(y) (0 where x == 0 and y <= 0),  grad_y = g * x / y."""
@@ -256,5 +282,5 @@ def xlogy(input, other, *, out=None):
 # -- Tensor methods -----------------------------------------------------------------------
 
 for _name in ("maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "logaddexp",
-              "xlogy"):
+              "logaddexp2", "xlogy"):
     setattr(Tensor, _name, globals()[_name])

@@ -16,7 +16,7 @@ from .elementwise import (_maybe_out, _not_implemented, _require_tensor, _scalar
                           broadcast_error, promote, sub, sum_to)
 from .unary import _float_unary, _special
 
-__all__ = ["rad2deg", "deg2rad", "sinc", "i0", "copysign", "heaviside", "logaddexp2", "ldexp",
+__all__ = ["rad2deg", "deg2rad", "sinc", "i0", "copysign", "heaviside", "ldexp",
            "frexp", "nextafter", "gcd", "lcm", "rsub"]
 
 
@@ -151,37 +151,6 @@ def heaviside(input, values, *, out=None):
     return _maybe_out(out, compare.where(zero, v, step), "heaviside")
 
 
-class LogAddExp2(Op):
-    """z = log2(2**a + 2**b);  grad_a = g / (1 + 2**(b - a)),  grad_b = g / (1 + 2**(a - b))."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        try:
-            return ctx.xp.logaddexp2(a, b)
-        except ValueError as error:
-            raise broadcast_error(error, "logaddexp2", a, b) from None
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        grad_a = sum_to(grad / ((b - a).exp2() + 1), a.shape) if need_a else None
-        grad_b = sum_to(grad / ((a - b).exp2() + 1), b.shape) if need_b else None
-        return grad_a, grad_b
-
-
-def logaddexp2(input, other, *, out=None):
-    """log2(2**input + 2**other), stable for large inputs."""
-    _require_tensor("logaddexp2", input, "input", 1)
-    _require_tensor("logaddexp2", other)
-    a, b = promote(input, other, "logaddexp2")
-    if a._data.dtype not in FLOAT_NP:
-        raise NotImplementedError(
-            f"\"logaddexp2_cpu\" not implemented for '{scalar_type_name(a.dtype)}'")
-    return _maybe_out(out, LogAddExp2.apply(a, b), "logaddexp2")
-
-
 def ldexp(input, other, *, out=None):
     """input * 2**other (a float, differentiable in input)."""
     _require_tensor("ldexp", input, "input", 1)
@@ -262,6 +231,6 @@ def rsub(input, other, *, alpha=1):
 
 # -- Tensor methods -----------------------------------------------------------------------
 
-for _name in ("rad2deg", "deg2rad", "sinc", "i0", "copysign", "heaviside", "logaddexp2",
-              "ldexp", "frexp", "nextafter", "gcd", "lcm"):
+for _name in ("rad2deg", "deg2rad", "sinc", "i0", "copysign", "heaviside", "ldexp", "frexp",
+              "nextafter", "gcd", "lcm"):
     setattr(Tensor, _name, globals()[_name])
