@@ -86,7 +86,8 @@ class Tensor:
         out = Tensor._make(self._data)
         out._version = self._version
         out._base = self if self._base is None else self._base
-        grad_mode.mark_view(out, self)
+        if _grad_state["inference_seen"]:
+            grad_mode.mark_view(out, self)
         return out
 
     # -- what a tensor is ----------------------------------------------------------------
@@ -229,7 +230,8 @@ class Tensor:
         """A tensor sharing this one's data, cut out of the graph."""
         out = Tensor._make(self._data)
         out._version = self._version
-        grad_mode.mark_view(out, self)
+        if _grad_state["inference_seen"]:
+            grad_mode.mark_view(out, self)
         return out
 
     def is_inference(self):

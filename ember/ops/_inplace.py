@@ -31,7 +31,8 @@ _EXACT_DTYPE = frozenset({"float_power_"})
 
 def apply_inplace(self, fn, args, kwargs, op_name):
     """self <- fn(self, *args, **kwargs), recorded in the graph where a gradient is needed."""
-    grad_mode.check_not_inference(self, "Inplace update to")
+    if grad_mode._state["inference_seen"]:  # See NOTE [ Inference tensors ]
+        grad_mode.check_not_inference(self, "Inplace update to")
     if grad_mode._state["enabled"] and (
             self._requires_grad or _any_requires_grad(args)
             or (kwargs and _any_requires_grad(kwargs.values()))):
