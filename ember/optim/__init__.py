@@ -1,5 +1,6 @@
 """Optimizers and learning-rate schedulers, as torch.optim (see ember/optim/README.md)."""
 from . import lr_scheduler  # noqa: F401
+from . import swa_utils  # noqa: F401
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -18,4 +19,4 @@ from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax",
            "NAdam", "RAdam", "Rprop", "ASGD", "LBFGS", "Adafactor", "Muon",
-           "lr_scheduler"]
+           "lr_scheduler", "swa_utils"]
