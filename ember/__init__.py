@@ -49,11 +49,16 @@ from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .serialization import load, save
 from ._compile import compile
 from . import amp, backends, cuda  # cuda imports CuPy only when a GPU is first asked for
-from .amp import autocast
-from .amp.autocast_mode import (clear_autocast_cache, get_autocast_dtype,
-                                is_autocast_cache_enabled, is_autocast_enabled,
-                                set_autocast_cache_enabled, set_autocast_dtype,
-                                set_autocast_enabled)
+from . import cpu
+from .amp import GradScaler, autocast
+from .amp.autocast_mode import (autocast_decrement_nesting, autocast_increment_nesting,
+                                clear_autocast_cache, get_autocast_cpu_dtype,
+                                get_autocast_dtype, get_autocast_gpu_dtype,
+                                is_autocast_cache_enabled, is_autocast_cpu_enabled,
+                                is_autocast_enabled, set_autocast_cache_enabled,
+                                set_autocast_cpu_dtype, set_autocast_cpu_enabled,
+                                set_autocast_dtype, set_autocast_enabled,
+                                set_autocast_gpu_dtype)
 from .backends.cuda import get_float32_matmul_precision, set_float32_matmul_precision
 from .nn.functional import log_softmax, softmax  # torch.softmax, torch.log_softmax
 from .nn.functional.distance import cdist, cosine_similarity, pairwise_distance, pdist

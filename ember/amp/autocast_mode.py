@@ -29,7 +29,9 @@ from ..backend import _BY_ARRAY_TYPE
 __all__ = ["autocast", "is_autocast_available", "is_autocast_enabled", "set_autocast_enabled",
            "get_autocast_dtype", "set_autocast_dtype", "is_autocast_cache_enabled",
            "set_autocast_cache_enabled", "clear_autocast_cache", "custom_fwd", "custom_bwd",
-           "active", "dispatch"]
+           "active", "dispatch", "autocast_increment_nesting", "autocast_decrement_nesting",
+           "is_autocast_cpu_enabled", "set_autocast_cpu_enabled", "get_autocast_cpu_dtype",
+           "set_autocast_cpu_dtype", "get_autocast_gpu_dtype", "set_autocast_gpu_dtype"]
 
 active = False  # whether autocast is on for any device type: the flag hooked ops read
 
@@ -238,6 +240,63 @@ def clear_autocast_cache():
     _cache.clear()
 
 
+def autocast_increment_nesting():
+    """Count one more autocast region entered; returns the new depth."""
+    _settings["nesting"] += 1
+    return _settings["nesting"]
+
+
+def autocast_decrement_nesting():
+    """Count one autocast region left; returns the new depth (0: outside all regions)."""
+    _settings["nesting"] -= 1
+    return _settings["nesting"]
+
+
+# -- torch's deprecated per-device spellings (each warns as torch's C++ does) ------------
+
+def _deprecated(old, new):
+    warnings.warn(f"torch.{old} is deprecated. Please use torch.{new} instead.",
+                  DeprecationWarning, stacklevel=3)
+
+
+def is_autocast_cpu_enabled():
+    """Deprecated: is_autocast_enabled("cpu")."""
+    _deprecated("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')")
+    return _enabled["cpu"]
+
+
+def set_autocast_cpu_enabled(enabled):
+    """Deprecated: set_autocast_enabled("cpu", enabled)."""
+    _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
+    if not isinstance(enabled, bool):
+        raise TypeError(f"enabled must be a bool (got {type(enabled).__name__})")
+    set_autocast_enabled("cpu", enabled)
+
+
+def get_autocast_cpu_dtype():
+    """Deprecated: get_autocast_dtype("cpu")."""
+    _deprecated("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')")
+    return _fast_dtype["cpu"]
+
+
+def set_autocast_cpu_dtype(dtype):
+    """Deprecated: set_autocast_dtype("cpu", dtype)."""
+    _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)")
+    set_autocast_dtype("cpu", dtype)
+
+
+def get_autocast_gpu_dtype():
+    """Deprecated: get_autocast_dtype("cuda")."""
+    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')")
+    return _fast_dtype["cuda"]
+
+
+def set_autocast_gpu_dtype(dtype):
+    """Deprecated: set_autocast_dtype("cuda", dtype)."""
+    _deprecated("set_autocast_gpu_dtype(dtype)", "set_autocast_dtype('cuda', dtype)")
+    set_autocast_dtype("cuda", dtype)
+
+
 class autocast:
     """Run the ops of a region in mixed precision, as torch.autocast: matmul-like ops
     (matmul, linear, conv, bmm, addmm, einsum) in the low-precision `dtype`, ops that need
@@ -294,13 +353,12 @@ class autocast:
         _enabled[self.device] = self._enabled
         _fast_dtype[self.device] = self.fast_dtype
         _settings["cache_enabled"] = self._cache_enabled
-        _settings["nesting"] += 1
+        autocast_increment_nesting()
         _refresh_active()
         return self
 
     def __exit__(self, *exc):
-        _settings["nesting"] -= 1
-        if _settings["nesting"] == 0:
+        if autocast_decrement_nesting() == 0:
             _cache.clear()
         _enabled[self.device] = self.prev
         _fast_dtype[self.device] = self.prev_fastdtype
