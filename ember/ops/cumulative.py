@@ -156,7 +156,7 @@ def _cumulative_extremum(op, kind, op_name, input, dim, out):
         index = xp.maximum.accumulate(xp.where(hit, _places(xp, data.shape, dim), 0),
                                       axis=dim).astype(_INT64, copy=False)
     values = op.apply(input, index, dim, True)
-    return _write_pair(out, kind((values, Tensor._make(index))))
+    return _write_pair(out, kind((values, Tensor._make(index))), (input,))
 
 
 def cummax(input, dim, *, out=None):

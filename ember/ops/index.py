@@ -19,12 +19,14 @@ import warnings
 import numpy as np
 
 from .. import _dtype
+from .._dtype import FLOAT_NP, scalar_type_name
 from .._tensor import Tensor, dtype_name
 from ..autograd import grad_mode
 from ..autograd.function import Node, Op
 from ..backend import _BY_ARRAY_TYPE, xp_of
 from ._dims import wrap_dim
 from ._inplace import apply_inplace, inplace_method
+from ._out import check_no_overlap, write_exact
 from .shape import (_view_dtype, broadcast_tensors, expand, live_views, narrow, replay_view,
                     reshape, select, slice_view)
 
@@ -545,12 +547,12 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     if index._data.size == 0:
         from .creation import empty
         result = empty(index.shape, dtype=input.dtype, device=input.device)
-        return result if out is None else _write(out, result)
+        return result if out is None else write_exact(out, result, "gather", (input, index))
     if input._data.ndim != index._data.ndim or input._data.ndim == 0:
         result = gather(input.reshape(-1), 0, index.reshape(-1)).reshape(index.shape)
-        return result if out is None else _write(out, result)
+        return result if out is None else write_exact(out, result, "gather", (input, index))
     result = Gather.apply(input, _along_dim_key(xp_of(input._data), index._data, dim))
-    return result if out is None else _write(out, result)
+    return result if out is None else write_exact(out, result, "gather", (input, index))
 
 
 def _scatter_values(input, index, src, value, op_name):
@@ -626,7 +628,7 @@ class ScatterReduce(Op):
             count = xp.ones(x.shape, x.dtype) if include_self else xp.zeros(x.shape, x.dtype)
             xp.add.at(count, key, 1)
             count[count == 0] = 1
-            out = out / count if x.dtype.kind == "f" else out // count
+            out = out / count if x.dtype in FLOAT_NP else out // count
             ctx.count = count
         ctx.key, ctx.reduce, ctx.include_self = key, reduce, include_self
         if reduce in ("prod", "amax", "amin"):
@@ -683,7 +685,7 @@ def _reduce_identity(reduce, dtype):
         return 0
     if reduce == "prod":
         return 1
-    if dtype.kind == "f":
+    if dtype in FLOAT_NP:
         return -np.inf if reduce == "amax" else np.inf
     info = np.iinfo(dtype) if dtype.kind in "iu" else None
     if info is None:
@@ -761,14 +763,16 @@ def index_select(input, dim, index, *, out=None):
     """
     if input._data.ndim == 0:
         result = _on_scalar(index_select, "index_select", input, dim, index)
-        return result if out is None else _write(out, result)
+        return result if out is None else write_exact(
+            out, result, "index_select", (input, index), _SAME_TYPE.format("index_select"))
     dim, key = _dim_index("index_select", input, dim, index)
     try:
         _check_range(key[-1], input._data.shape[dim], dim, negative_ok=False)
     except IndexError:
         raise IndexError("index out of range in self") from None
     result = IndexSelect.apply(input, key)
-    return result if out is None else _write(out, result)
+    return result if out is None else write_exact(
+        out, result, "index_select", (input, index), _SAME_TYPE.format("index_select"))
 
 
 def _check_source(op_name, input, dim, index, source):
@@ -892,6 +896,10 @@ def masked_fill(input, mask, value):
     from .compare import where
     _check_mask(mask, "masked_fill_")
     value = _fill_value("masked_fill_", input, value)
+    if isinstance(value, complex):
+        raise RuntimeError(f"value cannot be converted to type "
+                           f"{scalar_type_name(input.dtype).lower()} without overflow: ember "
+                           f"has no complex dtypes")
     if not isinstance(value, Tensor):
         category = input.dtype.category
         value = builtins.bool(value) if category == _dtype.BOOL else (
@@ -899,11 +907,15 @@ def masked_fill(input, mask, value):
     return where(mask, value, input)
 
 
-def masked_select(input, mask):
+def masked_select(input, mask, *, out=None):
     """The elements of input where mask is True, as a 1-D tensor (both broadcast)."""
     _check_mask(mask, "masked_select", "masked_select: expected BoolTensor for mask")
-    input, mask = broadcast_tensors(input, mask)
-    return MaskedSelect.apply(input, (mask._data,))
+    if out is not None:
+        check_no_overlap(out, (input, mask))
+    broadcast_input, mask = broadcast_tensors(input, mask)
+    result = MaskedSelect.apply(broadcast_input, (mask._data,))
+    return result if out is None else write_exact(out, result, "masked_select", (),
+                                                  _SAME_TYPE.format("masked_select"))
 
 
 def masked_scatter(input, mask, source):
@@ -934,7 +946,7 @@ def _flat_index(input, index, op_name):
     return (data.reshape(-1),)
 
 
-def take(input, index):
+def take(input, index, *, out=None):
     """input treated as 1-D, read at index; the result has index's shape.
 
     Example:
@@ -942,7 +954,12 @@ def take(input, index):
         tensor([1, 4])
     """
     key = _flat_index(input, index, "take")
-    return reshape(Take.apply(reshape(input, (-1,)), key), index._data.shape)
+    result = reshape(Take.apply(reshape(input, (-1,)), key), index._data.shape)
+    if out is None:
+        return result
+    return write_exact(out, result, "take", (input, index), (
+        f"take(): self and out expected to have the same dtype, but got self.dtype = "
+        f"{scalar_type_name(input.dtype)} and out.dtype = {scalar_type_name(out.dtype)}"))
 
 
 def put(input, index, source, accumulate=False):
@@ -964,7 +981,8 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     count from the end; dim None reads the flattened input."""
     if dim is None:
         result = take_along_dim(reshape(input, (-1,)), reshape(indices, (-1,)), 0)
-        return result if out is None else _write(out, result)
+        return result if out is None else write_exact(out, result, "take_along_dim",
+                                                      (input, indices))
     shape, index_shape = input._data.shape, indices._data.shape
     if len(shape) != len(index_shape):
         raise RuntimeError(
@@ -984,7 +1002,8 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     if array.size and array.dtype.kind == "i" and builtins.int(array.min()) < 0:
         indices = Tensor._make(xp_of(array).where(array < 0, array + shape[dim], array))
     result = gather(input, dim, indices)
-    return result if out is None else _write(out, result)
+    return result if out is None else write_exact(out, result, "take_along_dim",
+                                                  (input, indices))
 
 
 def nonzero(input, *, out=None, as_tuple=False):
@@ -1002,12 +1021,19 @@ def nonzero(input, *, out=None, as_tuple=False):
         return tuple(Tensor._make(i.astype(np.int64, copy=False))
                      for i in xp.nonzero(data.reshape(-1) if data.ndim == 0 else data))
     result = Tensor._make(xp.argwhere(data).astype(np.int64, copy=False))
-    return result if out is None else _write(out, result)
+    if out is None:
+        return result
+    return write_exact(out, result, "nonzero", (input,), (
+        f"nonzero: Expected out tensor to have scalar type Long but got scalar type"
+        f"{scalar_type_name(out.dtype)}"))
 
 
 def argwhere(input):
     """nonzero(input): the (n, ndim) indices of the non-zero elements."""
     return nonzero(input)
+
+
+_SAME_TYPE = "{}(): self and result must have the same scalar type"
 
 
 def _write(out, result):

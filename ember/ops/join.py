@@ -15,6 +15,7 @@ from ..autograd.function import Op
 from ..backend import xp_of
 from ._dims import wrap_dim
 from ._inplace import inplace_method
+from ._out import check_no_overlap, write_exact
 from .shape import _mark_view, _shape_args, narrow, reshape, select, sizes_from, transpose
 
 # the public names (torch.*); repeat is a Tensor method
@@ -103,7 +104,13 @@ def cat(tensors, dim=0, *, out=None):
         if other != shape and (skipped is None or not skipped[index]):
             _check_cat_shape(shape, other, dim, index)
     result = Cat.apply(dim, skipped, *_promoted(tensors))
-    return result if out is None else _write(out, result)
+    if out is None:
+        return result
+    check_no_overlap(out, tensors)
+    if isinstance(out, Tensor) and not _dtype.can_cast(result.dtype, out.dtype):
+        raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
+                        f"{_dtype.scalar_type_name(out.dtype)}")
+    return _write(out, result)
 
 
 def _check_cat_shape(shape, other, dim, index):
@@ -668,13 +675,13 @@ def _triangle(op, name, input, diagonal):
 def tril(input, diagonal=0, *, out=None):
     """The lower triangle of the last two dims: elements (i, j) with j - i <= diagonal."""
     result = _triangle(Tril, "tril", input, diagonal)
-    return result if out is None else _write(out, result)
+    return result if out is None else write_exact(out, result, "tril")
 
 
 def triu(input, diagonal=0, *, out=None):
     """The upper triangle of the last two dims: elements (i, j) with j - i >= diagonal."""
     result = _triangle(Triu, "triu", input, diagonal)
-    return result if out is None else _write(out, result)
+    return result if out is None else write_exact(out, result, "triu")
 
 
 # -- Tensor methods -----------------------------------------------------------------------

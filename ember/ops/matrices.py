@@ -12,7 +12,6 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from .creation import _target, ones, zeros
-from .elementwise import _to_float
 from .join import cat, flip
 from .shape import diag
 
@@ -90,8 +89,17 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     if input.dim() > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got "
                            f"an input with {input.dim()} dimensions")
-    x = _to_float(input.reshape(1, -1) if input.dim() < 2 else input)  # (variables, N)
+    x = input.reshape(1, -1) if input.dim() < 2 else input  # (variables, N)
     count = x.shape[1]
+    dtype = x.dtype
+    for name, w in (("fweights", fweights), ("aweights", aweights)):
+        if w is not None:
+            _check_weights(name, w, count)
+    if aweights is not None:  # the result takes the weights' precision too (a float32 result
+        dtype = _dtype.promote_types(dtype, aweights.dtype)  # for float16 x, float32 weights)
+    if not dtype.is_floating_point:
+        dtype = _dtype.get_default_dtype()
+    x = x.to(dtype)
     weights = None
     if fweights is not None:
         weights = fweights
@@ -115,6 +123,24 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     weighted = centered if weights is None else centered * weights
     result = (weighted @ centered.t()) / norm
     return result.reshape(()) if input.dim() < 2 or x.shape[0] == 1 else result
+
+
+def _check_weights(name, weights, count):
+    if weights.dim() > 1:
+        raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got "
+                           f"{name} with {weights.dim()} dimensions")
+    if weights.numel() != count:
+        raise RuntimeError(
+            f"cov(): expected {name} to have the same numel as there are observations in the "
+            f"input but got {weights.numel()} != {count}")
+    integral = name == "fweights"
+    if weights.is_floating_point() == integral:
+        wanted = "integral" if integral else "floating point"
+        raise RuntimeError(
+            f"cov(): expected {name} to have {wanted} dtype but got {name} with "
+            f"{_dtype.scalar_type_name(weights.dtype)} dtype")
+    if weights.numel() and bool((weights < 0).any()):
+        raise RuntimeError(f"cov(): {name} cannot be negative")
 
 
 def corrcoef(input):

@@ -27,6 +27,7 @@ from ..backend import backend_for_device, backend_of
 from ..backend.device import device as Device
 from . import _sampling
 from ._inplace import apply_inplace
+from ._out import check_no_overlap, write_exact
 from .creation import size_args
 
 __all__ = [
@@ -336,7 +337,10 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         sample = _sampling.bernoulli_scalar(_generator(generator), input.numel(), p)
     sample = sample.reshape(input._data.shape).astype(input._data.dtype)
     result = Sampled.apply(_on_device_of(sample, input), input)
-    return result if out is None else _write_out(out, result)
+    if out is None:
+        return result
+    check_no_overlap(out, (input,))
+    return _write_out(out, result)
 
 
 def poisson(input, generator=None):
@@ -390,7 +394,10 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if input._data.ndim == 1:
         indices = indices[0]
     result = Tensor._make(_on_device_of(np.ascontiguousarray(indices, dtype=np.int64), input))
-    return result if out is None else _write_out(out, result)
+    if out is None:
+        return result
+    return write_exact(out, result, "multinomial", (input,), (
+        f"multinomial expects Long tensor out, got: {_dtype.scalar_type_name(out.dtype)}"))
 
 
 # -- the *_like forms ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ..autograd.function import Op
 from ..backend import xp_of
 from . import compare
 from ._dims import wrap_dim, wrap_dims
+from ._out import write_exact
 from ..amp import autocast_mode
 
 __all__ = [
@@ -111,14 +112,16 @@ def _write(out, result):
     return _write_out(out, result)
 
 
-def _write_pair(out, result):
-    """out=(values, indices) for ops that return a pair."""
+def _write_pair(out, result, inputs=()):
+    """out=(values, indices) for ops that return a pair: each of its result's exact dtype,
+    sharing no memory with `inputs`, as torch requires."""
     if out is None:
         return result
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         raise TypeError("out= must be a tuple of two tensors (values, indices)")
-    _write(out[0], result[0])
-    _write(out[1], result[1])
+    name = type(result).__name__
+    write_exact(out[0], result[0], name, inputs)
+    write_exact(out[1], result[1], name, inputs)
     return type(result)(tuple(out))
 
 
@@ -564,7 +567,7 @@ def _reduce_extremum(op, op_name, input, dim, keepdim, out):
     dims = _reduce_dims(dim, input._data.ndim, op_name)
     _check_nonempty(op_name, input, dims, dim_given, RuntimeError)
     result = op.apply(input, dims, keepdim)
-    return result if out is None else _write(out, result)
+    return result if out is None else write_exact(out, result, op_name, (input,))
 
 
 def _select_extremum(op, op_name, input, dim, keepdim, out):
@@ -582,7 +585,7 @@ def _select_extremum(op, op_name, input, dim, keepdim, out):
     values = op.apply(input, index, dim, keepdim)
     indices = Tensor._make(index if keepdim or ndim == 0 else index.squeeze(dim))
     kind = return_types.max if op is Max else return_types.min
-    return _write_pair(out, kind((values, indices)))
+    return _write_pair(out, kind((values, indices)), (input,))
 
 
 def max(input, dim=None, keepdim=False, *, other=None, out=None):
@@ -645,7 +648,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
         _check_nonempty("aminmax", input, dims, True)
     result = return_types.aminmax((Amin.apply(input, dims, keepdim),
                                    Amax.apply(input, dims, keepdim)))
-    return _write_pair(out, result)
+    return _write_pair(out, result, (input,))
 
 
 def argmax(input, dim=None, keepdim=False, *, out=None):
@@ -683,7 +686,7 @@ def _arg_extremum(op_name, input, dim, keepdim, out):
             _check_nonempty(op_name, input, (dim,), True)
             index = getattr(xp, op_name)(data, axis=dim, keepdims=keepdim)
             result = Tensor._make(index.astype(_dtype.int64.np, copy=False))
-    return result if out is None else _write(out, result)
+    return result if out is None else write_exact(out, result, op_name, (input,))
 
 
 # -- logsumexp and norms ------------------------------------------------------------------

@@ -39,6 +39,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
     dim = wrap_dim(dim, input.dim(), "diff")
+    if n == 0:  # torch returns a copy of input, leaving prepend and append out
+        return input.clone()
     pieces = [t for t in (prepend, input, append) if t is not None]
     x = cat(pieces, dim) if len(pieces) > 1 else input
     for _ in range(n):
@@ -226,6 +228,13 @@ def _split_along(input, indices_or_sections, dim, op_name, min_dims):
         raise RuntimeError(
             f"torch.{op_name} requires a tensor with at least {min_dims} dimension, but got a "
             f"tensor with {input.dim()} dimensions!")
+    if not isinstance(indices_or_sections, (builtins.int, list, tuple, Tensor)) or (
+            isinstance(indices_or_sections, (list, tuple))
+            and not builtins.all(isinstance(i, builtins.int) for i in indices_or_sections)):
+        raise TypeError(
+            f"{op_name}() received an invalid combination of arguments - got "
+            f"{type(indices_or_sections).__name__}: indices_or_sections must be an int or a "
+            f"sequence of ints")
     if isinstance(indices_or_sections, builtins.int):
         size = input.shape[dim]
         if indices_or_sections == 0 or size % indices_or_sections:

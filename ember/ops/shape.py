@@ -571,6 +571,9 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = wrap_dim(dim, len(shape), "narrow")
     size = shape[dim]
+    if isinstance(start, Tensor) and (start._data.ndim or start._data.dtype.kind not in "iu"):
+        raise RuntimeError(f"start must be an 0-dim integral Tensor. Got a tensor of shape "
+                           f"{list(start.shape)} and dtype {start.dtype}")
     start, length = start.__index__(), length.__index__()
     if not -size <= start <= size:
         raise IndexError(

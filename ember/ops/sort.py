@@ -67,7 +67,7 @@ def _pick(op, kind, input, index, dim, keepdim, out):
     values = op.apply(input, index, dim, keepdim)
     if not keepdim and index.ndim:
         index = index.squeeze(dim)
-    return _write_pair(out, kind((values, Tensor._make(index))))
+    return _write_pair(out, kind((values, Tensor._make(index))), (input,))
 
 
 # -- sort, argsort, topk ------------------------------------------------------------------
@@ -100,7 +100,7 @@ def sort(input, dim=-1, descending=False, *, stable=False, out=None):
     else:
         index = _argsort(xp, data, dim, descending)
     values = Sort.apply(input, index, dim, True)
-    return _write_pair(out, return_types.sort((values, Tensor._make(index))))
+    return _write_pair(out, return_types.sort((values, Tensor._make(index))), (input,))
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
@@ -151,7 +151,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
         first_k = (builtins.slice(None),) * dim + (builtins.slice(0, k),)
         index = _argsort(xp, data, dim, largest)[first_k]
     values = Topk.apply(input, index, dim, True)
-    return _write_pair(out, return_types.topk((values, Tensor._make(index))))
+    return _write_pair(out, return_types.topk((values, Tensor._make(index))), (input,))
 
 
 # -- order statistics: kthvalue, median, mode ---------------------------------------------

@@ -72,6 +72,8 @@ def sum_to_size(self, *size):
     padded = (1,) * (len(own) - len(shape)) + shape
     if len(shape) > len(own) or any(s not in (1, o) for s, o in zip(padded, own)):
         raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(own)}}}.")
+    if not shape:  # torch sums everything then, so an integer tensor's result is int64
+        return self.sum()
     return sum_to(self, shape)
 
 
