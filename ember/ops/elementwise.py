@@ -85,18 +85,21 @@ def promote(input, other, op_name):
             f"{op_name}(): unsupported operand types {type(input).__name__} and "
             f"{type(other).__name__}; expected Tensors or numbers") from None
     result = _dtype.promote2(a_type, a_tier, b_type, b_tier)
+    if (result in _REDUCED_FLOAT and op_name in _WIDE_SCALAR_OPS and isinstance(input, Tensor)
+            and _wrapped_scalar(other, result)):
+        return input, _WideScalar(other)
     return _cast(input, result, like), _cast(other, result, like)
 
 
 def _keeps_dtype(array_dtype, scalar):
-    """Fast path: a float scalar with a float tensor, or an int scalar with a float tensor or
-    an integer tensor that holds it, leaves the tensor's dtype as it is (and numpy agrees).
-    bfloat16 (numpy kind 'V') takes the slow path."""
+    """Fast path: a float scalar with a float32/64 tensor, or an int scalar with one or with an
+    integer tensor that holds it, leaves the tensor's dtype as it is (and numpy agrees).
+    float16 and bfloat16 take the slow path (see _WideScalar)."""
     scalar_type = scalar.__class__
     if scalar_type is builtins.float:
-        return array_dtype.kind == "f"
+        return array_dtype is _FLOAT32_NP or array_dtype is _FLOAT64_NP
     if scalar_type is builtins.int:
-        if array_dtype.kind == "f":
+        if array_dtype is _FLOAT32_NP or array_dtype is _FLOAT64_NP:
             return True
         bounds = INT_RANGE.get(array_dtype)
         return bounds is not None and bounds[0] <= scalar <= bounds[1]
@@ -152,6 +155,31 @@ def _zeros(like, shape):
 
 
 _REDUCED_FLOAT = (_dtype.float16, _dtype.bfloat16)
+_FLOAT32_NP, _FLOAT64_NP = _dtype.float32.np, _dtype.float64.np
+
+# torch's CPU mul and div kernels read a float16/bfloat16 tensor's scalar operand -- a number,
+# or a 0-d tensor of another dtype, after the tensor -- in float32 (x * 0.7 is
+# float32(x) * float32(0.7), rounded once); add, sub, pow and remainder round it to the
+# tensor's dtype first.
+_WIDE_SCALAR_OPS = frozenset(("mul", "div", "floor_divide"))
+
+
+class _WideScalar:
+    """promote's answer for such a scalar: the op computes in float32 and rounds once."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value if isinstance(value, Tensor) else builtins.float(value)
+
+    def apply(self, op, tensor, *args):
+        return _in_float32(lambda a, b: op.apply(a, b, *args), tensor.dtype, tensor, self.value)
+
+
+def _wrapped_scalar(value, dtype):
+    if isinstance(value, Tensor):
+        return value._data.ndim == 0 and value.dtype is not dtype
+    return value.__class__ is not builtins.bool
 
 
 def _in_float32(fn, dtype, *operands):
@@ -436,7 +464,7 @@ def mul(input, other, *, out=None):
         tensor([3., 6.])
     """
     a, b = promote(input, other, "mul")
-    result = Mul.apply(a, b)
+    result = Mul.apply(a, b) if b.__class__ is not _WideScalar else b.apply(Mul, a)
     return result if out is None else _write_out(out, result, "mul")
 
 
@@ -562,7 +590,7 @@ def div(input, other, *, rounding_mode=None, out=None):
                 b = _to_float(b) if isinstance(b, Tensor) else builtins.float(b)
             else:
                 a, b = builtins.float(a), _to_float(b)
-        result = Div.apply(a, b)
+        result = Div.apply(a, b) if b.__class__ is not _WideScalar else b.apply(Div, a)
     elif rounding_mode == "trunc" or rounding_mode == "floor":
         result = _rounded_div(a, b, rounding_mode, "div")
     else:
@@ -581,6 +609,8 @@ def true_divide(input, other, *, out=None):
 
 
 def _rounded_div(a, b, mode, op_name):
+    if b.__class__ is _WideScalar:
+        return b.apply(RoundedDiv, a, mode, op_name)
     for value in (a, b):
         if isinstance(value, Tensor) and value._data.dtype is _BOOL_NP:
             _not_implemented(f"div_{mode}", _dtype.bool, "numeric")
@@ -915,11 +945,9 @@ Tensor.__radd__ = _reflected(add)
 Tensor.__sub__ = sub
 Tensor.__rsub__ = _reflected(sub)
 Tensor.__mul__ = mul
-Tensor.__rmul__ = _reflected(mul)
+Tensor.__rmul__ = mul  # torch's: the number stays the second operand (see _WideScalar)
 Tensor.__truediv__ = div
-Tensor.__rtruediv__ = _reflected(div)
-Tensor.__div__ = div  # Python 2's names, which torch.Tensor still has
-Tensor.__rdiv__ = Tensor.__rtruediv__
+Tensor.__div__ = div  # Python 2's name, which torch.Tensor still has; __rdiv__ is in unary.py
 Tensor.__floordiv__ = floor_divide
 Tensor.__rfloordiv__ = _reflected(floor_divide)
 Tensor.__mod__ = remainder

@@ -913,3 +913,12 @@ for _name in ("abs", "absolute", "sign", "sgn", "exp", "exp2", "expm1", "log", "
     setattr(Tensor, _name, globals()[_name])
 
 Tensor.__abs__ = abs
+
+
+def _rdiv(self, other):
+    """number / tensor as torch computes it: the reciprocal, then a product (two roundings,
+    where a division would round once)."""
+    return reciprocal(self) * other
+
+
+Tensor.__rtruediv__ = Tensor.__rdiv__ = _rdiv

@@ -150,6 +150,45 @@ def test_half_floor_divide_like_torch(case, dtype):
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("case", ["mul", "number first", "mul_", "div", "div_", "trunc", "floor",
+                                  "int", "0-d float32", "0-d float64", "add", "remainder"])
+def test_half_tensor_with_a_scalar_like_torch(case, dtype):
+    """torch's mul and div take a half tensor's scalar operand in float32 and round once; add
+    and remainder round the scalar to the half type first."""
+    fns = {
+        "mul": lambda lib, x: x * 0.7123, "number first": lambda lib, x: 0.7123 * x,
+        "mul_": lambda lib, x: x.clone().mul_(0.7123), "div": lambda lib, x: x / 0.7123,
+        "div_": lambda lib, x: x.clone().div_(0.7123),
+        "trunc": lambda lib, x: lib.div(x, 0.7123, rounding_mode="trunc"),
+        "floor": lambda lib, x: x // 0.7123, "int": lambda lib, x: x * 257,
+        "0-d float32": lambda lib, x: x * lib.tensor(0.7123),
+        "0-d float64": lambda lib, x: x / lib.tensor(0.7123, dtype=lib.float64),
+        "add": lambda lib, x: x + 0.7123, "remainder": lambda lib, x: x % 0.7123,
+    }
+    array = np.random.default_rng(0).standard_normal(20000) * 3
+    check_like_torch(fns[case], [array], dtype, rtol=0, atol=0, name=f"{dtype} {case}")
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
+def test_scalar_product_gradient_like_torch(dtype):
+    array = np.random.default_rng(1).standard_normal(5000) * 3
+    grads = []
+    for lib in (ember, torch):
+        x = _tensor(lib, array, dtype).requires_grad_()
+        (x * 0.7123 / 0.3).backward(_tensor(lib, array[::-1].copy(), dtype))
+        grads.append(x.grad.float().numpy() if lib is torch else np.asarray(x.grad.float()._data))
+    np.testing.assert_array_equal(*grads)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16"])
+def test_number_over_tensor_is_reciprocal_times_number(dtype):
+    """torch's number / tensor is tensor.reciprocal() * number: two roundings, not one."""
+    array = np.random.default_rng(0).standard_normal(20000) * 3
+    check_like_torch(lambda lib, x: 0.7123 / x, [array], dtype, rtol=0, atol=0, name="rdiv")
+    check_like_torch(lambda lib, x: 3 / x, [array], dtype, rtol=0, atol=0, name="rdiv int")
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
 @pytest.mark.parametrize("decimals", [1, 2, 3, -1])
 def test_round_decimals_half_scales_in_float32(decimals, dtype):
     """torch scales half inputs by 10**decimals in float32; scaling in the half type rounds
