@@ -112,3 +112,4 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402  (needs grad above)
+from . import functional  # noqa: E402,F401  (torch.autograd.functional)
