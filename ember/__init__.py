@@ -62,7 +62,10 @@ from .amp.autocast_mode import (autocast_decrement_nesting, autocast_increment_n
 from .backends.cuda import get_float32_matmul_precision, set_float32_matmul_precision
 from .nn.functional import log_softmax, softmax  # torch.softmax, torch.log_softmax
 from .nn.functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
-from .linalg import cholesky, cholesky_solve, det, logdet, matrix_exp, matrix_power, slogdet
+from .linalg import cholesky_solve, det, logdet, matrix_exp, matrix_power, slogdet
+from ._linalg_legacy import (cholesky, cholesky_inverse, geqrf, orgqr, ormqr, qr,  # noqa: F401
+                             svd, triangular_solve)
+from ._linalg_lu import legacy_lu as lu, legacy_lu_solve as lu_solve, lu_unpack  # noqa: F401
 from .linalg import inv as inverse
 from .linalg import pinv as pinverse
 from ._settings import *  # noqa: F401,F403  (threads, determinism, default device)

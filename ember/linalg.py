@@ -25,8 +25,11 @@ from ._matrix_functions import householder_product, matrix_exp  # noqa: F401
 
 __all__ = [
     "LinAlgError", "matmul", "vecdot", "cross", "norm", "vector_norm", "matrix_norm", "inv",
-    "det", "slogdet", "solve", "solve_triangular", "cholesky_solve", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv",
-    "matrix_power", "multi_dot", "matrix_rank", "matrix_exp", "householder_product",
+    "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular", "cholesky_solve",
+    "cholesky", "cholesky_ex", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv",
+    "matrix_power", "multi_dot", "matrix_rank", "matrix_exp", "householder_product", "lu",
+    "lu_factor", "lu_factor_ex", "lu_solve", "lstsq", "cond", "vander", "tensorinv",
+    "tensorsolve", "diagonal",
 ]
 
 
@@ -866,3 +869,10 @@ Tensor.slogdet = lambda self: slogdet(self)
 Tensor.inverse = inv
 Tensor.pinverse = lambda self, rcond=1e-15: pinv(self, rtol=rcond)
 Tensor.matrix_power = matrix_power
+
+# The LU family and the other solvers live in their own modules to keep files short; they
+# use this module's checks and ops, so they are imported last.
+from ._linalg_lu import (inv_ex, lu, lu_factor, lu_factor_ex, lu_solve,  # noqa: E402
+                         solve_ex)
+from ._linalg_solvers import (cholesky_ex, cond, diagonal, lstsq, tensorinv,  # noqa: E402
+                              tensorsolve, vander)
