@@ -81,6 +81,8 @@ from .ops.sequence import *  # noqa: F401,F403
 from .ops.tensor_queries import *  # noqa: F401,F403
 from .ops.windows import *  # noqa: F401,F403
 from .ops.scatter_copy import *  # noqa: F401,F403
+from .ops.copies import *  # noqa: F401,F403
+from .ops.strided import *  # noqa: F401,F403
 from ._functional_aliases import *  # noqa: F401,F403
 
 

@@ -1,0 +1,234 @@
+"""Tensors as explicit (size, stride, storage offset) geometries: as_strided and its in-place,
+scatter and copy forms, empty_strided / new_empty_strided / empty_permuted, and resize_ /
+resize_as_.
+
+A tensor's storage is the array that owns its memory (its backend array's `base`, or the
+array itself); as_strided reads that storage through the given geometry, as torch reads the
+tensor's storage.
+"""
+import math
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd import grad_mode
+from ..autograd.function import Op
+from ..backend import xp_of
+from .creation import _dtype_or_default, empty, size_args, zeros
+from .shape import make_view
+
+__all__ = ["as_strided", "as_strided_", "as_strided_scatter", "as_strided_copy",
+           "empty_strided", "empty_permuted", "resize_as_"]
+
+
+def _storage(data):
+    """The 1-D array of the memory `data` views, and data's offset into it (in elements)."""
+    base = data.base
+    if not isinstance(base, type(data)) or not base.flags.c_contiguous or \
+            base.dtype != data.dtype:
+        base = data if data.flags.c_contiguous else None
+    if base is None or data.size == 0:
+        return data.reshape(-1) if base is not None else data.copy().reshape(-1), 0
+    return base.reshape(-1), (_address(data) - _address(base)) // data.dtype.itemsize
+
+
+def _address(array):
+    """Where an array's first element lies in memory (numpy and cupy)."""
+    pointer = getattr(array.data, "ptr", None)  # cupy's memory pointer; numpy's memoryview
+    return array.__array_interface__["data"][0] if pointer is None else pointer
+
+
+def _check_geometry(op_name, size, stride, offset, storage_size):
+    if len(size) != len(stride):
+        raise RuntimeError(f"{op_name}: mismatch in length of strides and shape: size "
+                           f"{list(size)}, stride {list(stride)}")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"{op_name}: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"{op_name}: negative size in {list(size)}")
+    if offset < 0:
+        raise RuntimeError(f"{op_name}: Tensor: invalid storage offset {offset}")
+    needed = 0 if 0 in size else offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
+    if needed > storage_size:
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset} "
+            f"requiring a storage size of {needed} are out of bounds for storage of size "
+            f"{storage_size}")
+
+
+def _positions(xp, size, stride, offset):
+    """The storage index of every element of the geometry, in the geometry's shape."""
+    index = xp.full(tuple(size), offset, dtype=np.int64)
+    for dim, (n, s) in enumerate(zip(size, stride)):
+        shape = [1] * len(size)
+        shape[dim] = n
+        index = index + (xp.arange(n, dtype=np.int64) * s).reshape(shape)
+    return index
+
+
+class AsStrided(Op):
+    """y = the storage of x read with (size, stride, offset);
+    grad_x = g summed into a zero storage at y's positions, read at x's positions."""
+
+    @staticmethod
+    def forward(ctx, x, size, stride, offset):
+        storage, own_offset = _storage(x)
+        offset = own_offset if offset is None else offset
+        _check_geometry("as_strided", size, stride, offset, storage.size)
+        item = storage.dtype.itemsize
+        y = ctx.xp.lib.stride_tricks.as_strided(
+            storage[offset:], shape=tuple(size), strides=tuple(s * item for s in stride))
+        ctx.geometry = (storage.size, own_offset, size, stride, offset)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        storage_size, own_offset, size, stride, offset = ctx.geometry
+        xp = ctx.xp
+        x_shape = ctx.input_shape
+        x_stride = ctx.input_stride
+        written = Tensor._make(_positions(xp, size, stride, offset).reshape(-1))
+        read = Tensor._make(_positions(xp, x_shape, x_stride, own_offset))
+        grad_storage = zeros(storage_size, dtype=grad.dtype, device=grad.device)
+        grad_storage = grad_storage.index_add(0, written, grad.reshape(-1))
+        return grad_storage[read], None, None, None
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A view of input's storage with the given sizes, strides (in elements) and storage
+    offset (default: input's own). Elements may overlap; gradients add up where they do.
+
+    Example:
+        >>> ember.arange(6.).as_strided((2, 2), (1, 2))
+        tensor([[0., 2.],
+                [1., 3.]])
+    """
+    size, stride = tuple(size_args((size,), "as_strided")), tuple(stride)
+    if storage_offset is not None:
+        storage_offset = int(storage_offset)
+    out = AsStrided.apply(input, size, stride, storage_offset)
+    if out.grad_fn is not None:
+        out.grad_fn.input_shape = tuple(input._data.shape)
+        out.grad_fn.input_stride = input.stride()
+    return make_view(out, input, as_strided, size, stride, storage_offset)
+
+
+def as_strided_(input, size, stride, storage_offset=None):
+    """input made in place into the as_strided view of its storage."""
+    view = as_strided(input, size, stride, storage_offset)
+    input._data = view._data
+    if view.grad_fn is not None:
+        input.grad_fn, input._output_nr = view.grad_fn, view._output_nr
+    return input
+
+
+def as_strided_copy(input, size, stride, storage_offset=None):
+    """as_strided(...) as a tensor of its own (a copy)."""
+    return as_strided(input, size, stride, storage_offset).clone()
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """A copy of input with src written into its as_strided(size, stride, storage_offset)
+    view. Gradients: grad_input = g with that view zeroed; grad_src = g read through it.
+
+    Example:
+        >>> ember.as_strided_scatter(ember.zeros(4), ember.ones(2), (2,), (2,))
+        tensor([1., 0., 1., 0.])
+    """
+    size, stride = tuple(size_args((size,), "as_strided_scatter")), tuple(stride)
+    if tuple(src.shape) != size:
+        raise RuntimeError(f"as_strided_scatter: expected src to have a size equal to the slice "
+                           f"of self. src size = {list(src.shape)}, slice size = {list(size)}")
+    base = input.contiguous().reshape(-1)
+    _check_geometry("as_strided_scatter", size, stride, storage_offset or 0, base.numel())
+    positions = Tensor._make(_positions(xp_of(base._data), size, stride, storage_offset or 0))
+    src = src.to(input.dtype)
+    result = base.index_put((positions.reshape(-1),), src.reshape(-1))
+    return result.reshape(input.shape)
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                  pin_memory=False):
+    """An uninitialized tensor with the given sizes and strides (in elements).
+
+    Example:
+        >>> ember.empty_strided((2, 3), (1, 2)).stride()
+        (1, 2)
+    """
+    size, stride = tuple(size_args((size,), "empty_strided")), tuple(stride)
+    storage_size = 0 if 0 in size else 1 + sum((n - 1) * s for n, s in zip(size, stride))
+    _check_geometry("empty_strided", size, stride, 0, storage_size)
+    storage = empty(storage_size, dtype=dtype, device=device)
+    with grad_mode.no_grad():
+        result = Tensor._make(as_strided(storage, size, stride, 0)._data)
+    if requires_grad:
+        result.requires_grad_(True)
+    return result
+
+
+def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
+                      requires_grad=False, pin_memory=False):
+    """empty_strided with self's dtype and device unless given."""
+    return empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype,
+                         device=self.device if device is None else device,
+                         requires_grad=requires_grad)
+
+
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
+                   requires_grad=False, pin_memory=False):
+    """An uninitialized tensor of `size` whose dims lie in memory in the order
+    physical_layout gives (outermost first): empty_permuted((2, 3), (1, 0)) is column-major.
+    """
+    size = tuple(size_args((size,), "empty_permuted"))
+    order = tuple(physical_layout)
+    if sorted(order) != list(range(len(size))):
+        raise RuntimeError(f"empty_permuted: physical_layout {list(order)} is not a "
+                           f"permutation of the {len(size)} dims of size {list(size)}")
+    physical = empty([size[d] for d in order], dtype=_dtype_or_default(dtype), device=device)
+    inverse = [order.index(d) for d in range(len(size))]
+    result = Tensor._make(physical._data.transpose(inverse))
+    if requires_grad:
+        result.requires_grad_(True)
+    return result
+
+
+def resize_(self, *sizes, memory_format=None):
+    """self made in place into a tensor of `sizes`: its first elements (in memory order) are
+    kept, new ones are uninitialized.
+
+    Example:
+        >>> ember.arange(6).resize_(2, 2)
+        tensor([[0, 1],
+                [2, 3]])
+    """
+    shape = tuple(size_args(sizes, "resize_"))
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    if any(n < 0 for n in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension: {list(shape)}")
+    xp = xp_of(self._data)
+    count = math.prod(shape)
+    if count == self._data.size:
+        data = self._data.reshape(shape) if self._data.flags.c_contiguous else \
+            self._data.copy().reshape(shape)
+    else:
+        flat = xp.zeros(count, dtype=self._data.dtype)
+        kept = min(count, self._data.size)
+        flat[:kept] = self._data.reshape(-1)[:kept]
+        data = flat.reshape(shape)
+    self._data = data
+    self._version[0] += 1
+    return self
+
+
+def resize_as_(input, the_template, *, memory_format=None):
+    """resize_(input, the_template.shape)."""
+    return resize_(input, the_template.shape)
+
+
+# -- Tensor methods -----------------------------------------------------------------------
+
+for _name in ("as_strided", "as_strided_", "as_strided_scatter", "new_empty_strided",
+              "resize_", "resize_as_"):
+    setattr(Tensor, _name, globals()[_name])
