@@ -1,13 +1,19 @@
-"""ember.func: torch.func's module-level functions (functional_call, stack_module_state).
+"""ember.func: torch.func's function transforms and module helpers.
 
-Differs from PyTorch: the transforms (grad, vmap, jacrev ...) are not here.
+eager_transforms.py  grad, grad_and_value, vjp, jvp, jacrev, jacfwd, hessian, linearize
+vmap.py              vmap (the function called once per sample)
+_pytree.py           flattening nested tuples, lists and dicts of tensors
 """
 from collections.abc import Sequence
 
 from ..nn.utils.stateless import _functional_call
 from ..ops.join import stack
+from .eager_transforms import (grad, grad_and_value, hessian, jacfwd, jacrev, jvp, linearize,
+                               vjp)
+from .vmap import vmap
 
-__all__ = ["functional_call", "stack_module_state"]
+__all__ = ["functional_call", "stack_module_state", "grad", "grad_and_value", "vjp", "jvp",
+           "jacrev", "jacfwd", "hessian", "linearize", "vmap"]
 
 
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
