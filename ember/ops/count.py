@@ -1,5 +1,5 @@
-"""Counting: bincount (occurrences of each non-negative integer) and histc (a histogram
-over equal-width bins).
+"""Counting: bincount (occurrences of each non-negative integer), histc (a histogram
+over equal-width bins) and histogramdd (a histogram of points in D dims).
 
 Both work on arrays and return tensors that record no node: their outputs are counts, or
 sums of weights, that torch cannot differentiate either.
@@ -7,12 +7,14 @@ sums of weights, that torch cannot differentiate either.
 import builtins
 import math
 
+import numpy as np  # histogramdd counts on the host, as sequence.histogram does
+
 from .. import _dtype
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..backend import xp_of
 
-__all__ = ["bincount", "histc"]
+__all__ = ["bincount", "histc", "histogramdd"]
 
 _INTEGER_KINDS = "iu"
 
@@ -120,3 +122,44 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 
 Tensor.bincount = bincount
 Tensor.histc = histc
+
+
+def histogramdd(input, bins=10, *, range=None, weight=None, density=False):
+    """return_types.histogramdd(hist, bin_edges): counts (or summed weights, or densities) of
+    the points in input's rows (the last dim holds each point's D coordinates), in bins
+    per dim given as a count for all dims, one count per dim, or one 1-D tensor of edges per
+    dim; `range` is [min0, max0, min1, max1, ...] (default: the data's). The last bin of each
+    dim includes its right edge.
+
+    Example:
+        >>> points = ember.tensor([[0., 0.], [1., 1.], [1., 0.]])
+        >>> ember.histogramdd(points, bins=2).hist
+        tensor([[1., 0.],
+                [1., 1.]])
+    """
+    from .. import return_types
+    if input._data.dtype not in FLOAT_NP:
+        raise NotImplementedError(
+            f"\"histogramdd\" not implemented for '{_dtype_word(input)}'")
+    if input.dim() < 1:
+        raise RuntimeError("torch.histogramdd: input tensor should have at least 1 dimension")
+    dims = input.shape[-1]
+    points = np.asarray(input.detach().cpu()._data, dtype=np.float64).reshape(-1, dims)
+    if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):
+        bins = [np.asarray(b.detach().cpu()._data, dtype=np.float64) for b in bins]
+    elif isinstance(bins, (list, tuple)) and len(bins) != dims:
+        raise RuntimeError(f"torch.histogramdd: expected {dims} sequences of bin edges for "
+                           f"each dimension, but got {len(bins)}")
+    if range is not None:
+        if len(range) != 2 * dims:
+            raise RuntimeError(f"torch.histogramdd: for a {dims}-dimensional histogram range "
+                               f"should have {2 * dims} elements, but got {len(range)}")
+        range = [(range[2 * d], range[2 * d + 1]) for d in builtins.range(dims)]
+    weights = None if weight is None else np.asarray(weight.detach().cpu()._data).reshape(-1)
+    hist, edges = np.histogramdd(points, bins=bins, range=range, weights=weights,
+                                 density=density)
+    dtype = input._data.dtype
+    device = input.device
+    hist = Tensor._make(hist.astype(dtype)).to(device)
+    edges = tuple(Tensor._make(e.astype(dtype)).to(device) for e in edges)
+    return return_types.histogramdd((hist, edges))

@@ -33,7 +33,7 @@ from .shape import (_view_dtype, broadcast_tensors, expand, live_views, narrow, 
 __all__ = [
     "gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
     "index_copy", "index_fill", "index_put", "masked_fill", "masked_select", "masked_scatter",
-    "take", "take_along_dim", "put", "nonzero", "argwhere",
+    "take", "take_along_dim", "put", "nonzero", "nonzero_static", "argwhere",
 ]
 
 
@@ -1028,6 +1028,22 @@ def nonzero(input, *, out=None, as_tuple=False):
         f"{scalar_type_name(out.dtype)}"))
 
 
+def nonzero_static(input, *, size, fill_value=-1):
+    """nonzero(input) cut or padded to exactly `size` rows; padding rows hold fill_value.
+
+    Example:
+        >>> ember.nonzero_static(ember.tensor([0, 3, 0]), size=2)
+        tensor([[ 1],
+                [-1]])
+    """
+    if size < 0:
+        raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, got {size}")
+    found = nonzero(input)._data[:size]
+    xp = xp_of(found)
+    padding = xp.full((size - found.shape[0], found.shape[1]), fill_value, dtype=np.int64)
+    return Tensor._make(xp.concatenate([found, padding]))
+
+
 def argwhere(input):
     """nonzero(input): the (n, ndim) indices of the non-zero elements."""
     return nonzero(input)
@@ -1048,7 +1064,7 @@ Tensor.__setitem__ = _setitem
 for _name in ("gather", "scatter", "scatter_add", "scatter_reduce", "index_select",
               "index_add", "index_copy", "index_fill", "index_put", "masked_fill",
               "masked_select", "masked_scatter", "take", "take_along_dim", "put", "nonzero",
-              "argwhere"):
+              "nonzero_static", "argwhere"):
     setattr(Tensor, _name, globals()[_name])
 for _name in ("scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy",
               "index_fill", "index_put", "masked_fill", "masked_scatter", "put"):

@@ -11,12 +11,13 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ._inplace import inplace_method
 from .creation import _target, ones, zeros
 from .join import cat, flip
 from .shape import diag
 
 __all__ = ["kron", "block_diag", "diagflat", "vander", "cov", "corrcoef", "chain_matmul",
-           "tril_indices", "triu_indices"]
+           "tril_indices", "triu_indices", "addr"]
 
 
 def kron(input, other, *, out=None):
@@ -170,6 +171,32 @@ def chain_matmul(*matrices, out=None):
     return result if out is None else out.copy_(result)
 
 
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * outer(vec1, vec2), input broadcast to (len(vec1), len(vec2));
+    beta = 0 ignores input (even its nan), and bool tensors use and / or, as torch.
+
+    Example:
+        >>> ember.addr(ember.zeros(2, 2), ember.tensor([1., 2.]), ember.tensor([1., 3.]))
+        tensor([[1., 3.],
+                [2., 6.]])
+    """
+    from .elementwise import _write_out
+    from .linalg import _scaled_sum
+    for name, vec in (("vec1", vec1), ("vec2", vec2)):
+        if vec.dim() != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {vec.dim()}-D")
+    if input.dtype is _dtype.bool:
+        result = vec1.reshape(-1, 1).logical_and(vec2.reshape(1, -1))
+        if not alpha:
+            result = zeros(result.shape, dtype=_dtype.bool, device=input.device)
+        if beta:
+            result = result.logical_or(input.expand(result.shape))
+    else:
+        product = vec1.reshape(-1, 1) * vec2.reshape(1, -1)
+        result = _scaled_sum("addr", input, product, beta, alpha)
+    return result if out is None else _write_out(out, result, "addr")
+
+
 def _triangle_indices(lower, row, col, offset, dtype, device, op_name):
     if row < 0:
         raise RuntimeError(f"row must be non-negative, got{row}")
@@ -204,5 +231,7 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 
 # -- Tensor methods -----------------------------------------------------------------------
 
-for _name in ("kron", "diagflat", "cov", "corrcoef"):
+for _name in ("kron", "diagflat", "cov", "corrcoef", "addr"):
     setattr(Tensor, _name, globals()[_name])
+Tensor.addr_ = inplace_method(addr, "addr_")
+Tensor.addmv_ = inplace_method(Tensor.addmv, "addmv_")

@@ -23,7 +23,7 @@ from .join import cat, flip, split, tensor_split
 
 __all__ = ["diff", "trapezoid", "trapz", "cumulative_trapezoid", "logcumsumexp", "renorm",
            "dist", "histogram", "combinations", "unravel_index", "hsplit", "vsplit", "dsplit",
-           "split_with_sizes"]
+           "split_with_sizes", "gradient"]
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
@@ -50,6 +50,85 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         later, earlier = x.narrow(dim, 1, length - 1), x.narrow(dim, 0, length - 1)
         x = later.logical_xor(earlier) if x.dtype is _dtype.bool else later - earlier
     return x
+
+
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """Estimates of the partial derivatives of the function sampled by input, one tensor per
+    dim: second-order central differences inside, and first- or second-order one-sided
+    differences (edge_order) at the ends, as numpy.gradient.
+
+    For left and right sample distances hl, hr around a point:
+        f'(x) ~ (hl**2 f(x + hr) - hr**2 f(x - hl) + (hr**2 - hl**2) f(x)) / (hl hr (hl + hr))
+    `spacing` is one number (the distance for every dim), a list of numbers (one per dim) or
+    a list of 1-D tensors (each dim's sample coordinates).
+
+    Example:
+        >>> ember.gradient(ember.tensor([1., 2., 4., 8.]))
+        (tensor([1.0000, 1.5000, 3.0000, 4.0000]),)
+    """
+    ndim = input.dim()
+    if dim is None:
+        dims = list(builtins.range(ndim))
+    elif isinstance(dim, builtins.int):
+        dims = [wrap_dim(dim, ndim, "gradient")]
+    else:
+        dims = [wrap_dim(d, ndim, "gradient") for d in dim]
+    if isinstance(spacing, (list, tuple)):
+        if len(spacing) != len(dims):
+            raise RuntimeError(
+                f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing "
+                f"and dim arguments to have the same length, but got a spacing argument of "
+                f"length {len(spacing)} and a dim argument of length {len(dims)}.")
+        spacings = list(spacing)
+    else:
+        spacings = [spacing] * len(dims)
+    if edge_order not in (1, 2):
+        raise RuntimeError(f"torch.gradient only supports edge_order=1 and edge_order=2, got "
+                           f"{edge_order}")
+    for d in dims:
+        if input.shape[d] < edge_order + 1:
+            raise RuntimeError(
+                f"torch.gradient expected each dimension size to be at least edge_order+1, "
+                f"got a size of {input.shape[d]} along dim {d} with edge_order={edge_order}")
+    values = input if input.is_floating_point() else input.to(_dtype.get_default_dtype())
+    return tuple(_partial(values, d, h, edge_order) for d, h in zip(dims, spacings))
+
+
+def _partial(f, dim, spacing, edge_order):
+    """One dim's gradient estimate (see gradient)."""
+    n = f.shape[dim]
+
+    def part(start, length=None):
+        start = start % n
+        return f.narrow(dim, start, n - start if length is None else length)
+
+    if isinstance(spacing, Tensor):
+        if spacing.dim() != 1 or spacing.shape[0] != n:
+            raise RuntimeError(
+                f"torch.gradient expected each tensor to be on the same device and of size "
+                f"{n} along dim {dim}, got a spacing tensor of shape {list(spacing.shape)}")
+        widths = diff(spacing.to(f.dtype)).reshape([-1] + [1] * (f.dim() - dim - 1))
+        left, right = widths.narrow(0, 0, n - 2), widths.narrow(0, 1, n - 2)
+        inner = (left * left * part(2) - right * right * part(0, n - 2)
+                 + (right * right - left * left) * part(1, n - 2)) / (left * right
+                                                                      * (left + right))
+        first, second = widths.narrow(0, 0, 1), widths.narrow(0, 1, 1) if n > 2 else None
+        before_last, last = (widths.narrow(0, n - 3, 1) if n > 2 else None,
+                             widths.narrow(0, n - 2, 1))
+    else:
+        inner = (part(2) - part(0, n - 2)) / (2 * spacing)
+        first = second = before_last = last = spacing
+    if edge_order == 1:
+        head = (part(1, 1) - part(0, 1)) / first
+        tail = (part(-1) - part(-2, 1)) / last
+    else:
+        h1, h2 = first, second
+        head = (-(2 * h1 + h2) / (h1 * (h1 + h2)) * part(0, 1) + (h1 + h2) / (h1 * h2)
+                * part(1, 1) - h1 / (h2 * (h1 + h2)) * part(2, 1))
+        h1, h2 = before_last, last
+        tail = (h2 / (h1 * (h1 + h2)) * part(-3, 1) - (h1 + h2) / (h1 * h2) * part(-2, 1)
+                + (2 * h2 + h1) / (h2 * (h1 + h2)) * part(-1))
+    return cat([head, inner, tail], dim)
 
 
 def _spacing(y, x, dx, dim):
