@@ -40,6 +40,7 @@ from .ops.pool import adaptive_max_pool1d_with_indices as adaptive_max_pool1d  #
 from . import return_types
 from . import autograd, linalg, nn, optim, utils
 from . import func
+from .func import vmap  # torch.vmap is torch.func.vmap
 from . import profiler
 from . import testing
 from . import vision

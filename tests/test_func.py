@@ -290,6 +290,18 @@ def test_vmap_in_dims_out_dims_and_kwargs():
         m.reshape(2, 2, 3)), M)
 
 
+def test_vmap_named_tuple_outputs_and_top_level_alias():
+    result = same_as_torch(lambda lib, m: lib.vmap(lambda r: r.max(0))(m.reshape(2, 2, 3)), M)
+    assert type(result).__name__ == "max" and result.values.shape == (2, 3)
+
+
+def test_integer_outputs():
+    same_as_torch(lambda lib, x: lib.func.jacfwd(lambda a: (a * 2).long())(x), X)
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError, match="All outputs of f must be floating-point"):
+            lib.func.jacrev(lambda a: (a * 2).long())(lib.ones(2))
+
+
 @settings(max_examples=25, deadline=None)
 @hypothesis_given(st.integers(0, 2), st.integers(-2, 1), st.booleans())
 def test_vmap_matches_torch_for_any_batch_dim(in_dim, out_dim, map_second):

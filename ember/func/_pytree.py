@@ -83,6 +83,8 @@ def tree_unflatten(leaves, spec):
             return node.type(zip(node.context, children))
         if node.type is tuple or node.type is list:
             return node.type(children)
+        if hasattr(node.type, "n_fields"):  # return_types, built from one sequence
+            return node.type(children)
         return node.type(*children)  # a namedtuple
 
     return build(spec)

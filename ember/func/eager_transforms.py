@@ -410,6 +410,14 @@ def _jacobian(func, argnums, has_aux, api, args, kwargs):
         create_graph = outer_enabled and _reaches_outside(flat_out, fresh)
         jacobians = []
         for out in flat_out:
+            if not out.is_floating_point():
+                if api == _JVP:  # forward mode: an integer output has zero tangents
+                    jacobians.append(tree_unflatten(
+                        [zeros(tuple(out.shape) + tuple(t.shape), dtype=out.dtype)
+                         for t in fresh], spec))
+                    continue
+                raise RuntimeError(f"vjp(f, ...): All outputs of f must be floating-point or "
+                                   f"complex Tensors, got Tensor with dtype {out.dtype}")
             rows = [[] for _ in fresh]  # per input: d out.flatten()[k] / d input, each k
             numel = out.nelement()
             for k in range(numel):
