@@ -301,14 +301,14 @@ class _WorkerPool:
                 worker_id = owner.pop(task_id)
                 if isinstance(data, _ExceptionInWorker):
                     data.reraise()
-                if isinstance(data, _StreamEnd):
-                    if worker_id in active:
-                        active.remove(worker_id)
-                elif worker_id in active:
-                    if loader._is_iterable:
-                        send(worker_id)
-                    else:
-                        send(self._next_worker(turn, active))
+                # as torch: each new task goes to the next active worker in turn (never to
+                # whichever answered), so batches of iterable datasets interleave the
+                # workers' streams in a fixed order; a worker whose stream ended is skipped,
+                # and the tasks already queued for it come back empty
+                if isinstance(data, _StreamEnd) and worker_id in active:
+                    active.remove(worker_id)
+                if active:
+                    send(self._next_worker(turn, active))
                 if loader.in_order:
                     waiting[task_id] = data
                 elif not isinstance(data, _StreamEnd):

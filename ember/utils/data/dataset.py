@@ -1,8 +1,9 @@
 """Datasets: map-style (`__getitem__` + `__len__`) and iterable-style, and ways to combine them."""
 import bisect
 import math
+import warnings
 
-from ... import _generator
+from ..._generator import default_generator
 from ...ops.random import randperm
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "ChainDataset",
@@ -50,22 +51,48 @@ class TensorDataset(Dataset):
 
 
 class StackDataset(Dataset):
-    """Samples are tuples (or dicts) of the i-th samples of several datasets."""
+    """Samples are tuples (or dicts) of the i-th samples of several datasets of one length.
+
+    Example:
+        >>> StackDataset(range(3), "abc")[1], StackDataset(x=range(3), y="abc")[2]
+        ((1, 'b'), {'x': 2, 'y': 'c'})
+    """
 
     def __init__(self, *args, **kwargs):
         if args and kwargs:
             raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via "
                              "``kwargs``) like input/output, but both types are given.")
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
         self.datasets = args or kwargs
         lengths = [len(d) for d in (args or kwargs.values())]
         if any(n != lengths[0] for n in lengths):
-            raise ValueError("Size mismatch between datasets")
+            raise ValueError(f"Size mismatch between datasets: lengths {lengths}")
         self._length = lengths[0]
 
     def __getitem__(self, index):
         if isinstance(self.datasets, dict):
             return {k: d[index] for k, d in self.datasets.items()}
         return tuple(d[index] for d in self.datasets)
+
+    def __getitems__(self, indices):
+        """The samples at `indices`, each dataset asked once (through its own __getitems__
+        where it has one)."""
+        named = isinstance(self.datasets, dict)
+        columns = {}
+        for key, dataset in (self.datasets.items() if named else enumerate(self.datasets)):
+            if callable(getattr(dataset, "__getitems__", None)):
+                items = dataset.__getitems__(indices)
+                if len(items) != len(indices):
+                    raise ValueError(f"Nested dataset's output size mismatch. Expected "
+                                     f"{len(indices)}, got {len(items)}")
+            else:
+                items = [dataset[i] for i in indices]
+            columns[key] = items
+        if named:
+            return [{key: items[row] for key, items in columns.items()}
+                    for row in range(len(indices))]
+        return [tuple(items[row] for items in columns.values()) for row in range(len(indices))]
 
     def __len__(self):
         return self._length
@@ -108,10 +135,21 @@ class ChainDataset(IterableDataset):
 
     def __iter__(self):
         for d in self.datasets:
+            _check_iterable(d)
             yield from d
 
     def __len__(self):
-        return sum(len(d) for d in self.datasets)
+        total = 0
+        for d in self.datasets:
+            _check_iterable(d)
+            total += len(d)
+        return total
+
+
+def _check_iterable(dataset):
+    if not isinstance(dataset, IterableDataset):
+        raise AssertionError(f"ChainDataset only supports IterableDataset, got "
+                             f"{type(dataset).__name__}")
 
 
 class Subset(Dataset):
@@ -127,25 +165,42 @@ class Subset(Dataset):
         return self.dataset[self.indices[index]]
 
     def __getitems__(self, indices):
+        if callable(getattr(self.dataset, "__getitems__", None)):
+            return self.dataset.__getitems__([self.indices[i] for i in indices])
         return [self.dataset[self.indices[i]] for i in indices]
 
     def __len__(self):
         return len(self.indices)
 
 
-def random_split(dataset, lengths, generator=None):
-    """Split into non-overlapping random subsets of the given lengths (or fractions summing
-    to 1, the remainder going round-robin to the first subsets, as torch)."""
-    generator = generator or _generator.default_generator
+def random_split(dataset, lengths, generator=default_generator):
+    """Split into non-overlapping random subsets of the given lengths, or of fractions
+    summing to 1 (floor(n * fraction) each, the remainder handed round-robin to the first
+    subsets, as torch). The permutation is torch's randperm, so a seed gives torch's split.
+
+    Example:
+        >>> a, b = random_split(range(10), [0.3, 0.7], generator=ember.Generator().manual_seed(0))
+        >>> len(a), len(b)
+        (3, 7)
+    """
     total = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
-        counts = [int(math.floor(total * fraction)) for fraction in lengths]
+        counts = []
+        for index, fraction in enumerate(lengths):
+            if fraction < 0 or fraction > 1:
+                raise ValueError(f"Fraction at index {index} is not between 0 and 1")
+            counts.append(int(math.floor(total * fraction)))
         for i in range(total - sum(counts)):
             counts[i % len(counts)] += 1
         lengths = counts
+        for index, length in enumerate(lengths):
+            if length == 0:
+                warnings.warn(f"Length of split at index {index} is 0. This might result in "
+                              f"an empty dataset.", stacklevel=2)
     if sum(lengths) != total:
         raise ValueError(
-            "Sum of input lengths does not equal the length of the input dataset!")
+            f"Sum of input lengths does not equal the length of the input dataset! "
+            f"(lengths {list(lengths)} sum to {sum(lengths)}, the dataset has {total})")
     order = randperm(total, generator=generator).tolist()
     subsets = []
     start = 0
@@ -153,5 +208,3 @@ def random_split(dataset, lengths, generator=None):
         subsets.append(Subset(dataset, order[start:start + length]))
         start += length
     return subsets
-
-

@@ -4,7 +4,7 @@ The random samplers draw as torch's do (randperm, randint, multinomial on the sa
 generators), so after the same seed they give torch's order.
 """
 from ... import _generator, _dtype
-from ...ops.creation import empty, tensor
+from ...ops.creation import as_tensor, empty
 from ...ops.random import multinomial, randint, randperm
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
@@ -42,6 +42,9 @@ class RandomSampler(Sampler):
         self.replacement = replacement
         self._num_samples = num_samples
         self.generator = generator
+        if not isinstance(replacement, bool):
+            raise TypeError(f"replacement should be a boolean value, but got "
+                            f"replacement={replacement}")
         if not isinstance(self.num_samples, int) or self.num_samples <= 0:
             raise ValueError(
                 f"num_samples should be a positive integer value, but got "
@@ -93,8 +96,14 @@ class WeightedRandomSampler(Sampler):
         if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
             raise ValueError(f"num_samples should be a positive integer value, but got "
                              f"num_samples={num_samples}")
-        self.weights = weights.double() if hasattr(weights, "double") else tensor(
-            weights).double()
+        if not isinstance(replacement, bool):
+            raise ValueError(f"replacement should be a boolean value, but got "
+                             f"replacement={replacement}")
+        weights = as_tensor(weights, dtype=_dtype.float64)
+        if weights.dim() != 1:
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape "
+                             f"{tuple(weights.shape)}")
+        self.weights = weights
         self.num_samples = num_samples
         self.replacement = replacement
         self.generator = generator
