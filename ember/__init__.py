@@ -46,6 +46,7 @@ from . import testing
 from . import vision
 from . import random
 from . import special, distributions
+from . import fft, signal
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .serialization import load, save
 from ._compile import compile
