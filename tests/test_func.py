@@ -1,11 +1,16 @@
-"""ember.func.functional_call and stack_module_state, and the deprecated
-nn.utils.stateless.functional_call, against torch.func."""
+"""ember.func against torch.func: functional_call and stack_module_state (and the deprecated
+nn.utils.stateless.functional_call), then the transforms grad, vjp, jvp, jacrev, jacfwd,
+hessian, linearize and vmap."""
 import numpy as np
 import pytest
 import torch
+from hypothesis import given as hypothesis_given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 import ember
-from oracle import to_numpy
+from ember.autograd import gradcheck, gradgradcheck
+from oracle import check_op, to_numpy
 
 
 def close(a, b, what=""):
@@ -132,13 +137,6 @@ def test_stack_module_state():
 
 
 # -- the transforms: grad, vjp, jvp, jacrev, jacfwd, hessian, linearize, vmap -----------------
-
-from hypothesis import given as hypothesis_given  # noqa: E402
-from hypothesis import settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from ember.autograd import gradcheck, gradgradcheck  # noqa: E402
-from oracle import check_op  # noqa: E402
 
 
 def flat(value):
@@ -346,6 +344,31 @@ def test_per_sample_gradients_with_functional_call():
     ember.nn.functional.cross_entropy(model(ember.tensor(data[2:3])),
                                       ember.tensor(targets[2:3])).backward()
     close(results[ember]["0.weight"][2], model[0].weight.grad)
+
+
+def test_grad_over_module_parameters_and_second_order_through_it():
+    """grad over functional_call's params dict; then, MAML-style, an ordinary backward through
+    one inner gradient step reaches the module's parameters with second-order terms."""
+    data = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
+    results = {}
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(3, 2), lib.nn.Tanh(), lib.nn.Linear(2, 1))
+        params = dict(model.named_parameters())
+
+        def loss(p):
+            return lib.func.functional_call(model, p, (lib.tensor(data),)).pow(2).sum()
+
+        inner = lib.func.grad(loss)(params)
+        detached = lib.func.grad(loss)({k: v.detach() for k, v in params.items()})
+        stepped = {k: params[k] - 0.1 * inner[k] for k in params}
+        lib.func.functional_call(model, stepped, (lib.tensor(data),)).sum().backward()
+        results[lib] = (inner, detached, {k: v.grad for k, v in params.items()})
+    for part in range(3):
+        e, t = results[ember][part], results[torch][part]
+        for k in t:
+            assert e[k].requires_grad == t[k].requires_grad, k
+            close(e[k], t[k], k)
 
 
 def test_vmap_randomness():

@@ -124,7 +124,8 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     draws random numbers, 'different' gives each sample its own draws, 'same' the same ones.
 
     Differs from PyTorch: func runs once per sample (see the module docstring); chunk_size is
-    accepted and has no effect.
+    accepted and has no effect; randomness watches and restores the default CPU generator
+    only (draws from a CUDA generator or an explicit Generator are not seen).
 
     Example:
         >>> vmap(ember.dot)(ember.ones(3, 2), ember.ones(3, 2))
