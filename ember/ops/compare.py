@@ -475,3 +475,6 @@ Tensor.__rrshift__ = _reflected(bitwise_right_shift)
 Tensor.__ilshift__ = Tensor.bitwise_left_shift_
 Tensor.__irshift__ = Tensor.bitwise_right_shift_
 Tensor.__invert__ = _invert
+# torch's in-place forms of the comparison aliases (greater_ is gt_ ...)
+for _name in ("greater", "greater_equal", "less", "less_equal", "not_equal"):
+    setattr(Tensor, _name + "_", inplace_method(getattr(Tensor, _name), _name + "_"))

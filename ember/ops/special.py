@@ -14,11 +14,12 @@ from .. import _dtype
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op
+from ._inplace import inplace_method
 from .elementwise import _cast, _maybe_out, promote, sum_to
 from .random import _numpy_generator, _on_device_of
 from .unary import _float_unary, _special
 
-__all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "logit"]
+__all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "logit", "igamma", "igammac"]
 
 
 def _scipy(xp):
@@ -160,6 +161,21 @@ def gammaincc(input, other, *, out=None):
     return _maybe_out(out, GammaIncomplete.apply(a, x, True), "gammaincc")
 
 
+def igamma(input, other, *, out=None):
+    """torch.igamma: gammainc(input, other), the regularized lower incomplete gamma.
+
+    Example:
+        >>> ember.igamma(ember.tensor([1.]), ember.tensor([1.]))
+        tensor([0.6321])
+    """
+    return gammainc(input, other, out=out)
+
+
+def igammac(input, other, *, out=None):
+    """torch.igammac: gammaincc(input, other) = 1 - igamma(input, other)."""
+    return gammaincc(input, other, out=out)
+
+
 def logit(input, eps=None, *, out=None):
     """Elementwise ln(p / (1 - p)); with eps, p is first clamped to [eps, 1 - eps].
 
@@ -231,6 +247,14 @@ def standard_gamma(concentration, generator=None):
 
 # -- Tensor methods -----------------------------------------------------------------------
 
-for _name in ("lgamma", "digamma", "mvlgamma", "logit"):
+for _name in ("lgamma", "digamma", "mvlgamma", "logit", "igamma", "igammac"):
     setattr(Tensor, _name, globals()[_name])
-Tensor.polygamma = lambda self, n: polygamma(n, self)
+    setattr(Tensor, _name + "_", inplace_method(globals()[_name], _name + "_"))
+
+
+def _polygamma_method(self, n):
+    return polygamma(n, self)
+
+
+Tensor.polygamma = _polygamma_method
+Tensor.polygamma_ = inplace_method(_polygamma_method, "polygamma_")
