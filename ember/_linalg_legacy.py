@@ -25,7 +25,12 @@ def _write_all(out, result):
 
 
 def qr(input, some=True, *, out=None):
-    """(Q, R) with input = Q R: linalg.qr with mode 'reduced' (some=True) or 'complete'."""
+    """(Q, R) with input = Q R: linalg.qr with mode 'reduced' (some=True) or 'complete';
+    deprecated in torch, with this warning."""
+    warnings.warn(
+        "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future "
+        "PyTorch release. The boolean parameter 'some' has been replaced with a string "
+        "parameter 'mode'.", UserWarning, stacklevel=2)
     Q, R = _qr(input, "reduced" if some else "complete")
     return _write_all(out, return_types.qr((Q, R)))
 

@@ -158,8 +158,8 @@ def _potf2(xp, A):
         L[:, j, j] = xp.where(active, xp.where(failed, pivot, xp.sqrt(xp.abs(pivot))),
                               L[:, j, j])
         ok = active & ~failed
-        column = (L[:, j + 1:, j] - L[:, j + 1:, :j] @ L[:, j, :j, None][..., 0]
-                  if j else L[:, j + 1:, j]) / xp.where(ok, L[:, j, j], 1)[:, None]
+        column = L[:, j + 1:, j] - (L[:, j + 1:, :j] @ L[:, j, :j, None])[..., 0]
+        column = column / xp.where(ok, L[:, j, j], 1)[:, None]
         L[:, j + 1:, j] = xp.where(ok[:, None], column, L[:, j + 1:, j])
     return L.reshape(A.shape), info.reshape(batch)
 
@@ -232,7 +232,7 @@ def cond(A, p=None, *, out=None):
 
 def vander(x, *, N=None):
     """The Vandermonde matrix of x (*, n): result[..., i, j] = x[..., i] ** j for
-    j < N (default n), by cumulative products as torch.
+    j < N (default n, at least 2), by cumulative products as torch.
 
     Example:
         >>> ember.linalg.vander(ember.tensor([1, 2, 3]))
@@ -243,16 +243,12 @@ def vander(x, *, N=None):
     from .ops.join import cat
     if not isinstance(x, Tensor):
         raise TypeError(f"linalg.vander(): argument 'x' must be Tensor, not {type(x).__name__}")
-    if x._data.ndim < 1:
-        raise RuntimeError("linalg.vander: x must have at least one dimension")
-    if x._data.dtype == np.bool_:
-        raise RuntimeError("linalg.vander: x must not be of dtype bool")
-    n = x._data.shape[-1]
-    N = n if N is None else N
-    if N < 0:
-        raise RuntimeError("N must be non-negative.")
+    if x._data.ndim == 0:
+        x = x.reshape(1)  # as torch: a number is a vector of one
+    N = x._data.shape[-1] if N is None else N
     if N <= 1:
-        return x.new_ones(x.shape + (N,))
+        raise RuntimeError(f"N must be greater than 1. (linalg.vander of x of shape "
+                           f"{list(x.shape)}; got N={N})")
     column = x.unsqueeze(-1)
     powers = column.expand(x.shape + (N - 1,)).cumprod(-1)
     return cat([x.new_ones(x.shape + (1,)), powers], -1)

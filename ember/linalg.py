@@ -172,19 +172,23 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if ord == "fro":
         result = vector_norm(A, 2, (d0, d1), keepdim)
     elif ord in (1, -1, math.inf, -math.inf):
-        if any(A._data.shape[d] == 0 for d in (d0, d1)):
-            raise RuntimeError(f"linalg.matrix_norm: cannot compute the {ord} norm of an empty "
-                               f"matrix because the operation does not have an identity")
         summed, reduced = (d0, d1) if ord in (1, -1) else (d1, d0)
         sums = vector_norm(A, 1, summed, keepdim=True)
-        result = vector_norm(sums, math.inf if ord > 0 else -math.inf, reduced, keepdim=True)
+        if A._data.shape[reduced] == 0:
+            # as torch: the max over no sums is 0, the min has no identity
+            _raise_empty_min(ord, reduced)
+            result = sums.sum(reduced, keepdim=True)
+        else:
+            result = vector_norm(sums, math.inf if ord > 0 else -math.inf, reduced,
+                                 keepdim=True)
         if not keepdim:
             result = result.squeeze((d0, d1))
     elif ord in ("nuc", 2, -2):
         moved = A.permute([d for d in builtins.range(A._data.ndim) if d not in (d0, d1)]
                           + [d0, d1])
         values = svdvals(moved)
-        if ord == "nuc":
+        if ord == "nuc" or values._data.shape[-1] == 0:
+            _raise_empty_min(ord, -1)
             result = values.sum(-1)
         else:
             result = vector_norm(values, math.inf if ord == 2 else -math.inf, -1)
@@ -194,6 +198,12 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     else:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     return result if out is None else _write_out(out, result)
+
+
+def _raise_empty_min(ord, dim):
+    if ord in (-1, -2, -math.inf):
+        raise IndexError(f"amin(): Expected reduction dim {dim} to have non-zero size. "
+                           f"(linalg.matrix_norm of order {ord} of an empty matrix)")
 
 
 def vecdot(x, y, *, dim=-1, out=None):
@@ -780,22 +790,43 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     return return_types.linalg_svd(_svd(A, full_matrices))
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    """The Moore-Penrose pseudo-inverse, from the SVD: singular values at most
-    max(atol, rtol * largest) are treated as zero (rtol defaults to eps * max(m, n)).
+def _cutoff(A, values, atol, rtol):
+    """max(atol, rtol * largest value) per matrix, as an array broadcast with tensor atol and
+    rtol; rtol defaults to eps * max(m, n), or to 0 where atol > 0 (torch's rule)."""
+    xp = xp_of(values)
+    largest = values.max(-1) if values.shape[-1] else xp.zeros(values.shape[:-1], values.dtype)
+    atol = 0.0 if atol is None else (atol._data if isinstance(atol, Tensor) else atol)
+    if rtol is None:
+        rtol = np.finfo(values.dtype).eps * builtins.max(A._data.shape[-2:])
+        rtol = xp.where(xp.asarray(atol) > 0, 0.0, rtol)
+    elif isinstance(rtol, Tensor):
+        rtol = rtol._data
+    return xp.maximum(atol, rtol * largest).astype(values.dtype)
 
-    `hermitian` is accepted and changes nothing: the SVD gives the same result.
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    """The Moore-Penrose pseudo-inverse: A^+ = V diag(1/s) U^T from the SVD (V diag(1/w) V^T
+    from eigh, reading A's lower triangle, when hermitian), singular values (|eigenvalues|)
+    at most max(atol, rtol * largest) taken as zero; rtol defaults to eps * max(m, n), or 0
+    when atol > 0. atol and rtol may be tensors broadcasting with A's batch dims.
+
+    Example:
+        >>> ember.linalg.pinv(ember.tensor([[2., 0.], [0., 0.]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.0000]])
     """
     if not isinstance(A, Tensor) or A._data.ndim < 2:
         raise RuntimeError("linalg.pinv: The input tensor A must have at least 2 dimensions.")
     _check_float("linalg.pinv", A)
-    U, S, Vh = _svd(A, False)
-    if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else (
-            np.finfo(A._data.dtype).eps * builtins.max(A._data.shape[-2:]))
-    largest = S[..., :1] if S._data.shape[-1] else S
-    cutoff = compare.where(largest * rtol > (atol or 0.0), largest * rtol, float(atol or 0.0))
-    keep = S > cutoff
+    if hermitian:
+        _check_square("linalg.pinv", A)
+        S, V = Eigh.apply(A, "L")
+        U, Vh = V, V.mT
+        magnitudes = xp_of(S._data).abs(S._data)
+    else:
+        U, S, Vh = _svd(A, False)
+        magnitudes = S._data
+    keep = Tensor._make(magnitudes > _cutoff(A, magnitudes, atol, rtol)[..., None])
     inverse = compare.where(keep, 1.0 / compare.where(keep, S, 1.0), 0.0)
     result = matmul(Vh.mT * inverse.unsqueeze(-2), U.mT)
     return result if out is None else _write_out(out, result)
@@ -849,15 +880,24 @@ def multi_dot(tensors, *, out=None):
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    """The number of singular values above max(atol, rtol * largest), as int64."""
+    """The number of singular values (|eigenvalues| when hermitian) above
+    max(atol, rtol * largest), as int64; the tolerances as in pinv.
+
+    Example:
+        >>> ember.linalg.matrix_rank(ember.ones(3, 3))
+        tensor(1)
+    """
+    _check_matrix_input("linalg.matrix_rank", A)
     _check_float("linalg.matrix_rank", A)
-    values = svdvals(A.detach())
-    if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else (
-            np.finfo(A._data.dtype).eps * builtins.max(A._data.shape[-2:]))
-    largest = values._data[..., :1] if values._data.shape[-1] else values._data
-    cutoff = xp_of(A._data).maximum(largest * rtol, atol or 0.0)
-    result = Tensor._make((values._data > cutoff).sum(-1).astype(np.int64))
+    data = A._data
+    xp = xp_of(data)
+    if hermitian:
+        _check_square("linalg.matrix_rank", A)
+        values = xp.abs(xp.linalg.eigvalsh(data))
+    else:
+        values = xp.linalg.svd(data, compute_uv=False)
+    result = Tensor._make((values > _cutoff(A, values, atol, rtol)[..., None]).sum(-1)
+                          .astype(np.int64))
     return result if out is None else _write_out(out, result)
 
 
