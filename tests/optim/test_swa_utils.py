@@ -16,6 +16,7 @@ AVERAGING = {
     "swa_multi": lambda lib: {"multi_avg_fn": lib.optim.swa_utils.get_swa_multi_avg_fn()},
     "ema_avg_fn": lambda lib: {"avg_fn": lib.optim.swa_utils.get_ema_avg_fn(0.9)},
     "ema_multi": lambda lib: {"multi_avg_fn": lib.optim.swa_utils.get_ema_multi_avg_fn(0.9)},
+    "swa_buffers": lambda lib: {"use_buffers": True},
     "ema_buffers": lambda lib: {"multi_avg_fn": lib.optim.swa_utils.get_ema_multi_avg_fn(0.8),
                                 "use_buffers": True},
 }
@@ -72,6 +73,17 @@ def test_averaged_model_matches_torch(kind, dtype):
     np.testing.assert_allclose(
         to_numpy(ember_avg(ember.tensor(x, dtype=getattr(ember, dtype)))),
         to_numpy(torch_avg(torch.tensor(x, dtype=getattr(torch, dtype)))), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("lib", [ember, torch], ids=["ember", "torch"])
+def test_swa_multi_avg_fn_on_integer_buffers_raises_as_torch(lib):
+    swa = lib.optim.swa_utils
+    model = lib.nn.BatchNorm1d(2)
+    averaged = swa.AveragedModel(model, multi_avg_fn=swa.get_swa_multi_avg_fn(),
+                                 use_buffers=True)
+    averaged.update_parameters(model)
+    with pytest.raises(RuntimeError, match="Integer division with addcdiv"):
+        averaged.update_parameters(model)
 
 
 def test_first_update_copies_and_second_averages():
