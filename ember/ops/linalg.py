@@ -351,7 +351,12 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
         return autocast_mode.dispatch("baddbmm", baddbmm, input, batch1, batch2, beta=beta,
                                       alpha=alpha, out=out)
-    result = _scaled_sum("baddbmm", input, bmm(batch1, batch2), beta, alpha)
+    if input._data.dtype in _HALF and batch1._data.dtype == input._data.dtype:
+        # torch accumulates half products in float32 and rounds beta * input + alpha * P once
+        product = bmm(batch1.float(), batch2.float())
+        result = _scaled_sum("baddbmm", input.float(), product, beta, alpha).to(input.dtype)
+    else:
+        result = _scaled_sum("baddbmm", input, bmm(batch1, batch2), beta, alpha)
     return result if out is None else _write_out(out, result)
 
 
@@ -369,6 +374,15 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
             f"Expected size for first two dimensions of batch2 tensor to be: [{batches}, {m}] "
             f"but got: {list(batch2._data.shape[:2])}.")
     p = batch2._data.shape[2]
+    if input._data.dtype in _HALF and batches and batch1._data.dtype == input._data.dtype:
+        # torch adds the products one batch at a time, each in float32 rounded to the dtype
+        result = _scaled_sum("addbmm", input.float(),
+                             matmul(batch1[0].float(), batch2[0].float()), beta, alpha)
+        for index in builtins.range(1, batches):
+            step = matmul(batch1[index].float(), batch2[index].float())
+            result = result.to(input.dtype).float() + (step if alpha == 1 else step * alpha)
+        result = result.to(input.dtype)
+        return result if out is None else _write_out(out, result)
     # sum_b A_b @ B_b is one product: (n, b*m) @ (b*m, p)
     product = matmul(batch1.permute(1, 0, 2).reshape(n, batches * m),
                      batch2.reshape(batches * m, p))
@@ -639,7 +653,15 @@ def einsum(*args):
         if len(keep) != len(term):
             spelled[index] = "".join(term[d] for d in keep)
             operands[index] = operand.reshape(tuple(shape[d] for d in keep))
-    return Einsum.apply(",".join(spelled) + "->" + output, *operands)
+    result = Einsum.apply(",".join(spelled) + "->" + output, *operands)
+    if dtype.kind in "biu":  # torch first sums the labels only one operand has, as sum
+        summed = builtins.any(  # does (an integer operand becomes int64)
+            set(term) - set(output) - set("".join(spelled[:i] + spelled[i + 1:]))
+            for i, term in enumerate(spelled))
+        wanted = _dtype.int64.np if summed else dtype
+        if result._data.dtype != wanted:
+            result = result.to(_dtype.int64 if summed else operands[0].dtype)
+    return result
 
 
 # -- tensordot, cross, trace --------------------------------------------------------------
@@ -673,7 +695,11 @@ def tensordot(a, b, dims=2, out=None):
     dims_a = [wrap_dim(d, a._data.ndim, "tensordot") for d in dims_a]
     dims_b = [wrap_dim(d, b._data.ndim, "tensordot") for d in dims_b]
     for da, db in zip(dims_a, dims_b):
-        if a._data.shape[da] != b._data.shape[db]:
+        if a._data.shape[da] == 1 != b._data.shape[db]:  # torch broadcasts a size-1 dim:
+            b = b.sum(db, keepdim=True, dtype=b.dtype)  # the other side's dim is summed
+        elif b._data.shape[db] == 1 != a._data.shape[da]:
+            a = a.sum(da, keepdim=True, dtype=a.dtype)
+        elif a._data.shape[da] != b._data.shape[db]:
             raise RuntimeError(
                 f"contracted dimensions need to match, but first has size {a._data.shape[da]} "
                 f"in dim {da} and second has size {b._data.shape[db]} in dim {db}")
