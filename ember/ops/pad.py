@@ -38,6 +38,11 @@ class ConstantPad(Op):
 
 def _gather_index(size, before, after, mode):
     """For each output position along one dim, the input index it reads (crop, then pad)."""
+    if mode == "replicate":  # torch clamps into the whole dim, also for negative amounts
+        index = tuple(min(max(j - before, 0), size - 1) for j in range(size + before + after))
+        first = max(before, 0)  # the output positions that copy the input one to one
+        length = max(size + before + min(after, 0) - first, 0)
+        return index, first - before, length, first
     start, stop = max(-before, 0), size - max(-after, 0)
     length = stop - start
     index = []
@@ -66,7 +71,7 @@ class GatherPad(Op):
         if not plan:
             return x.copy()
         for axis, index, _, _, _ in plan:
-            x = xp.take(x, xp.asarray(index), axis=axis)
+            x = xp.take(x, xp.asarray(index, dtype=xp.int64), axis=axis)  # may be empty
         return x
 
     @staticmethod

@@ -15,7 +15,7 @@ import itertools
 import math
 from typing import NamedTuple
 
-from .._dtype import FLOAT_NP
+from .._dtype import FLOAT_NP, bfloat16, float16
 from .._tensor import Tensor
 from ..autograd.function import Op
 from .conv import add_windows, crop_spatial, pad_spatial, window_slices, windows, \
@@ -31,6 +31,8 @@ __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
 
 # Windows with more offsets than this are reduced with one copy instead of a loop.
 _LOOP_LIMIT = 25
+# torch's average pools sum the half types in float32 and round once
+_HALF_NP = (float16.np, bfloat16.np)
 
 
 class PoolGeometry(NamedTuple):
@@ -239,6 +241,9 @@ class AvgPool(Op):
     @staticmethod
     def forward(ctx, x, geometry, divisor):
         ctx.geometry, ctx.divisor = geometry, divisor
+        if x.dtype in _HALF_NP:
+            total = _window_sum(ctx.xp, x.astype(ctx.xp.float32), geometry)
+            return (total / divisor).astype(x.dtype)
         return _divide(ctx.xp, _window_sum(ctx.xp, x, geometry), divisor)
 
     @staticmethod
@@ -510,7 +515,11 @@ def _adaptive_windows(size, out):
     return [(o * size // out, -(-(o + 1) * size // out)) for o in range(out)]
 
 
-def _check_adaptive_input(input, d, op_name):
+def _check_adaptive_input(input, output_size, d, op_name):
+    if isinstance(output_size, (list, tuple)) and input.ndim <= len(output_size):
+        # torch's Python wrapper fills None sizes from the input first, with a ValueError
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}; "
+                         f"{op_name} got an input of size {list(input.shape)}")
     if input.ndim not in (d + 1, d + 2):
         raise RuntimeError(f"{op_name}(): Expected {d + 1}D or {d + 2}D tensor, but got "
                            f"[{', '.join(map(str, input.shape))}]")
@@ -543,9 +552,11 @@ class AdaptiveAvgPool(Op):
     def forward(ctx, x, matrices):
         ctx.matrices = matrices
         xp = ctx.xp
+        dtype = x.dtype  # half inputs meet float32 matrices: computed in float32, rounded once
+        x = x.astype(matrices[0].dtype, copy=False)
         for axis, matrix in enumerate(matrices, 2):
             x = xp.moveaxis(xp.tensordot(x, matrix, axes=([axis], [1])), -1, axis)
-        return xp.ascontiguousarray(x)
+        return xp.ascontiguousarray(x).astype(dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -553,7 +564,7 @@ class AdaptiveAvgPool(Op):
 
 
 def _adaptive_avg(input, output_size, d, op_name):
-    batched = _check_adaptive_input(input, d, op_name)
+    batched = _check_adaptive_input(input, output_size, d, op_name)
     output_size = _adaptive_output_size(input, output_size, d, op_name)
     if input.dtype.np not in FLOAT_NP:
         raise RuntimeError(
@@ -566,8 +577,9 @@ def _adaptive_avg(input, output_size, d, op_name):
         return _unbatched(AvgPool.apply(input, geometry, math.prod(geometry.kernel)), batched)
     xp = _xp(input)
     matrices = []
+    matrix_dtype = xp.float32 if input.dtype.np in _HALF_NP else input.dtype.np
     for s, o in zip(size, output_size):
-        matrix = xp.zeros((o, s), input.dtype.np)
+        matrix = xp.zeros((o, s), matrix_dtype)
         for row, (start, end) in enumerate(_adaptive_windows(s, o)):
             matrix[row, start:end] = 1 / (end - start)
         matrices.append(matrix)
@@ -636,7 +648,7 @@ class IndexScatterAdd(Op):
 
 
 def _adaptive_max(input, output_size, return_indices, d, op_name):
-    batched = _check_adaptive_input(input, d, op_name)
+    batched = _check_adaptive_input(input, output_size, d, op_name)
     output_size = _adaptive_output_size(input, output_size, d, op_name)
     if input.dtype.np not in FLOAT_NP:
         raise NotImplementedError(f"\"{op_name}\" not implemented for "

@@ -91,7 +91,9 @@ def bilinear(input1, input2, weight, bias=None):
     x2 = input2.reshape(-1, in2)                                  # (B, J)
     w = weight.permute(1, 0, 2).reshape(in1, out_features * in2)  # (I, O*J)
     partial = (x1 @ w).reshape(-1, out_features, in2)             # (B, O, J)
-    output = (partial * x2.unsqueeze(1)).sum(-1)                  # (B, O)
+    products = partial * x2.unsqueeze(1)
+    # integer inputs keep their dtype (torch's bilinear), where a plain sum widens to int64
+    output = products.sum(-1, dtype=None if products.is_floating_point() else products.dtype)
     if bias is not None:
         output = output + bias
     return output.reshape(lead + (out_features,))

@@ -274,6 +274,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
         return autocast_mode.dispatch("huber_loss", huber_loss, input, target, reduction, delta,
                                       weight)
+    if delta <= 0:
+        raise RuntimeError(f"huber_loss does not support non-positive values for delta. Got "
+                           f"delta={delta}; pass a positive delta")
     _warn_target_size(input, target)
     reduction = _reduction(None, None, reduction)
     diff = input - target
@@ -565,7 +568,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     """log(1 + e^(-target * input)), target 1 or -1.
 
     Differs from PyTorch: computed as softplus, so it stays finite where torch's
-    log1p(exp(.)) overflows (-target * input > 88 in float32).
+    log1p(exp(.)) overflows to inf (-target * input > 88 in float32, > 11 in float16).
     """
     reduction = _reduction(size_average, reduce, reduction)
     return _reduce(softplus(-target * input), reduction)

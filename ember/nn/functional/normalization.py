@@ -16,6 +16,7 @@ runs under `create_graph=True`, the same formulas are written with ember ops and
 statistics recomputed from the saved input, so that the gradient is itself differentiable
 with respect to the input and the weight (double backward, gradient penalties).
 """
+from ..._dtype import bfloat16, float16, float64
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...autograd.function import Op
@@ -39,6 +40,15 @@ def _statistics(x, dims, eps):
     mean = x.mean(dims, keepdim=True)
     centered = x - mean
     return mean, ((centered * centered).mean(dims, keepdim=True) + eps).rsqrt()
+
+
+# torch's CPU kernels compute the half types in float32 and round once (numpy's einsum has
+# no bfloat16 at all): the functions below do the same, around the float32 Op.
+_HALF = (float16, bfloat16)
+
+
+def _float32(tensor):
+    return None if tensor is None else tensor.float()
 
 
 def _check_dtypes(op_name, input, weight, bias):
@@ -175,16 +185,22 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if autocast_mode.active:  # See NOTE [ How autocast reaches the ops ]
         return autocast_mode.dispatch("batch_norm", batch_norm, input, running_mean, running_var,
                                       weight, bias, training, momentum, eps)
-    if input.dim() < 2:
-        raise RuntimeError(f"batch_norm: expected an input with at least 2 dims (N, C, *), "
-                           f"got input of size {list(input.shape)}")
-    channels = input.shape[1]
+    # torch reads the channel count of a 1-D input as 0: an empty one passes through
+    channels = input.shape[1] if input.dim() > 1 else 0
     for name, tensor in (("running_mean", running_mean), ("running_var", running_var),
                          ("weight", weight), ("bias", bias)):
         if tensor is not None and tensor.numel() != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not "
                                f"{tensor.numel()}")
+    if input.dim() < 2:
+        if input.numel() == 0:
+            return input.clone()
+        raise RuntimeError(f"batch_norm: expected an input with at least 2 dims (N, C, *), "
+                           f"got input of size {list(input.shape)}")
     _check_dtypes("batch_norm", input, weight, bias)
+    if input.dtype in _HALF:
+        return _batch_norm_float32(input, running_mean, running_var, weight, bias, training,
+                                   momentum, eps)
     if training:
         _verify_batch_size(input.shape)
     elif running_mean is None or running_var is None:
@@ -197,6 +213,21 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             if stat is not None:
                 stat._version[0] += 1
     return output
+
+
+def _batch_norm_float32(input, running_mean, running_var, weight, bias, training, momentum,
+                        eps):
+    """batch_norm of a half input computed in float32; half running statistics are updated
+    from float32 copies."""
+    stats = [None if s is None else (s.float() if s.dtype in _HALF else s)
+             for s in (running_mean, running_var)]
+    output = batch_norm(input.float(), stats[0], stats[1], _float32(weight), _float32(bias),
+                        training, momentum, eps)
+    if training:
+        for stat, copy in zip((running_mean, running_var), stats):
+            if stat is not None and copy is not stat:
+                stat._data[...] = copy._data.astype(stat._data.dtype)
+    return output.to(input.dtype)
 
 
 def _verify_batch_size(size):
@@ -366,7 +397,17 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     count = 1
     for s in shape:
         count *= s
+    if input.dtype in _HALF:
+        return LayerNorm.apply(input.float(), count, _float32(weight), _float32(bias),
+                               eps).to(input.dtype)
     return LayerNorm.apply(input, count, weight, bias, eps)
+
+
+def _spatial_count(shape):
+    count = 1
+    for size in shape[2:]:
+        count *= size
+    return count
 
 
 # -- group norm ---------------------------------------------------------------------------
@@ -383,8 +424,9 @@ class GroupNorm(Op):
     def forward(ctx, x, num_groups, weight, bias, eps):
         xp = ctx.xp
         batch, channels = x.shape[0], x.shape[1]
-        x3 = x.reshape(batch, num_groups, -1)  # (N, G, K)
-        count = x3.shape[2]
+        spatial = _spatial_count(x.shape)  # explicit sizes: a -1 cannot reshape an empty batch
+        count = channels // num_groups * spatial
+        x3 = x.reshape(batch, num_groups, count)  # (N, G, K)
         mean = x3.mean(2, keepdims=True)
         centered = x3 - mean
         variance = xp.einsum("ngk,ngk->ng", centered, centered)[:, :, None] / count
@@ -392,7 +434,7 @@ class GroupNorm(Op):
         ctx.save_for_backward(x, weight, mean, invstd)
         ctx.num_groups, ctx.eps = num_groups, eps
         centered *= invstd
-        out = centered.reshape(batch, channels, -1)  # (N, C, S)
+        out = centered.reshape(batch, channels, spatial)  # (N, C, S)
         if weight is not None:
             out *= weight[:, None]
         if bias is not None:
@@ -404,16 +446,18 @@ class GroupNorm(Op):
         x, weight, mean, invstd = ctx.saved_tensors
         need_x, _, need_weight, need_bias = ctx.needs_input_grad[:4]
         batch, channels, groups = x.shape[0], x.shape[1], ctx.num_groups
+        spatial = _spatial_count(x.shape)
+        count = channels // groups * spatial
         if grad_mode.is_grad_enabled():  # See NOTE [ Two paths through a normalisation backward ]
-            x3 = x.reshape(batch, groups, -1)
+            x3 = x.reshape(batch, groups, count)
             mean, invstd = _statistics(x3, (2,), ctx.eps)
-            x_hat = ((x3 - mean) * invstd).reshape(batch, channels, -1)
-            g3 = grad.reshape(batch, channels, -1)
+            x_hat = ((x3 - mean) * invstd).reshape(batch, channels, spatial)
+            g3 = grad.reshape(batch, channels, spatial)
             grad_x = grad_weight = grad_bias = None
             if need_x:
                 g_hat = g3 if weight is None else g3 * weight.reshape(channels, 1)
-                grad_x = _standardized_grad(g_hat.reshape(batch, groups, -1),
-                                            x_hat.reshape(batch, groups, -1), invstd, (2,))
+                grad_x = _standardized_grad(g_hat.reshape(batch, groups, count),
+                                            x_hat.reshape(batch, groups, count), invstd, (2,))
                 grad_x = grad_x.reshape(x.shape)
             if need_weight:
                 grad_weight = (g3 * x_hat).sum((0, 2))
@@ -421,11 +465,10 @@ class GroupNorm(Op):
                 grad_bias = g3.sum((0, 2))
             return grad_x, None, grad_weight, grad_bias, None
         xp = ctx.xp
-        g3 = grad._data.reshape(batch, channels, -1)  # (N, C, S)
+        g3 = grad._data.reshape(batch, channels, spatial)  # (N, C, S)
         invstd = invstd._data
-        x_hat = x._data.reshape(batch, groups, -1) - mean._data  # (N, G, K)
+        x_hat = x._data.reshape(batch, groups, count) - mean._data  # (N, G, K)
         x_hat *= invstd
-        count = x_hat.shape[2]
         grad_x = grad_weight = grad_bias = None
         if need_weight:
             grad_weight = Tensor._make(
@@ -477,36 +520,50 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
                 f"input, but got {name} of shape {list(tensor.shape)} and input of shape "
                 f"{list(input.shape)}")
     _check_dtypes("group_norm", input, weight, bias)
+    if input.dtype in _HALF:
+        return GroupNorm.apply(input.float(), num_groups, _float32(weight), _float32(bias),
+                               eps).to(input.dtype)
     return GroupNorm.apply(input, num_groups, weight, bias, eps)
 
 
 # -- composites ---------------------------------------------------------------------------
-
-_MACHINE_EPSILON = {"float16": 2.0 ** -10, "bfloat16": 2.0 ** -7, "float32": 2.0 ** -23,
-                    "float64": 2.0 ** -52}
-
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """Root-mean-square normalisation over the last dims (composite: autograd derives it).
 
         y = x / sqrt(mean(x^2) + eps) * weight
 
+    Half inputs are computed in float32 and rounded once, as torch does.
+
     Args:
         normalized_shape: int or tuple, the trailing shape to normalise over.
         weight: of shape normalized_shape, or None.
-        eps: added to the mean square; None means the dtype's machine epsilon, as torch.
+        eps: added to the mean square; None means the machine epsilon of the computing
+            dtype (float32's for half inputs), as torch.
+
+    Example:
+        >>> y = ember.nn.functional.rms_norm(ember.tensor([[3., 4.]]), (2,))
+        >>> round(y.pow(2).mean().item(), 4)
+        1.0
     """
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
         normalized_shape)
+    if not shape:
+        raise RuntimeError(
+            f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at "
+            f"least one element, but got normalized_shape = {list(shape)}")
     if tuple(input.shape[input.dim() - len(shape):]) != shape or input.dim() < len(shape):
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape "
             f"[*, {', '.join(str(s) for s in shape)}], but got input of size{input.shape}")
+    x = input.float() if input.dtype in _HALF else input
     if eps is None:
-        eps = _MACHINE_EPSILON[input.dtype.name]
+        eps = 2.0 ** -52 if x.dtype is float64 else 2.0 ** -23
     dims = tuple(range(input.dim() - len(shape), input.dim()))
-    output = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
-    return output if weight is None else output * weight
+    output = x * ((x * x).mean(dims, keepdim=True) + eps).rsqrt()
+    if weight is not None:
+        output = output * weight
+    return output.to(input.dtype) if x is not input else output
 
 
 def local_response_norm(input, size, alpha=0.0001, beta=0.75, k=1.0):

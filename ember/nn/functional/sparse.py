@@ -174,6 +174,13 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
     else:
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
                          f"{input.dim()}")
+    if padding_idx is not None:
+        if not -weight.shape[0] <= padding_idx < weight.shape[0]:
+            raise RuntimeError(
+                f"padding_idx must be within the number of embeddings, -{weight.shape[0]} "
+                f"through {weight.shape[0] - 1}, but got {padding_idx}")
+        if padding_idx < 0:  # counted from the end, as torch
+            padding_idx += weight.shape[0]
     flat = input.reshape(-1)
     rows = embedding(flat, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq)
     if per_sample_weights is not None:

@@ -11,9 +11,11 @@ weighted sum of a few input positions,
 map, which is again a table of taps (each input position collects the outputs that read it),
 so backward is the same Op with the adjoint tables, and double backward comes for free.
 """
+import itertools
 import math
 import warnings
 
+from ..._dtype import bfloat16, float16, uint8
 from ..._tensor import Tensor
 from ...autograd.function import Op
 from ...backend import xp_of
@@ -223,8 +225,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             of the given scale_factor.
         antialias: widen the filter when downsampling (bilinear and bicubic, 4D input).
 
-    Differs from PyTorch: modes other than nearest need a floating point input (torch also
-    resamples uint8 images).
+    Half inputs are resampled in float32 and rounded once. uint8 images (bilinear and
+    bicubic) are resampled as torch does on CPU: one axis at a time, the width first, with
+    16-bit fixed-point weights and the result rounded and clamped to [0, 255] after each axis.
+
+    Differs from PyTorch: bicubic uint8 upsampling with align_corners=False may differ from
+    torch by 1 at a few pixels (torch derives its fixed-point weights slightly differently).
 
     Example:
         >>> x = ember.arange(4.).reshape(1, 1, 2, 2)
@@ -273,16 +279,22 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
             f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
             f"nearest-exact (got {mode})")
-    if mode not in ("nearest", "nearest-exact") and not input.is_floating_point():
-        raise RuntimeError(
-            f"interpolate: mode '{mode}' needs a floating point input, got {input.dtype}; "
-            f"convert it with .float() first (Differs from PyTorch: no uint8 interpolation)")
+    fixed_point = input.dtype is uint8 and mode in ("bilinear", "bicubic")
+    if mode not in ("nearest", "nearest-exact") and not input.is_floating_point() and \
+            not fixed_point:
+        raise NotImplementedError(
+            f"interpolate: mode '{mode}' is not implemented for {input.dtype} input (only "
+            f"floating point, and uint8 for bilinear and bicubic); convert it with .float()")
     if any(s <= 0 for s in output_size):
         raise RuntimeError(
             f"interpolate: input {list(input.shape)} would give output spatial size "
             f"{output_size}; every output size must be greater than 0")
     xp = xp_of(input._data)
     dtype = input._data.dtype
+    if fixed_point:
+        dtype = xp.dtype(xp.float64)  # torch computes the weights in double, then rounds them
+    elif input.dtype in (float16, bfloat16):
+        dtype = xp.dtype(xp.float32)
     tables = []
     for i in range(dims):
         axis, in_size, out_size, factor = i + 2, input.shape[i + 2], output_size[i], \
@@ -299,7 +311,32 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         else:
             table = _linear_taps(xp, axis, in_size, out_size, factor, align_corners, dtype)
         tables.append(table)
+    if fixed_point:
+        return Tensor._make(_resample_fixed_point(xp, input._data, tables))
+    if dtype != input._data.dtype:  # half types: computed in float32, rounded once
+        return Resample.apply(input.float(), tuple(tables)).to(input.dtype)
     return Resample.apply(input, tuple(tables))
+
+
+def _resample_fixed_point(xp, x, tables):
+    """uint8 resampling as torch's CPU kernel: per axis (the last first), weights scaled to
+    16-bit integers, y = clamp((sum(w_int * x) + 2^(p - 1)) >> p, 0, 255)."""
+    y = x.astype(xp.int64)
+    for table in reversed(tables):
+        largest = float(abs(table.weight).max())
+        precision = 0
+        while precision < 22 and int(0.5 + largest * (1 << (precision + 1))) < (1 << 15):
+            precision += 1
+        scaled = table.weight * (1 << precision)
+        weight = xp.trunc(scaled + xp.where(scaled < 0, -0.5, 0.5)).astype(xp.int64)
+        shape = [1] * y.ndim
+        shape[table.axis] = -1
+        total = None
+        for k in range(table.index.shape[0]):
+            part = xp.take(y, table.index[k], axis=table.axis) * weight[k].reshape(shape)
+            total = part if total is None else total + part
+        y = xp.clip((total + (1 << (precision - 1))) >> precision, 0, 255)
+    return y.astype(x.dtype)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
@@ -468,13 +505,16 @@ def affine_grid(theta, size, align_corners=None):
     return grid.reshape([size[0]] + spatial + [len(spatial)])
 
 
-def _source_position(coordinate, size, padding_mode, align_corners):
+def _unnormalize(coordinate, size, align_corners):
     """Normalised grid coordinates in [-1, 1] to input pixel positions (ember ops: the
     gradient flows back to the grid)."""
     if align_corners:
-        position = (coordinate + 1) * ((size - 1) / 2)
-    else:
-        position = ((coordinate + 1) * size - 1) / 2
+        return (coordinate + 1) * ((size - 1) / 2)
+    return ((coordinate + 1) * size - 1) / 2
+
+
+def _apply_padding(position, size, padding_mode, align_corners):
+    """Positions outside the input moved in by the padding mode (zeros: left as they are)."""
     if padding_mode == "reflection":
         low, span = (0.0, size - 1.0) if align_corners else (-0.5, float(size))
         if span <= 0:
@@ -489,22 +529,35 @@ def _source_position(coordinate, size, padding_mode, align_corners):
     return position
 
 
+def _cubic_weights(t):
+    """The 4 cubic convolution weights (A = -0.75) of taps at -1, 0, 1, 2 from fraction t."""
+    a = _CUBIC_A
+    near = lambda d: ((a + 2) * d - (a + 3)) * d * d + 1             # |d| <= 1
+    far = lambda d: ((a * d - 5 * a) * d + 8 * a) * d - 4 * a        # 1 < |d| < 2
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """Sample input at the positions in grid (spatial transformer networks).
 
         y[n, :, h, w] = input[n, :, at (grid[n, h, w, 1], grid[n, h, w, 0])]
 
-    grid holds normalised (x, y) in [-1, 1]: (-1, -1) is the top-left corner (its pixel's
-    centre with align_corners=True). Differentiable with respect to input and grid.
+    grid holds normalised (x, y) -- (x, y, z) for 5-D input -- in [-1, 1]: (-1, -1) is the
+    top-left corner (its pixel's centre with align_corners=True). Differentiable with
+    respect to input and grid.
 
     Args:
-        input: (N, C, H, W).
-        grid: (N, H_out, W_out, 2).
-        mode: 'bilinear' or 'nearest'.
+        input: (N, C, H, W) or (N, C, D, H, W).
+        grid: (N, H_out, W_out, 2) or (N, D_out, H_out, W_out, 3).
+        mode: 'bilinear' (trilinear on 5-D input), 'nearest' or 'bicubic' (4-D only).
         padding_mode: 'zeros', 'border' or 'reflection', for positions outside the input.
         align_corners: None means False, with torch's warning.
 
-    Differs from PyTorch: mode 'bicubic' and 5-D inputs raise NotImplementedError.
+    Example:
+        >>> x = ember.arange(4.).reshape(1, 1, 2, 2)
+        >>> grid = ember.zeros(1, 1, 1, 2)  # the centre of the image
+        >>> ember.nn.functional.grid_sample(x, grid, align_corners=False).item()
+        1.5
     """
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
@@ -515,38 +568,101 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if align_corners is None:
         _grid_warning()
         align_corners = False
-    if mode == "bicubic" or input.dim() == 5:
-        raise NotImplementedError("grid_sample: ember supports modes 'bilinear' and 'nearest' "
-                                  "on 4-D inputs; bicubic and 5-D sampling are not implemented")
-    if input.dim() != 4 or grid.dim() != 4 or grid.shape[-1] != 2 or \
-            grid.shape[0] != input.shape[0]:
-        raise RuntimeError(
-            f"grid_sampler(): expected 4D input (N, C, H, W) and grid (N, H_out, W_out, 2) "
-            f"with the same batch size, but got input of shape {list(input.shape)} and grid of "
-            f"shape {list(grid.shape)}")
-    batch, channels, height, width = input.shape
+    _check_grid_sample(input, grid, mode)
+    batch, channels, *spatial = input.shape
+    d = len(spatial)
     xp = xp_of(input._data)
-    rows = input.permute(0, 2, 3, 1).reshape(batch * height * width, channels)
-    x = _source_position(grid[..., 0], width, padding_mode, align_corners)
-    y = _source_position(grid[..., 1], height, padding_mode, align_corners)
-    sample_base = (xp.arange(batch) * (height * width)).reshape(batch, 1, 1)
+    # channels last, one row per input pixel: each tap is a gather of rows
+    rows = input.permute(0, *range(2, d + 2), 1).reshape(-1, channels)
+    strides = [math.prod(spatial[i + 1:]) for i in range(d)]
+    sample_base = (xp.arange(batch) * math.prod(spatial)).reshape((batch,) + (1,) * d)
+    # positions per input dim (D, H, W order); grid's last dim holds them as (x, y, z)
+    coordinates = [grid[..., d - 1 - i] for i in range(d)]
 
-    def corner(x_index, y_index, weight):
-        """One corner's contribution: input rows at integer (y, x), times weight."""
-        inside = (x_index >= 0) & (x_index < width) & (y_index >= 0) & (y_index < height)
-        flat = (sample_base + xp.clip(y_index, 0, height - 1).astype(xp.int64) * width
-                + xp.clip(x_index, 0, width - 1).astype(xp.int64))
-        values = Embedding.apply(rows, flat, None, False)  # (N, H_out, W_out, C)
-        mask = Tensor._make(inside.astype(input._data.dtype))
+    def tap(indices, weight):
+        """One tap's contribution: input rows at integer indices (one array per dim), times
+        weight (a Tensor, or None for 1); taps outside the input read zeros."""
+        inside = True
+        flat = sample_base
+        for index, size, stride in zip(indices, spatial, strides):
+            inside = inside & (index >= 0) & (index < size)
+            flat = flat + xp.clip(index, 0, size - 1).astype(xp.int64) * stride
+        values = Embedding.apply(rows, flat, None, False)  # (N, *out, C)
+        mask = Tensor._make(xp.asarray(inside).astype(input._data.dtype))
         weight = mask if weight is None else weight * mask
         return values * weight.unsqueeze(-1)
 
-    if mode == "nearest":
-        output = corner(xp.rint(x._data), xp.rint(y._data), None)
+    if mode == "bicubic":
+        output = _bicubic_taps(tap, coordinates, spatial, padding_mode, align_corners)
     else:
-        x0, y0 = xp.floor(x._data), xp.floor(y._data)
-        east, south = x - Tensor._make(x0), y - Tensor._make(y0)  # weights of the +1 corners
-        west, north = 1 - east, 1 - south
-        output = (corner(x0, y0, west * north) + corner(x0 + 1, y0, east * north)
-                  + corner(x0, y0 + 1, west * south) + corner(x0 + 1, y0 + 1, east * south))
-    return output.permute(0, 3, 1, 2)
+        positions = [_apply_padding(_unnormalize(c, size, align_corners), size, padding_mode,
+                                    align_corners) for c, size in zip(coordinates, spatial)]
+        if mode == "nearest":
+            # rint rounds halves to even, as torch's nearbyint
+            output = tap([xp.rint(p._data) for p in positions], None)
+        else:
+            lows = [xp.floor(p._data) for p in positions]
+            highs = [p - Tensor._make(low) for p, low in zip(positions, lows)]  # fractions
+            output = None
+            for corner in itertools.product((0, 1), repeat=d):
+                weight = None
+                for bit, high in zip(corner, highs):
+                    factor = high if bit else 1 - high
+                    weight = factor if weight is None else weight * factor
+                part = tap([low + bit for low, bit in zip(lows, corner)], weight)
+                output = part if output is None else output + part
+    return output.permute(0, d + 1, *range(1, d + 1))
+
+
+def _bicubic_taps(tap, coordinates, spatial, padding_mode, align_corners):
+    """Bicubic grid sampling (4-D): 4 x 4 taps around each position, each tap's coordinate
+    moved in by the padding mode, as torch's grid_sampler_2d."""
+    x = _unnormalize(coordinates[1], spatial[1], align_corners)
+    y = _unnormalize(coordinates[0], spatial[0], align_corners)
+    xp = xp_of(x._data)
+    x0, y0 = xp.floor(x._data), xp.floor(y._data)
+    weights_x = _cubic_weights(x - Tensor._make(x0))
+    weights_y = _cubic_weights(y - Tensor._make(y0))
+
+    def padded(coordinate, size):
+        if padding_mode == "zeros":
+            return coordinate
+        return _apply_padding(Tensor._make(coordinate), size, padding_mode,
+                              align_corners)._data
+
+    columns = [padded(x0 + k - 1, spatial[1]) for k in range(4)]
+    output = None
+    for i in range(4):
+        row = padded(y0 + i - 1, spatial[0])
+        for j in range(4):
+            part = tap([row, columns[j]], weights_y[i] * weights_x[j])
+            output = part if output is None else output + part
+    return output
+
+
+def _check_grid_sample(input, grid, mode):
+    if input.dim() not in (4, 5) or grid.dim() != input.dim():
+        raise RuntimeError(
+            f"grid_sampler(): expected 4D or 5D input and grid with same number of "
+            f"dimensions, but got input with sizes {list(input.shape)} and grid with sizes "
+            f"{list(grid.shape)}")
+    d = input.dim() - 2
+    if grid.shape[-1] != d:
+        raise RuntimeError(
+            f"grid_sampler(): expected grid to have size {d} in last dimension, but got grid "
+            f"with sizes {list(grid.shape)}")
+    if grid.shape[0] != input.shape[0]:
+        raise RuntimeError(
+            f"grid_sampler(): expected grid and input to have same batch size, but got input "
+            f"with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
+    if mode == "bicubic" and d != 2:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    if input.dtype is not grid.dtype:
+        raise RuntimeError(
+            f"grid_sampler(): expected input and grid to have the same dtype, but input has "
+            f"{input.dtype} and grid has {grid.dtype}")
+    if any(size == 0 for size in input.shape[2:]):
+        raise RuntimeError(
+            f"grid_sampler(): expected input to have non-empty spatial dimensions, but input "
+            f"has sizes {list(input.shape)} with dimension "
+            f"{[size == 0 for size in input.shape[2:]].index(True) + 2} being empty")
