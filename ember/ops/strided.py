@@ -132,6 +132,9 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     """A copy of input with src written into its as_strided(size, stride, storage_offset)
     view. Gradients: grad_input = g with that view zeroed; grad_src = g read through it.
 
+    Differs from PyTorch: torch 2.x gives input the gradient of the overwritten elements
+    instead (its own gradcheck fails); ember's is the derivative of the result.
+
     Example:
         >>> ember.as_strided_scatter(ember.zeros(4), ember.ones(2), (2,), (2,))
         tensor([1., 0., 1., 0.])
@@ -194,8 +197,9 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 
 
 def resize_(self, *sizes, memory_format=None):
-    """self made in place into a tensor of `sizes`: its first elements (in memory order) are
-    kept, new ones are uninitialized.
+    """self made in place into a tensor of `sizes` over the same storage while it is large
+    enough (so shrinking, then growing back, finds the old elements), else over a larger copy
+    whose new elements are zeros (torch leaves them uninitialized).
 
     Example:
         >>> ember.arange(6).resize_(2, 2)
@@ -207,17 +211,16 @@ def resize_(self, *sizes, memory_format=None):
         raise RuntimeError("cannot resize variables that require grad")
     if any(n < 0 for n in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension: {list(shape)}")
-    xp = xp_of(self._data)
     count = math.prod(shape)
-    if count == self._data.size:
-        data = self._data.reshape(shape) if self._data.flags.c_contiguous else \
-            self._data.copy().reshape(shape)
+    data = self._data if self._data.flags.c_contiguous else self._data.copy()
+    storage, offset = _storage(data)
+    if offset + count <= storage.size:  # torch keeps the storage while it is large enough
+        data = storage[offset:offset + count]
     else:
-        flat = xp.zeros(count, dtype=self._data.dtype)
-        kept = min(count, self._data.size)
-        flat[:kept] = self._data.reshape(-1)[:kept]
-        data = flat.reshape(shape)
-    self._data = data
+        grown = xp_of(data).zeros(count, dtype=data.dtype)
+        grown[:storage.size - offset] = storage[offset:]
+        data = grown
+    self._data = data.reshape(shape)
     self._version[0] += 1
     return self
 
