@@ -26,8 +26,9 @@ __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
            "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
-           "adaptive_max_pool3d_with_indices", "max_unpool1d", "max_unpool2d", "max_unpool3d",
-           "lp_pool1d", "lp_pool2d", "lp_pool3d"]
+           "adaptive_max_pool3d_with_indices", "fractional_max_pool2d", "fractional_max_pool3d",
+           "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices",
+           "max_unpool1d", "max_unpool2d", "max_unpool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d"]
 
 # Windows with more offsets than this are reduced with one copy instead of a loop.
 _LOOP_LIMIT = 25
@@ -717,6 +718,145 @@ def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
 
 def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
     return adaptive_max_pool3d(input, output_size, True)
+
+
+# -- fractional max pooling --------------------------------------------------------------
+
+def _fractional_starts(xp, samples, in_size, out_size, pool):
+    """Window starts (N, C, out_size) of one dim from the random samples (N, C), as torch's
+    generate_intervals: start_i = int((i + u) * alpha) - int(u * alpha) with
+    alpha = (in - pool) / (out - 1), in the samples' dtype, the last window at in - pool."""
+    dtype = samples.dtype.type
+    starts = xp.full(samples.shape + (out_size,), in_size - pool, dtype=xp.int64)
+    if out_size > 1:
+        alpha = dtype(in_size - pool) / dtype(out_size - 1)
+        steps = xp.arange(out_size - 1).astype(samples.dtype)
+        u = samples[..., None]
+        starts[..., :-1] = (xp.trunc((steps + u) * alpha).astype(xp.int64)
+                            - xp.trunc(u * alpha).astype(xp.int64))
+    return starts
+
+
+def _fractional_max(input, kernel_size, output_size, output_ratio, return_indices,
+                    _random_samples, d, op_name):
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{op_name} requires specifying either an output_size or an "
+                         f"output_ratio")
+    if input.ndim not in (d + 1, d + 2) or any(s == 0 for s in input.shape[-d - 1:]):
+        raise RuntimeError(
+            f"{op_name}(): Expected {d + 1}D or {d + 2}D tensor with non-zero sizes for the "
+            f"non-batch dims, but got input of size {list(input.shape)}")
+    kernel = _param(kernel_size, d, "kernel_size", op_name)
+    size = tuple(input.shape[-d:])
+    if output_size is None:
+        ratio = tuple(output_ratio) if isinstance(output_ratio, (tuple, list)) else (
+            (output_ratio,) * d)
+        output_size = tuple(int(s * r) for s, r in zip(size, ratio))
+    output_size = _param(tuple(output_size) if isinstance(output_size, list) else output_size,
+                         d, "output_size", op_name)
+    names = ("time", "height", "width")[3 - d:]
+    for name, k, o, s in zip(names, kernel, output_size, size):
+        # torch's 3-D check is strict: the last window may not end at the input's end there
+        if o + k - 1 > s or (d == 3 and o + k - 1 == s):
+            raise RuntimeError(f"{op_name}(): pool {name} {k} too large relative to input "
+                               f"{name} {s} (output size {o}); use a smaller output size or "
+                               f"kernel")
+    if input.dtype.np not in FLOAT_NP:
+        raise NotImplementedError(f"\"{op_name}\" not implemented for "
+                                  f"'{input.dtype.name.capitalize()}'")
+    batched = input.ndim == d + 2
+    input = _batched(input, batched)
+    n, c = input.shape[:2]
+    if _random_samples is None:
+        from .random import rand  # random imports this module's neighbours: not at the top
+        _random_samples = rand(n, c, d, dtype=input.dtype, device=input.device)
+    if tuple(_random_samples.shape) != (n, c, d):
+        raise RuntimeError(f"{op_name}(): expected _random_samples of shape {[n, c, d]} (N, C, "
+                           f"{d}), but got {list(_random_samples.shape)}")
+    xp = _xp(input)
+    samples = _random_samples._data.astype(input.dtype.np, copy=False)
+    # torch draws one sample per dim: (W, H) in that order in 2-D, (T, H, W) in 3-D
+    order = (1, 0) if d == 2 else (0, 1, 2)
+    index = xp.zeros((n, c) + (1,) * d, xp.int64)
+    for axis in range(d):
+        starts = _fractional_starts(xp, samples[:, :, order[axis]], size[axis],
+                                    output_size[axis], kernel[axis])
+        shape = (n, c) + tuple(output_size[a] if a == axis else 1 for a in range(d))
+        index = index * size[axis] + starts.reshape(shape)  # flat index of each window start
+    offsets = xp.zeros((1,), xp.int64)
+    for axis in range(d):
+        offsets = (offsets[:, None] * size[axis] + xp.arange(kernel[axis])).reshape(-1)
+    candidates = index[..., None] + offsets  # (N, C, *out, K): row-major over the window
+    values = xp.take_along_axis(input._data.reshape(n, c, math.prod(size)),
+                                candidates.reshape(n, c, math.prod(candidates.shape[2:])),
+                                2).reshape(candidates.shape)
+    arg = xp.argmax(values, axis=-1)  # the first maximum, as torch's strict > scan
+    is_nan = xp.isnan(values)
+    if is_nan.any():  # torch's scan keeps the last NaN it meets
+        last_nan = values.shape[-1] - 1 - xp.argmax(is_nan[..., ::-1], axis=-1)
+        arg = xp.where(is_nan.any(-1), last_nan, arg)
+    indices = xp.take_along_axis(candidates, arg[..., None], -1)[..., 0]
+    out = _unbatched(IndexGather.apply(input, indices), batched)
+    if not return_indices:
+        return out
+    return out, _unbatched(Tensor._make(indices), batched)
+
+
+def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None):
+    """2-D fractional max pooling (Graham, 2014): max over kernel_size windows whose starts
+    advance by a random, non-integer stride, so the output can be any size.
+
+        start_i = int((i + u) * alpha) - int(u * alpha),  alpha = (in - k) / (out - 1)
+
+    with one u ~ U[0, 1) per (sample, channel, dim), drawn from ember's generator unless
+    _random_samples (N, C, 2) gives them; the last window ends at the input's end.
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        kernel_size: the window, an int or (kH, kW).
+        output_size: (H_out, W_out) or an int; or else output_ratio, a number or a pair in
+            (0, 1), with output size int(input size * ratio).
+        return_indices: also return the flat index in the input plane of each maximum.
+
+    Differs from PyTorch: a single number as output_ratio is accepted (torch's function
+    raises TypeError; its module takes one).
+
+    Example:
+        >>> x = ember.randn(1, 2, 9, 9)
+        >>> ember.nn.functional.fractional_max_pool2d(x, 3, output_size=4).shape
+        ember.Size([1, 2, 4, 4])
+    """
+    return _fractional_max(input, kernel_size, output_size, output_ratio, return_indices,
+                           _random_samples, 2, "fractional_max_pool2d")
+
+
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None):
+    """3-D fractional max pooling of (N, C, T, H, W) or (C, T, H, W); _random_samples is
+    (N, C, 3). See fractional_max_pool2d.
+
+    Example:
+        >>> x = ember.randn(1, 2, 6, 6, 6)
+        >>> ember.nn.functional.fractional_max_pool3d(x, 2, output_ratio=0.5).shape
+        ember.Size([1, 2, 3, 3, 3])
+    """
+    return _fractional_max(input, kernel_size, output_size, output_ratio, return_indices,
+                           _random_samples, 3, "fractional_max_pool3d")
+
+
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None,
+                                       output_ratio=None, return_indices=False,
+                                       _random_samples=None):
+    return fractional_max_pool2d(input, kernel_size, output_size, output_ratio, True,
+                                 _random_samples)
+
+
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None,
+                                       output_ratio=None, return_indices=False,
+                                       _random_samples=None):
+    return fractional_max_pool3d(input, kernel_size, output_size, output_ratio, True,
+                                 _random_samples)
 
 
 # -- max_unpool, lp_pool ------------------------------------------------------------------

@@ -9,7 +9,8 @@ from .module import Module
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
-           "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
+           "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "FractionalMaxPool2d",
+           "FractionalMaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
            "LPPool1d", "LPPool2d", "LPPool3d"]
 
 
@@ -292,6 +293,66 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
 
     def forward(self, input):
         return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
+
+
+class _FractionalMaxPoolNd(Module):
+    """The shared body of FractionalMaxPool2d/3d: `_expand` makes an int into the dims'
+    tuple and `_pool` is the functional form."""
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                 _random_samples=None):
+        super().__init__()
+        name = type(self).__name__
+        self.kernel_size = self._expand(kernel_size)
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = self._expand(output_size) if output_size is not None else None
+        self.output_ratio = self._expand(output_ratio) if output_ratio is not None else None
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"{name} requires specifying either an output size, or a pooling "
+                             f"ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+
+    def forward(self, input):
+        return self._pool(input, self.kernel_size, self.output_size, self.output_ratio,
+                          self.return_indices, _random_samples=self._random_samples)
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Fractional max pooling of an (N, C, H, W) or (C, H, W) input: kernel_size windows at
+    pseudo-random, non-integer strides, drawn anew on every call (see
+    ember.nn.functional.fractional_max_pool2d).
+
+    Args:
+        kernel_size: int or (kH, kW).
+        output_size: int or (H_out, W_out); or else output_ratio, a number or pair in (0, 1).
+        return_indices: also return the flat indices of the maxima (for MaxUnpool2d).
+
+    Example:
+        >>> pool = ember.nn.FractionalMaxPool2d(3, output_ratio=0.5)
+        >>> pool(ember.randn(1, 2, 10, 10)).shape
+        ember.Size([1, 2, 5, 5])
+    """
+
+    _expand = staticmethod(_pair)
+    _pool = staticmethod(F.fractional_max_pool2d)
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Fractional max pooling of an (N, C, T, H, W) or (C, T, H, W) input; see
+    FractionalMaxPool2d.
+
+    Example:
+        >>> pool = ember.nn.FractionalMaxPool3d(2, output_size=(2, 3, 3))
+        >>> pool(ember.randn(1, 2, 5, 6, 6)).shape
+        ember.Size([1, 2, 2, 3, 3])
+    """
+
+    _expand = staticmethod(_triple)
+    _pool = staticmethod(F.fractional_max_pool3d)
 
 
 class _MaxUnpoolNd(Module):
