@@ -3,7 +3,9 @@ a tensor of their own instead of a view; the unsafe_ splits; torch.fill and torc
 
 Each is its view op followed by clone, so its gradient is the view op's.
 """
+from .. import _dtype
 from .._tensor import Tensor
+from .compare import where
 from .convert import clone
 from .elementwise import _write_out
 from .shape import diagonal, narrow, permute, select, squeeze, transpose, unsqueeze
@@ -85,7 +87,10 @@ def alias_copy(input, *, out=None):
 
 
 def detach_copy(input, *, out=None):
-    """input.detach() as a new tensor."""
+    """input.detach() as a new tensor.
+
+    Differs from PyTorch: the result does not require grad (torch's does, but raises
+    "derivative for aten::detach_copy is not implemented" in backward)."""
     return _copied(input.detach(), out, "detach_copy")
 
 
@@ -141,13 +146,17 @@ def unsafe_split_with_sizes(input, split_sizes, dim=0):
 
 def fill(input, value):
     """A tensor like input filled with value (a number or a 0-d tensor); the out-of-place
-    fill_. Differentiable in value when it is a tensor."""
+    fill_. Differentiable in value when it is a tensor (input's gradient is zero)."""
     if isinstance(value, Tensor):
         if value.dim():
             raise RuntimeError(f"fill only supports 0-dimension value tensor but got tensor "
                                f"with {value.dim()} dimensions.")
-        return value.to(input.dtype).expand(input.shape).clone()
-    return clone(input.detach()).fill_(value)
+        filled = value.to(input.dtype).expand(input.shape).clone()
+    else:
+        filled = clone(input.detach()).fill_(value)
+    if input.requires_grad:  # torch's result stays in the graph, with a zero gradient
+        return where(input.new_zeros((), dtype=_dtype.bool), input, filled)
+    return filled
 
 
 def detach(input):
