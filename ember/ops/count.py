@@ -146,6 +146,12 @@ def histogramdd(input, bins=10, *, range=None, weight=None, density=False):
     dims = input.shape[-1]
     points = np.asarray(input.detach().cpu()._data, dtype=np.float64).reshape(-1, dims)
     if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):
+        for d, edges in enumerate(bins):
+            if edges.dtype != input.dtype:
+                raise RuntimeError(
+                    f"torch.histogramdd: input tensor and bins tensors should have the same "
+                    f"dtype, but got input with dtype {input.dtype} and bins for dimension {d} "
+                    f"with dtype {edges.dtype}")
         bins = [np.asarray(b.detach().cpu()._data, dtype=np.float64) for b in bins]
     elif isinstance(bins, (list, tuple)) and len(bins) != dims:
         raise RuntimeError(f"torch.histogramdd: expected {dims} sequences of bin edges for "
