@@ -279,3 +279,39 @@ def test_grid_sample_bad_inputs():
         with pytest.raises(RuntimeError, match="same number of dimensions"):
             lib.nn.functional.grid_sample(lib.ones(1, 1, 2), lib.zeros(1, 1, 1),
                                           align_corners=False)
+
+
+# -- attention in half precision -----------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("is_causal", [False, True])
+def test_sdpa_half_is_float32_rounded_once(dtype, is_causal):
+    rng = np.random.default_rng(10)
+    tensors = [_pair(rng.standard_normal(shape), dtype)
+               for shape in ((4, 4, 3, 8), (4, 4, 6, 8), (4, 4, 6, 8))]
+    run = lambda L, q, k, v: L.nn.functional.scaled_dot_product_attention(  # noqa: E731
+        q, k, v, is_causal=is_causal)
+    expected = run(torch, *[t for t, _ in tensors])
+    actual = run(ember, *[e for _, e in tensors])
+    assert actual.dtype == getattr(ember, dtype)
+    # within an ulp of torch (half-type matmuls and softmax would be several ulps off)
+    ulp = 2.0 ** (-10 if dtype == "float16" else -7)
+    np.testing.assert_allclose(to_numpy(actual), to_numpy(expected), rtol=ulp, atol=ulp)
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_multi_head_attention_half_with_float_mask(need_weights):
+    # large scores: rounding the scores before adding the mask moves the softmax a lot
+    rng = np.random.default_rng(45)  # a draw where rounding twice is off by several units
+    arrays = [rng.uniform(-9, 9, shape) for shape in
+              ((3, 2, 2), (5, 2, 2), (6, 2), (6,), (2, 2), (2,), (4, 3, 5))]
+    tensors = [_pair(a, "float16") for a in arrays]
+
+    def run(L, x, kv, w_in, b_in, w_out, b_out, mask):
+        return L.nn.functional.multi_head_attention_forward(
+            x, kv, kv, 2, 2, w_in, b_in, None, None, False, 0.0, w_out, b_out,
+            training=False, need_weights=need_weights, attn_mask=mask)[0]
+
+    actual = run(ember, *[e for _, e in tensors])
+    expected = run(torch, *[t for t, _ in tensors])
+    np.testing.assert_allclose(to_numpy(actual), to_numpy(expected), rtol=0, atol=0.25)

@@ -27,6 +27,8 @@ from .linear import linear
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
+_HALF = (_dtype.float16, _dtype.bfloat16)
+
 
 def _attention(query, key, value, mask, dropout_p, scale, zero_blocked_rows):
     """softmax(query key^T * scale + mask) (dropped out) @ value, and those weights.
@@ -34,13 +36,20 @@ def _attention(query, key, value, mask, dropout_p, scale, zero_blocked_rows):
     mask: None, a bool tensor (True = attend) or a float tensor added to the scores; it
     broadcasts to (..., L, S).
     """
-    scores = (query * scale).matmul(key.transpose(-2, -1))          # (..., L, S)
+    query = query * scale
     blocked_rows = None
+    if mask is not None and mask.dtype != _dtype.bool and query.dtype in _HALF:
+        # torch's baddbmm: mask + Q K^T accumulated in float32 and rounded once
+        scores = (query.float().matmul(key.float().transpose(-2, -1)) + mask.float()).to(
+            query.dtype)
+        blocked = None
+    else:
+        scores = query.matmul(key.transpose(-2, -1))          # (..., L, S)
     if mask is not None:
         if mask.dtype == _dtype.bool:
             blocked = mask.logical_not()
             scores = scores.masked_fill(blocked, -math.inf)
-        else:
+        elif query.dtype not in _HALF:
             blocked = None
             scores = scores + mask
         if zero_blocked_rows:
@@ -107,6 +116,12 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                 f"({value.shape[-3]}) heads")
         key = key.repeat_interleave(heads // key.shape[-3], -3)
         value = value.repeat_interleave(heads // value.shape[-3], -3)
+    if query.dtype in _HALF:  # torch's CPU kernels compute in float32 and round once
+        if attn_mask is not None and attn_mask.is_floating_point():
+            attn_mask = attn_mask.float()
+        return scaled_dot_product_attention(
+            query.float(), key.float(), value.float(), attn_mask, dropout_p, is_causal, scale,
+            False).to(query.dtype)
     length, source = query.shape[-2], key.shape[-2]
     if is_causal:
         attn_mask = creation.ones((length, source), dtype=_dtype.bool,
@@ -283,7 +298,15 @@ def _multi_head_attention(query, key, value, num_heads, in_proj_weight, in_proj_
         dropout_p = 0.0
 
     scale = 1.0 / math.sqrt(head_dim)
-    output, weights = _attention(q, k, v, mask, dropout_p, scale, not need_weights)
+    if q.dtype in _HALF and not need_weights:
+        # torch runs its fused attention here, in float32, rounded once
+        output, weights = _attention(q.float(), k.float(), v.float(),
+                                     mask.float() if mask is not None and
+                                     mask.is_floating_point() else mask,
+                                     dropout_p, scale, True)
+        output = output.to(q.dtype)
+    else:
+        output, weights = _attention(q, k, v, mask, dropout_p, scale, not need_weights)
     # (N, h, L, hd) -> (L, N, E) or (N, L, E), heads merged
     order = (0, 2, 1, 3) if batch_first else (2, 0, 1, 3)
     output = output.permute(*order).reshape(*(query.shape[:2]), embed_dim)
