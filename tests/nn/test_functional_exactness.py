@@ -287,7 +287,7 @@ def test_grid_sample_bad_inputs():
 @pytest.mark.parametrize("is_causal", [False, True])
 def test_sdpa_half_is_float32_rounded_once(dtype, is_causal):
     rng = np.random.default_rng(10)
-    tensors = [_pair(rng.standard_normal(shape), dtype)
+    tensors = [_pair(rng.uniform(-9, 9, shape), dtype)  # large scores, as torch's samples
                for shape in ((4, 4, 3, 8), (4, 4, 6, 8), (4, 4, 6, 8))]
     run = lambda L, q, k, v: L.nn.functional.scaled_dot_product_attention(  # noqa: E731
         q, k, v, is_causal=is_causal)
