@@ -101,6 +101,10 @@ def select_copy(input, dim, index, *, out=None):
 
 def narrow_copy(input, dim, start, length, *, out=None):
     """narrow(input, dim, start, length) as a new tensor."""
+    if dim >= input.dim():  # torch's narrow_copy checks this one bound itself
+        raise RuntimeError(f"narrow_copy(): Expected dim < static_cast<int64_t>(self_sizes."
+                           f"size()) to be true, but got dim={dim} for a tensor of "
+                           f"{input.dim()} dims")
     return _copied(narrow(input, dim, start, length), out, "narrow_copy")
 
 

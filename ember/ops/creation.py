@@ -456,6 +456,8 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if end is None:
         start, end = 0, start
     start, end, step = _number(start), _number(end), _number(step)
+    if dtype is None and isinstance(out, Tensor):  # torch computes in out's dtype then
+        dtype = out.dtype
     if dtype is None:
         is_float = any(isinstance(v, (builtins.float, np.floating)) for v in (start, end, step))
         dtype = _dtype.get_default_dtype() if is_float else _dtype.int64

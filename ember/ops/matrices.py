@@ -12,7 +12,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ._inplace import inplace_method
-from .creation import _target, ones, zeros
+from .creation import _target, full, ones, zeros
 from .join import cat, flip
 from .shape import diag
 
@@ -191,6 +191,16 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
             result = zeros(result.shape, dtype=_dtype.bool, device=input.device)
         if beta:
             result = result.logical_or(input.expand(result.shape))
+    elif input.dtype in (_dtype.float16, _dtype.bfloat16) and vec1.dtype == input.dtype:
+        # torch's half kernel rounds alpha and beta to the dtype, then every product and the
+        # sum: (input * beta) + ((alpha * vec1) * vec2)
+        def scalar(value):
+            return full((), value, dtype=input.dtype, device=input.device)
+        product = (vec1 * scalar(alpha)).reshape(-1, 1) * vec2.reshape(1, -1)
+        if beta == 0:
+            result = _scaled_sum("addr", input, product, 0, 1)
+        else:
+            result = _scaled_sum("addr", input * scalar(beta), product, 1, 1)
     else:
         product = vec1.reshape(-1, 1) * vec2.reshape(1, -1)
         result = _scaled_sum("addr", input, product, beta, alpha)

@@ -73,6 +73,11 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
         dims = [wrap_dim(dim, ndim, "gradient")]
     else:
         dims = [wrap_dim(d, ndim, "gradient") for d in dim]
+        for d in dims:
+            if dims.count(d) > 1:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    if spacing is None:
+        spacing = 1
     if isinstance(spacing, (list, tuple)):
         if len(spacing) != len(dims):
             raise RuntimeError(

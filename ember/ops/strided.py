@@ -34,8 +34,8 @@ def _storage(data):
 
 def _address(array):
     """Where an array's first element lies in memory (numpy and cupy)."""
-    pointer = getattr(array.data, "ptr", None)  # cupy's memory pointer; numpy's memoryview
-    return array.__array_interface__["data"][0] if pointer is None else pointer
+    pointers = getattr(array, "ctypes", None)  # numpy's; cupy has array.data.ptr instead
+    return pointers.data if pointers is not None else array.data.ptr
 
 
 def _check_geometry(op_name, size, stride, offset, storage_size):
@@ -77,8 +77,9 @@ class AsStrided(Op):
         offset = own_offset if offset is None else offset
         _check_geometry("as_strided", size, stride, offset, storage.size)
         item = storage.dtype.itemsize
+        raw = storage[offset:].view(f"u{item}")  # as_strided can't take bfloat16 directly
         y = ctx.xp.lib.stride_tricks.as_strided(
-            storage[offset:], shape=tuple(size), strides=tuple(s * item for s in stride))
+            raw, shape=tuple(size), strides=tuple(s * item for s in stride)).view(storage.dtype)
         ctx.geometry = (storage.size, own_offset, size, stride, offset)
         return y
 

@@ -15,7 +15,10 @@ __all__ = ["bartlett", "blackman", "cosine", "exponential", "gaussian", "general
            "general_hamming", "hamming", "hann", "kaiser", "nuttall"]
 
 
-def _checks(function_name, M, dtype):
+def _checks(function_name, M, dtype, layout=None):
+    if layout is not None and str(layout) != "torch.strided":
+        raise ValueError(f"{function_name} is implemented for strided tensors only, got: "
+                         f"{layout}")
     dtype = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
     if M < 0:
         raise ValueError(f"{function_name} requires non-negative window length, got M={M}")
@@ -28,10 +31,11 @@ def _finish(window, requires_grad):
     return window.requires_grad_(True) if requires_grad else window
 
 
-def _window(function_name, M, dtype, device, requires_grad, formula, formula_at_one=False):
+def _window(function_name, M, dtype, layout, device, requires_grad, formula,
+            formula_at_one=False):
     """formula(dtype), the window; length 0 gives [] and length 1 [1.] unless formula_at_one
     (torch evaluates some windows' formulas at length 1 too)."""
-    dtype = _checks(function_name, M, dtype)
+    dtype = _checks(function_name, M, dtype, layout)
     if M == 0 or (M == 1 and not formula_at_one):
         window = (empty if M == 0 else ones)((M,), dtype=dtype, device=device)
         return _finish(window, requires_grad)
@@ -57,7 +61,7 @@ def exponential(M, *, center=None, tau=1.0, sym=True, dtype=None, layout=None, d
         k = linspace(-middle / tau, (-middle + (M - 1)) / tau, M, dtype=dtype, device=device)
         return (-k.abs()).exp()
 
-    return _window("exponential", M, dtype, device, requires_grad, formula, True)
+    return _window("exponential", M, dtype, layout, device, requires_grad, formula, True)
 
 
 def cosine(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
@@ -72,7 +76,7 @@ def cosine(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=F
         return linspace(0.5 * constant, (0.5 + (M - 1)) * constant, M, dtype=dtype,
                         device=device).sin()
 
-    return _window("cosine", M, dtype, device, requires_grad, formula, True)
+    return _window("cosine", M, dtype, layout, device, requires_grad, formula, True)
 
 
 def gaussian(M, *, std=1.0, sym=True, dtype=None, layout=None, device=None,
@@ -92,7 +96,7 @@ def gaussian(M, *, std=1.0, sym=True, dtype=None, layout=None, device=None,
                      device=device)
         return (-(k ** 2)).exp()
 
-    return _window("gaussian", M, dtype, device, requires_grad, formula, True)
+    return _window("gaussian", M, dtype, layout, device, requires_grad, formula, True)
 
 
 def kaiser(M, *, beta=12.0, sym=True, dtype=None, layout=None, device=None,
@@ -114,7 +118,7 @@ def kaiser(M, *, beta=12.0, sym=True, dtype=None, layout=None, device=None,
         k = linspace(start.item(), end.item(), M, dtype=dtype, device=device)
         return (b * b - k.pow(2)).sqrt().i0() / b.i0()
 
-    return _window("kaiser", M, dtype, device, requires_grad, formula)
+    return _window("kaiser", M, dtype, layout, device, requires_grad, formula)
 
 
 def bartlett(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
@@ -129,7 +133,7 @@ def bartlett(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad
         k = linspace(-1, -1 + (M - 1) * constant, M, dtype=dtype, device=device)
         return 1 - k.abs()
 
-    return _window("bartlett", M, dtype, device, requires_grad, formula)
+    return _window("bartlett", M, dtype, layout, device, requires_grad, formula)
 
 
 def general_cosine(M, *, a, sym=True, dtype=None, layout=None, device=None,
@@ -153,35 +157,36 @@ def general_cosine(M, *, a, sym=True, dtype=None, layout=None, device=None,
         i = arange(a_i.shape[0], dtype=dtype, device=device)
         return (a_i.unsqueeze(-1) * (i.unsqueeze(-1) * k).cos()).sum(0)
 
-    return _window("general_cosine", M, dtype, device, requires_grad, formula)
+    return _window("general_cosine", M, dtype, layout, device, requires_grad, formula)
 
 
 def general_hamming(M, *, alpha=0.54, sym=True, dtype=None, layout=None, device=None,
                     requires_grad=False):
     """w[n] = alpha - (1 - alpha) cos(2 pi n / (M - 1))."""
-    return general_cosine(M, a=[alpha, 1.0 - alpha], sym=sym, dtype=dtype, device=device,
-                          requires_grad=requires_grad)
+    return general_cosine(M, a=[alpha, 1.0 - alpha], sym=sym, dtype=dtype, layout=layout,
+                          device=device, requires_grad=requires_grad)
 
 
 def hamming(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
     """general_hamming with alpha = 0.54."""
-    return general_hamming(M, sym=sym, dtype=dtype, device=device, requires_grad=requires_grad)
+    return general_hamming(M, sym=sym, dtype=dtype, layout=layout, device=device,
+                           requires_grad=requires_grad)
 
 
 def hann(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
     """general_hamming with alpha = 0.5: w[n] = sin(pi n / (M - 1))**2."""
-    return general_hamming(M, alpha=0.5, sym=sym, dtype=dtype, device=device,
+    return general_hamming(M, alpha=0.5, sym=sym, dtype=dtype, layout=layout, device=device,
                            requires_grad=requires_grad)
 
 
 def blackman(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
     """general_cosine with a = [0.42, 0.5, 0.08]."""
-    _checks("blackman", M, dtype)
-    return general_cosine(M, a=[0.42, 0.5, 0.08], sym=sym, dtype=dtype, device=device,
-                          requires_grad=requires_grad)
+    _checks("blackman", M, dtype, layout)
+    return general_cosine(M, a=[0.42, 0.5, 0.08], sym=sym, dtype=dtype, layout=layout,
+                          device=device, requires_grad=requires_grad)
 
 
 def nuttall(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
     """general_cosine with Nuttall's four coefficients (minimum 4-term Blackman-Harris)."""
     return general_cosine(M, a=[0.3635819, 0.4891775, 0.1365995, 0.0106411], sym=sym,
-                          dtype=dtype, device=device, requires_grad=requires_grad)
+                          dtype=dtype, layout=layout, device=device, requires_grad=requires_grad)

@@ -75,3 +75,11 @@ def test_fill_with_a_tensor_value_and_detach():
         x = lib.ones(2, requires_grad=True)
         assert not lib.detach(x).requires_grad
     assert not ember.detach_copy(ember.ones(2, requires_grad=True)).requires_grad
+
+
+def test_narrow_copy_dim_out_of_range_raises_as_torch():
+    for lib in (torch, ember):
+        with pytest.raises(RuntimeError):
+            lib.narrow_copy(lib.zeros(2, 3), 2, 0, 1)
+        with pytest.raises(IndexError):
+            lib.narrow_copy(lib.zeros(2, 3), -3, 0, 1)

@@ -144,3 +144,12 @@ def test_igamma_aliases_and_nn_methods():
              shapes=[(3,), (3,)], dtype="float64", low=0.5, high=3, grad=False)
     check_op(lambda lib, x, w: (x.hardshrink(0.7), lib.hardshrink(x), x.prelu(w)),
              shapes=[(2, 3), (3,)])
+
+
+def test_arange_with_out_computes_in_out_dtype():
+    for lib in (torch, ember):
+        with pytest.raises(ValueError, match="step must be nonzero"):
+            lib.arange(0, 64, 0.5, out=lib.empty(0, dtype=lib.int64))
+        out = lib.empty(0, dtype=lib.int32)
+        assert lib.arange(0, 3, out=out) is out and out.tolist() == [0, 1, 2]
+        assert lib.arange(0, 3, out=lib.empty(0)).dtype == lib.float32

@@ -45,6 +45,13 @@ def test_addr(beta, alpha):
              shapes=[(4,), (3,), (4,)])
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_addr_rounds_once_as_torch(dtype):
+    check_op(lambda lib, m, u, v: lib.addr(m, u, v, beta=0.6, alpha=0.2),
+             shapes=[(5, 10), (5,), (10,)], dtype=dtype, low=-8, high=8, rtol=0, atol=0,
+             grad=False)
+
+
 def test_addr_integers_bools_and_nan_with_beta_zero():
     for lib in (torch, ember):
         ints = lib.addr(lib.ones(2, 3, dtype=lib.int64), lib.tensor([1, 2]),

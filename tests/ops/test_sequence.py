@@ -18,6 +18,7 @@ GRADIENT_CASES = {
     "spacing per dim": {"spacing": [2., 0.5], "edge_order": 2},
     "one dim, list spacing": {"spacing": [3.], "dim": 1},
     "dims tuple": {"dim": (0,)},
+    "spacing=None": {"spacing": None, "dim": None},
     "coordinates": {"spacing": COORDINATES},
     "coordinates, edge_order=2": {"spacing": COORDINATES, "edge_order": 2},
 }
@@ -57,7 +58,7 @@ def test_gradient_gradcheck():
 
 
 @pytest.mark.parametrize("kwargs", [{"edge_order": 3}, {"spacing": [1., 2.], "dim": 0},
-                                    {"edge_order": 2, "dim": 0}])
+                                    {"edge_order": 2, "dim": 0}, {"dim": [1, 1]}])
 def test_gradient_errors(kwargs):
     for lib in (torch, ember):
         with pytest.raises(RuntimeError):

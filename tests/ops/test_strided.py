@@ -115,3 +115,13 @@ def test_storage_offset_of_views():
     for lib in (torch, ember):
         x = lib.arange(12.).reshape(3, 4)
         assert x[1:].storage_offset() == 4 and x[1:, 2:].storage_offset() == 6
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16", "int64", "bool"])
+def test_strided_ops_of_every_dtype(dtype):
+    check_op(lambda lib, x: (x[1:].as_strided((2, 2), (1, 2), 1),
+                             lib.as_strided_copy(x, (3,), (4,))), shapes=[(3, 4)], dtype=dtype,
+             grad=False)
+    x = ember.zeros(5, dtype=getattr(ember, dtype))
+    assert x.resize_(2, 2).shape == (2, 2)
+    assert ember.empty_strided((2, 3), (1, 2), dtype=x.dtype).stride() == (1, 2)

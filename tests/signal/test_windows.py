@@ -60,3 +60,10 @@ def test_window_errors(call):
     for lib in (torch, ember):
         with pytest.raises(TypeError):
             lib.signal.windows.general_cosine(4, a=0.5)
+
+
+@pytest.mark.parametrize("name", ["hann", "kaiser", "general_hamming", "nuttall", "cosine"])
+def test_window_of_a_sparse_layout_raises(name):
+    for lib in (torch, ember):
+        with pytest.raises(ValueError, match="strided"):
+            getattr(lib.signal.windows, name)(3, layout=torch.sparse_coo)
