@@ -315,3 +315,22 @@ def test_multi_head_attention_half_with_float_mask(need_weights):
     actual = run(ember, *[e for _, e in tensors])
     expected = run(torch, *[t for t, _ in tensors])
     np.testing.assert_allclose(to_numpy(actual), to_numpy(expected), rtol=0, atol=0.25)
+
+
+# -- softmin, triplet loss with a distance module -------------------------------------------
+
+def test_softmin_negates_in_the_input_dtype():
+    # torch negates uint8 before the cast: 0, 1, 5 become 0, 255, 251
+    run = lambda L: L.nn.functional.softmin(  # noqa: E731
+        L.tensor([[0, 1, 5], [7, 7, 2]], dtype=L.uint8), 1, dtype=L.float64)
+    np.testing.assert_allclose(to_numpy(run(ember)), to_numpy(run(torch)), rtol=1e-12)
+    check_op(lambda L, x: L.nn.functional.softmin(x, 1), shapes=[(3, 5)], dtype="float64")
+    x = ember.randn(2, 4, dtype=ember.float64, requires_grad=True)
+    assert gradgradcheck(lambda x: F.softmin(x, 1), [x])
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_triplet_margin_with_distance_module(swap):
+    fn = lambda L, a, p, n: L.nn.functional.triplet_margin_with_distance_loss(  # noqa: E731
+        a, p, n, distance_function=L.nn.PairwiseDistance(), margin=1.5, swap=swap)
+    check_op(fn, shapes=[(4, 3), (4, 3), (4, 3)], dtype="float64")

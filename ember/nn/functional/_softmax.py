@@ -186,9 +186,17 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
-    """softmax(-x) along `dim`."""
-    input, dim = _softmax_args(input, dim, dtype, "softmin", _stacklevel)
-    return _apply_along(Softmax, -input, dim)
+    """softmax(-x) along `dim`.
+
+    x is negated in its own dtype, before the cast to dtype, as torch does: a uint8 input
+    wraps around (-1 becomes 255).
+
+    Example:
+        >>> F.softmin(ember.tensor([0., 0.]), dim=0)
+        tensor([0.5000, 0.5000])
+    """
+    input, dim = _softmax_args(-input, dim, dtype, "softmin", _stacklevel)
+    return _apply_along(Softmax, input, dim)
 
 
 # torch's Tensor methods; Tensor.softmin does not exist in torch.
