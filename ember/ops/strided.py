@@ -22,14 +22,26 @@ __all__ = ["as_strided", "as_strided_", "as_strided_scatter", "as_strided_copy",
 
 
 def _storage(data):
-    """The 1-D array of the memory `data` views, and data's offset into it (in elements)."""
+    """The 1-D array of the memory `data` views, data's offset into it and its strides there
+    (in elements). Memory ember can't see as one array is copied, and read as contiguous."""
     base = data.base
     if not isinstance(base, type(data)) or not base.flags.c_contiguous or \
             base.dtype != data.dtype:
         base = data if data.flags.c_contiguous else None
     if base is None or data.size == 0:
-        return data.reshape(-1) if base is not None else data.copy().reshape(-1), 0
-    return base.reshape(-1), (_address(data) - _address(base)) // data.dtype.itemsize
+        flat = data.reshape(-1) if base is not None else data.copy().reshape(-1)
+        return flat, 0, _contiguous_strides(data.shape)
+    item = data.dtype.itemsize
+    return (base.reshape(-1), (_address(data) - _address(base)) // item,
+            tuple(s // item for s in data.strides))
+
+
+def _contiguous_strides(shape):
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
 
 
 def _address(array):
@@ -73,22 +85,20 @@ class AsStrided(Op):
 
     @staticmethod
     def forward(ctx, x, size, stride, offset):
-        storage, own_offset = _storage(x)
+        storage, own_offset, x_stride = _storage(x)
         offset = own_offset if offset is None else offset
         _check_geometry("as_strided", size, stride, offset, storage.size)
         item = storage.dtype.itemsize
         raw = storage[offset:].view(f"u{item}")  # as_strided can't take bfloat16 directly
         y = ctx.xp.lib.stride_tricks.as_strided(
             raw, shape=tuple(size), strides=tuple(s * item for s in stride)).view(storage.dtype)
-        ctx.geometry = (storage.size, own_offset, size, stride, offset)
+        ctx.geometry = (storage.size, own_offset, size, stride, offset, x.shape, x_stride)
         return y
 
     @staticmethod
     def backward(ctx, grad):
-        storage_size, own_offset, size, stride, offset = ctx.geometry
+        storage_size, own_offset, size, stride, offset, x_shape, x_stride = ctx.geometry
         xp = ctx.xp
-        x_shape = ctx.input_shape
-        x_stride = ctx.input_stride
         written = Tensor._make(_positions(xp, size, stride, offset).reshape(-1))
         read = Tensor._make(_positions(xp, x_shape, x_stride, own_offset))
         grad_storage = zeros(storage_size, dtype=grad.dtype, device=grad.device)
@@ -109,9 +119,6 @@ def as_strided(input, size, stride, storage_offset=None):
     if storage_offset is not None:
         storage_offset = int(storage_offset)
     out = AsStrided.apply(input, size, stride, storage_offset)
-    if out.grad_fn is not None:
-        out.grad_fn.input_shape = tuple(input._data.shape)
-        out.grad_fn.input_stride = input.stride()
     return make_view(out, input, as_strided, size, stride, storage_offset)
 
 
@@ -214,7 +221,7 @@ def resize_(self, *sizes, memory_format=None):
         raise RuntimeError(f"Trying to create tensor with negative dimension: {list(shape)}")
     count = math.prod(shape)
     data = self._data if self._data.flags.c_contiguous else self._data.copy()
-    storage, offset = _storage(data)
+    storage, offset, _ = _storage(data)
     if offset + count <= storage.size:  # torch keeps the storage while it is large enough
         data = storage[offset:offset + count]
     else:
