@@ -85,6 +85,7 @@ from .ops.windows import *  # noqa: F401,F403
 from .ops.scatter_copy import *  # noqa: F401,F403
 from .ops.copies import *  # noqa: F401,F403
 from .ops.strided import *  # noqa: F401,F403
+from ._lowrank import pca_lowrank, svd_lowrank  # noqa: F401
 from ._functional_aliases import *  # noqa: F401,F403
 from .nn.functional import hardshrink  # noqa: F401  (torch.hardshrink)
 Tensor.prelu = prelu  # torch's Tensor methods from nn.functional  # noqa: F405
