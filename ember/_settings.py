@@ -1,12 +1,10 @@
 """Process-wide settings torch keeps at its top level: thread counts, deterministic algorithms,
 the default device.
 
-Threads: ember's parallel work is NumPy's BLAS (matmul, convolution as GEMM). When
-`threadpoolctl` is importable (it comes with scikit-learn, and is small and pure Python),
-`set_num_threads` limits the BLAS and OpenMP pools through it; otherwise the count is only
-recorded and BLAS keeps the threads it started with (set OMP_NUM_THREADS or
-OPENBLAS_NUM_THREADS before the first import instead). ember has no inter-op pool, so the
-inter-op count is only recorded.
+Threads: ember's parallel CPU work is NumPy's BLAS and the shares of ops/_parallel.py (a
+convolution split over the batch); `set_num_threads` sets how many threads each uses, through
+threadpoolctl for the BLAS and OpenMP pools. ember has no inter-op pool, so the inter-op count
+is only recorded.
 
 Determinism: every ember op on the CPU is deterministic already, so the flags are recorded for
 code that reads them back.
@@ -22,10 +20,7 @@ __all__ = ["set_num_threads", "get_num_threads", "set_num_interop_threads",
            "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
            "set_default_device", "get_default_device"]
 
-try:
-    import threadpoolctl
-except ImportError:  # optional: see the module docstring
-    threadpoolctl = None
+import threadpoolctl
 
 _state = {"num_threads": None, "num_interop_threads": None, "deterministic": False,
           "warn_only": False, "default_device": None}
@@ -41,27 +36,21 @@ def _positive_int(value, op_name):
 
 def _pool_threads():
     """The threads NumPy's BLAS runs with now (the CPU count when it can't be asked)."""
-    if threadpoolctl is not None:
-        counts = [pool["num_threads"] for pool in threadpoolctl.threadpool_info()
-                  if pool["user_api"] == "blas"]
-        if counts:
-            return builtins.max(counts)
-    return os.cpu_count() or 1
+    counts = [pool["num_threads"] for pool in threadpoolctl.threadpool_info()
+              if pool["user_api"] == "blas"]
+    return builtins.max(counts) if counts else os.cpu_count() or 1
 
 
 def set_num_threads(int):
-    """Set the number of threads ember's parallel CPU work (NumPy's BLAS) uses.
-
-    Differs from PyTorch: without threadpoolctl the number is only recorded (see the module
-    docstring).
+    """Set the number of threads ember's parallel CPU work (NumPy's BLAS, an op's shares)
+    uses.
 
     Example:
         >>> ember.set_num_threads(1); ember.get_num_threads()
         1
     """
     _state["num_threads"] = _positive_int(int, "set_num_threads")
-    if threadpoolctl is not None:
-        threadpoolctl.threadpool_limits(limits=int)  # stays in force: not used as a `with`
+    threadpoolctl.threadpool_limits(limits=int)  # stays in force: not used as a `with`
 
 
 def get_num_threads():

@@ -35,6 +35,7 @@ from ..autograd import grad_mode
 from ..autograd.function import Op
 from ..amp import autocast_mode
 from ..backend import fused
+from ._parallel import assign, map_shares
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "unfold", "fold"]
@@ -138,23 +139,30 @@ def _gemm(xp, a, b):
     return xp.matmul(a, b)
 
 
-def _im2col(xp, x, geometry, kernel, out_size):
-    """cols (G, C/G * K, N * P) of x (N, C, *S); see NOTE [ Convolution layout ]."""
-    n, c = x.shape[:2]
+def _im2col(xp, cols, x, geometry, kernel, out_size, samples):
+    """Fill the columns of `samples` (a range of the batch) in cols (G, C/G * K, N * P) with
+    the windows of x (N, C, *S); see NOTE [ Convolution layout ]."""
     d = len(kernel)
-    x = pad_spatial(xp, x, geometry.padding, geometry.zeros_after())
+    x = pad_spatial(xp, x[samples.start:samples.stop], geometry.padding,
+                    geometry.zeros_after())
     view = windows(xp, x, kernel, geometry.stride, geometry.dilation, out_size)
     order = (1,) + tuple(range(2, 2 + d)) + (0,) + tuple(range(2 + d, 2 + 2 * d))
-    cols = xp.ascontiguousarray(view.transpose(order))  # (C, *K, N, *P)
-    return cols.reshape(geometry.groups, c // geometry.groups * math.prod(kernel),
-                        n * math.prod(out_size))
+    target = cols.reshape(x.shape[1:2] + tuple(kernel) + (-1,) + tuple(out_size))
+    target[(slice(None),) * (1 + d) + (slice(samples.start, samples.stop),)] = \
+        view.transpose(order)                                               # (C, *K, n, *P)
+
+
+def _new_cols(xp, x, geometry, kernel, out_size):
+    groups = geometry.groups
+    return xp.empty((groups, x.shape[1] // groups * math.prod(kernel),
+                     x.shape[0] * math.prod(out_size)), x.dtype)
 
 
 def _grouped_rows(xp, y, groups):
-    """y (N, O, *P) as (G, O/G, N * P): the GEMM layout of an output or its gradient."""
+    """y (n, O, *P) as (G, O/G, n * P): the GEMM layout of an output or its gradient."""
     n, o = y.shape[:2]
     p = math.prod(y.shape[2:])
-    rows = xp.ascontiguousarray(y.reshape(n, o, p).swapaxes(0, 1))  # (O, N, P)
+    rows = xp.ascontiguousarray(y.reshape(n, o, p).swapaxes(0, 1))  # (O, n, P)
     return rows.reshape(groups, o // groups, n * p)
 
 
@@ -172,17 +180,26 @@ def _conv_forward(xp, x, weight, bias, geometry, cols=None):
     out_size = _conv_out_size(x.shape[2:], kernel, geometry)
     if cols is None and _use_wide(geometry, kernel, x.dtype, x.shape[2:], out_size):
         return _conv_forward_wide(xp, x, weight, bias, geometry, out_size)
-    if cols is None:
-        cols = _im2col(xp, x, geometry, kernel, out_size)
+    build = cols is None
+    if build:
+        cols = _new_cols(xp, x, geometry, kernel, out_size)
     groups = geometry.groups
-    y = _gemm(xp, weight.reshape(groups, out_channels // groups, -1), cols)  # (G, O/G, N*P)
+    w = weight.reshape(groups, out_channels // groups, -1)
     positions = math.prod(out_size)
-    y = y.reshape(out_channels, n * positions)                                # (O, N*P)
-    if bias is not None:
-        y += bias.reshape(-1, 1)  # along whole rows: 4x faster than during the transpose
-    out = xp.empty((n, out_channels) + out_size, y.dtype)
-    out.reshape(n, out_channels, positions)[...] = y.reshape(
-        out_channels, n, positions).swapaxes(0, 1)
+    out = xp.empty((n, out_channels) + out_size, x.dtype)
+
+    def forward(samples):
+        if build:
+            _im2col(xp, cols, x, geometry, kernel, out_size, samples)
+        count = len(samples)
+        y = _gemm(xp, w, cols[:, :, samples.start * positions:samples.stop * positions])
+        y = y.reshape(out_channels, count * positions)                        # (O, n*P)
+        if bias is not None:
+            y += bias.reshape(-1, 1)  # along whole rows: 4x faster than during the transpose
+        out[samples.start:samples.stop].reshape(count, out_channels, positions)[...] = \
+            y.reshape(out_channels, count, positions).swapaxes(0, 1)
+
+    map_shares(xp, forward, range(n))
     return out, cols
 
 
@@ -230,15 +247,22 @@ def _conv_input_grad(xp, grad_y, weight, bias, geometry, input_size):
     flipped = _flipped(weight, geometry)
     if flipped is not None:
         return _conv_forward(xp, grad_y, flipped[0], bias, flipped[1])[0]
-    rows = _grouped_rows(xp, grad_y, groups)                            # (G, O/G, N*P)
-    cols = _gemm(xp, w, rows).reshape((channels,) + kernel + (n,) + out_size)
-    order = (0, 1 + d) + tuple(range(1, 1 + d)) + tuple(range(2 + d, 2 + 2 * d))
-    grad_x = xp.zeros((channels, n) + padded, cols.dtype)             # (C, N, *S padded)
-    add_windows(xp, grad_x, cols.transpose(order), geometry.stride, geometry.dilation)
-    if bias is not None:
-        grad_x += bias.reshape((-1,) + (1,) * (d + 1))  # (C, N, *S padded): whole rows
-    grad_x = crop_spatial(grad_x, geometry.padding, input_size)
-    return xp.ascontiguousarray(grad_x.swapaxes(0, 1))                  # (N, C, *S)
+    out = xp.empty((n, channels) + tuple(input_size), grad_y.dtype)
+
+    def input_grad(samples):
+        rows = _grouped_rows(xp, grad_y[samples.start:samples.stop], groups)  # (G, O/G, n*P)
+        count = len(samples)
+        cols = _gemm(xp, w, rows).reshape((channels,) + kernel + (count,) + out_size)
+        order = (0, 1 + d) + tuple(range(1, 1 + d)) + tuple(range(2 + d, 2 + 2 * d))
+        grad_x = xp.zeros((channels, count) + padded, cols.dtype)     # (C, n, *S padded)
+        add_windows(xp, grad_x, cols.transpose(order), geometry.stride, geometry.dilation)
+        if bias is not None:
+            grad_x += bias.reshape((-1,) + (1,) * (d + 1))  # (C, n, *S padded): whole rows
+        out[samples.start:samples.stop] = crop_spatial(grad_x, geometry.padding,
+                                                       input_size).swapaxes(0, 1)
+
+    map_shares(xp, input_grad, range(n))
+    return out                                                          # (N, C, *S)
 
 
 # NOTE [ Wide convolution ]
@@ -306,8 +330,8 @@ def _to_grid(xp, x, grid, lead, tail):
     lead + n * H_g * W_g + h * W_g + w, zeros elsewhere."""
     n, c, h, w = x.shape
     flat = xp.zeros((c, lead + grid.span + tail), x.dtype)
-    flat[:, lead:lead + grid.span].reshape(c, n, grid.height, grid.width)[:, :, :h, :w] = \
-        x.swapaxes(0, 1)
+    planes = flat[:, lead:lead + grid.span].reshape(c, n, grid.height, grid.width)
+    assign(xp, planes[:, :, :h, :w], x.swapaxes(0, 1))
     return flat
 
 
@@ -316,8 +340,8 @@ def _from_grid(xp, flat, grid, size):
     c = flat.shape[0]
     n = grid.span // (grid.height * grid.width)
     out = xp.empty((n, c) + tuple(size), flat.dtype)
-    out[...] = flat.reshape(c, n, grid.height, grid.width)[:, :, :size[0], :size[1]].swapaxes(
-        0, 1)
+    assign(xp, out.swapaxes(0, 1), flat.reshape(c, n, grid.height, grid.width)[:, :, :size[0],
+                                                                                :size[1]])
     return out
 
 
@@ -355,8 +379,12 @@ def _conv_forward_wide(xp, x, weight, bias, geometry, out_size):
     flat = _wide_input(xp, x, grid)
     w2 = weight.reshape(out_channels, -1)                                   # (O, C*K)
     y = xp.empty((out_channels, grid.span), x.dtype)
-    for start, stop in _wide_chunks(grid.span, w2.shape[1]):
-        y[:, start:stop] = _gemm(xp, w2, _wide_columns(xp, flat, grid, kernel, start, stop))
+
+    def forward(chunks):
+        for start, stop in chunks:
+            y[:, start:stop] = _gemm(xp, w2, _wide_columns(xp, flat, grid, kernel, start, stop))
+
+    map_shares(xp, forward, _wide_chunks(grid.span, w2.shape[1]))
     if bias is not None:
         y += bias.reshape(-1, 1)
     return _from_grid(xp, y, grid, out_size), flat
@@ -375,17 +403,22 @@ def _conv_backward_wide(xp, grad_y, geometry, input_size, kernel, weight=None, f
     if weight is not None:
         w_flip = weight[:, :, ::-1, ::-1].swapaxes(0, 1).reshape(weight.shape[1], rows)
         grad_x = xp.empty((weight.shape[1], grid.span), grad_y.dtype)      # (C, span)
-    if flat is not None:
-        grad_w = xp.zeros((rows, flat.shape[0]), grad_y.dtype)             # (O*K, C)
-    for start, stop in _wide_chunks(grid.span, rows):
-        cols = _wide_columns(xp, g, grid, kernel, start, stop)              # (O*K, chunk)
-        if grad_x is not None:
-            grad_x[:, start:stop] = _gemm(xp, w_flip, cols)
-        if grad_w is not None:
-            grad_w += _gemm(xp, cols, flat[:, grid.offset + start:grid.offset + stop].T)
+
+    def backward(chunks):  # fills its chunks of grad_x; returns its share of grad_W
+        share_w = None if flat is None else xp.zeros((rows, flat.shape[0]), grad_y.dtype)
+        for start, stop in chunks:
+            cols = _wide_columns(xp, g, grid, kernel, start, stop)          # (O*K, chunk)
+            if grad_x is not None:
+                grad_x[:, start:stop] = _gemm(xp, w_flip, cols)
+            if share_w is not None:
+                share_w += _gemm(xp, cols, flat[:, grid.offset + start:grid.offset + stop].T)
+        return share_w
+
+    shares_w = map_shares(xp, backward, _wide_chunks(grid.span, rows))
     if grad_x is not None:
         grad_x = _from_grid(xp, grad_x, grid, input_size)
-    if grad_w is not None:
+    if flat is not None:
+        grad_w = sum(shares_w[1:], shares_w[0])                             # (O*K, C)
         grad_w = grad_w.reshape((out_channels,) + tuple(kernel) + (-1,))[:, ::-1, ::-1]
         grad_w = xp.ascontiguousarray(grad_w.transpose(0, 3, 1, 2))         # (O, C, *K)
     return grad_x, grad_w
@@ -398,11 +431,16 @@ def _conv_weight_grad_wide(xp, flat, grad_y, geometry, input_size, kernel):
     grid = _wide_grid(input_size, grad_y.shape[2:], geometry, kernel, n)
     g = _to_grid(xp, grad_y, grid, 0, 0)                                    # (O, span)
     rows = flat.shape[0] * math.prod(kernel)
-    grad_w = xp.zeros((out_channels, rows), grad_y.dtype)                  # (O, C*K)
-    for start, stop in _wide_chunks(grid.span, rows):
-        grad_w += _gemm(xp, g[:, start:stop],
-                        _wide_columns(xp, flat, grid, kernel, start, stop).T)
-    return grad_w.reshape((out_channels, flat.shape[0]) + tuple(kernel))
+
+    def weight_grad(chunks):
+        share = xp.zeros((out_channels, rows), grad_y.dtype)               # (O, C*K)
+        for start, stop in chunks:
+            share += _gemm(xp, g[:, start:stop],
+                           _wide_columns(xp, flat, grid, kernel, start, stop).T)
+        return share
+
+    shares = map_shares(xp, weight_grad, _wide_chunks(grid.span, rows))
+    return sum(shares[1:], shares[0]).reshape((out_channels, flat.shape[0]) + tuple(kernel))
 
 
 def _conv_weight_grad(xp, x, grad_y, geometry, kernel, cols=None):
@@ -415,10 +453,21 @@ def _conv_weight_grad(xp, x, grad_y, geometry, kernel, cols=None):
         return _conv_weight_grad_wide(xp, cols, grad_y, geometry, x.shape[2:], kernel)
     if cols is not None and cols.ndim == 2:
         return _conv_backward_wide(xp, grad_y, geometry, x.shape[2:], kernel, flat=cols)[1]
-    if cols is None:
-        cols = _im2col(xp, x, geometry, kernel, grad_y.shape[2:])
-    rows = _grouped_rows(xp, grad_y, geometry.groups)                # (G, O/G, N*P)
-    grad_w = _gemm(xp, rows, cols.swapaxes(1, 2))                   # (G, O/G, C/G*K)
+    out_size = grad_y.shape[2:]
+    positions = math.prod(out_size)
+    build = cols is None
+    if build:
+        cols = _new_cols(xp, x, geometry, kernel, out_size)
+
+    def weight_grad(samples):
+        if build:
+            _im2col(xp, cols, x, geometry, kernel, out_size, samples)
+        rows = _grouped_rows(xp, grad_y[samples.start:samples.stop], geometry.groups)
+        part = cols[:, :, samples.start * positions:samples.stop * positions]
+        return _gemm(xp, rows, part.swapaxes(1, 2))                 # (G, O/G, C/G*K)
+
+    shares = map_shares(xp, weight_grad, range(x.shape[0]))
+    grad_w = sum(shares[1:], shares[0])
     return grad_w.reshape((grad_y.shape[1], x.shape[1] // geometry.groups) + tuple(kernel))
 
 

@@ -1,0 +1,84 @@
+"""An op's CPU work in shares (ember/ops/_parallel.py): every item once, in order, with
+single-threaded BLAS inside and the thread count restored after."""
+import threading
+
+import numpy as np
+import pytest
+import threadpoolctl
+import torch
+
+import ember
+from ember.ops import _parallel
+
+
+@pytest.fixture
+def two_threads():
+    threads = ember.get_num_threads()
+    ember.set_num_threads(2)
+    yield
+    ember.set_num_threads(threads)
+
+
+def _blas_threads():
+    return max(p["num_threads"] for p in threadpoolctl.threadpool_info()
+               if p["user_api"] == "blas")
+
+
+def test_shares_cover_the_items_in_order_on_their_own_threads(two_threads):
+    seen = []
+
+    def work(share):
+        seen.append((threading.get_ident(), _blas_threads()))
+        return list(share)
+
+    results = _parallel.map_shares(np, work, range(7))
+    assert results == [[0, 1, 2, 3], [4, 5, 6]]
+    assert len({ident for ident, _ in seen}) == 2
+    assert all(blas == 1 for _, blas in seen)
+    assert _blas_threads() == 2
+
+
+def test_one_thread_or_another_array_module_runs_the_work_whole():
+    calls = []
+    assert _parallel.map_shares(object(), lambda share: calls.append(share) or 1, [1, 2]) == [1]
+    assert calls == [[1, 2]]
+    threads = ember.get_num_threads()
+    ember.set_num_threads(1)
+    try:
+        assert _parallel.map_shares(np, lambda share: list(share), range(3)) == [[0, 1, 2]]
+    finally:
+        ember.set_num_threads(threads)
+
+
+def test_an_error_in_a_share_reaches_the_caller_and_restores_blas(two_threads):
+    def work(share):
+        if share[0] > 0:
+            raise ValueError("share failed")
+        return share
+
+    with pytest.raises(ValueError, match="share failed"):
+        _parallel.map_shares(np, work, [0, 1])
+    assert _blas_threads() == 2
+
+
+def test_assign_copies_every_row(two_threads):
+    source = np.arange(5 * 6 * 7, dtype=np.float32).reshape(5, 6, 7)
+    target = np.zeros((7, 6, 5), np.float32).transpose(2, 1, 0)
+    _parallel.assign(np, target, source)
+    np.testing.assert_array_equal(target, source)
+
+
+@pytest.mark.parametrize("stride,padding", [(1, 1), (2, 1), (2, 0)])
+def test_conv_in_shares_matches_torch(two_threads, stride, padding):
+    """Both conv paths (stride 1: the wide grid; stride 2: im2col) split over the batch."""
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((6, 8, 9, 9)), rng.standard_normal((12, 8, 3, 3))
+    results = []
+    for lib in (ember, torch):
+        xt = lib.tensor(x, dtype=lib.float32, requires_grad=True)
+        wt = lib.tensor(w, dtype=lib.float32, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt, stride=stride, padding=padding)
+        (y * y).sum().backward()
+        results.append([t.detach().numpy() for t in (y, xt.grad, wt.grad)])
+    for actual, expected in zip(*results):
+        np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-3)
