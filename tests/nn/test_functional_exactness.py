@@ -334,3 +334,12 @@ def test_triplet_margin_with_distance_module(swap):
     fn = lambda L, a, p, n: L.nn.functional.triplet_margin_with_distance_loss(  # noqa: E731
         a, p, n, distance_function=L.nn.PairwiseDistance(), margin=1.5, swap=swap)
     check_op(fn, shapes=[(4, 3), (4, 3), (4, 3)], dtype="float64")
+
+
+@pytest.mark.parametrize("name", ["alpha_dropout", "feature_alpha_dropout"])
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_alpha_dropouts_keep_half_dtype_of_scalars(name, dtype):
+    shape = () if name == "alpha_dropout" else (2, 3)
+    for L in (torch, ember):
+        x = L.ones(shape, dtype=getattr(L, dtype))
+        assert getattr(L.nn.functional, name)(x, 0.5, True).dtype == getattr(L, dtype)

@@ -73,6 +73,7 @@ def _alpha_dropout(input, p, shape):
     keep = _keep_mask(input, p, shape).astype(input._data.dtype)
     a = ((_SELU_NEGATIVE_SATURATION ** 2 * p + 1) * (1 - p)) ** -0.5
     shift = (keep - 1) * (_SELU_NEGATIVE_SATURATION * a) + _SELU_NEGATIVE_SATURATION * a * p
+    shift = shift.astype(keep.dtype, copy=False)  # a 0-d keep gives a scalar that widens
     keep *= a
     return Dropout.apply(input, keep, shift)
 
