@@ -17,18 +17,21 @@ import threadpoolctl
 
 from .. import _settings
 
-__all__ = ["map_shares", "assign"]
+__all__ = ["map_shares", "assign", "elementwise"]
 
 _blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
 _lock = threading.Lock()  # one parallel region at a time: each sets and restores BLAS threads
 _pools = {}
+_MIN_ELEMENTS = 1 << 17  # less work than this runs whole: a hand-off costs 20-50 µs
 
 
-def map_shares(xp, work, items):
+def map_shares(xp, work, items, elements=_MIN_ELEMENTS):
     """[work(share) for share in shares], shares being `items` cut into one contiguous run per
-    CPU thread (ember.get_num_threads()), computed at once. Off the CPU, or with one thread,
-    work(items) alone."""
+    CPU thread (ember.get_num_threads()), computed at once. Off the CPU, with one thread, or
+    when the work touches fewer than _MIN_ELEMENTS `elements`: work(items) alone."""
     threads = min(_settings.get_num_threads(), len(items))
+    if elements < _MIN_ELEMENTS:
+        threads = 1
     if xp is not np or threads < 2:
         return [work(items)]
     size = -(-len(items) // threads)
@@ -48,3 +51,26 @@ def assign(xp, target, source):
         target[rows.start:rows.stop] = source[rows.start:rows.stop]
 
     map_shares(xp, copy, range(target.shape[0]))
+
+
+def elementwise(xp, kernel, *operands):
+    """kernel(*operands, out=None) for an elementwise kernel (a NumPy ufunc, or a function
+    with its `out` argument); when the array operands are large C-contiguous CPU arrays of one
+    shape, computed into a new array of the first's dtype in shares of the flat elements
+    (numbers are passed to every share as they are)."""
+    first = operands[0]
+    size = first.size
+    if size < _MIN_ELEMENTS or xp is not np or not all(
+            a.shape == first.shape and a.flags.c_contiguous
+            for a in operands if a.__class__ is np.ndarray):
+        return kernel(*operands, out=None)
+    out = np.empty(first.shape, first.dtype)
+    flats = [a.reshape(-1) if a.__class__ is np.ndarray else a for a in (out,) + operands]
+
+    def work(elements):
+        start, stop = elements.start, elements.stop
+        parts = [a[start:stop] if a.__class__ is np.ndarray else a for a in flats]
+        kernel(*parts[1:], out=parts[0])
+
+    map_shares(xp, work, range(size), size)
+    return out

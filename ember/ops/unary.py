@@ -16,6 +16,7 @@ from .. import _dtype
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op
+from ._parallel import elementwise
 from . import compare  # compare.where() in Clamp's gradient
 from .elementwise import (_cast, _input_tensor, _keeps_dtype, _maybe_out, _not_implemented,
                           _write_out, _zeros, broadcast_error, mul, sum_to)
@@ -421,7 +422,7 @@ class Relu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = ctx.xp.maximum(x, 0)
+        y = elementwise(ctx.xp, ctx.xp.maximum, x, 0)
         ctx.save_for_backward(y)
         return y
 
@@ -438,7 +439,8 @@ class ReluGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(y)
-        return grad * (y > 0)
+        xp = ctx.xp
+        return elementwise(xp, lambda g, y, out: xp.multiply(g, y > 0, out=out), grad, y)
 
     @staticmethod
     def backward(ctx, grad_out):

@@ -4,7 +4,6 @@ import threading
 
 import numpy as np
 import pytest
-import threadpoolctl
 import torch
 
 import ember
@@ -20,8 +19,8 @@ def two_threads():
 
 
 def _blas_threads():
-    return max(p["num_threads"] for p in threadpoolctl.threadpool_info()
-               if p["user_api"] == "blas")
+    """The threads of the BLAS NumPy calls (torch, imported too, brings its own)."""
+    return max(p["num_threads"] for p in _parallel._blas.info())
 
 
 def test_shares_cover_the_items_in_order_on_their_own_threads(two_threads):
@@ -82,3 +81,32 @@ def test_conv_in_shares_matches_torch(two_threads, stride, padding):
         results.append([t.detach().numpy() for t in (y, xt.grad, wt.grad)])
     for actual, expected in zip(*results):
         np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-3)
+
+
+def test_elementwise_in_shares_matches_one_call(two_threads):
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((2, 300_000)).astype(np.float32)
+    out = _parallel.elementwise(np, lambda a, b, out: np.multiply(a, b > 0, out=out), x, y)
+    np.testing.assert_array_equal(out, x * (y > 0))
+    strided = x[::2]  # not contiguous: computed whole
+    np.testing.assert_array_equal(_parallel.elementwise(np, np.maximum, strided, 0),
+                                  np.maximum(strided, 0))
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_large_batch_norm_and_relu_in_shares_match_torch(two_threads, training):
+    """Channels split over shares (batch norm), flat elements (relu and its gradient)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((16, 6, 40, 40)) * 3 + 1
+    results = []
+    for lib in (ember, torch):
+        xt = lib.tensor(x, dtype=lib.float32, requires_grad=True)
+        bn = lib.nn.BatchNorm2d(6)
+        bn.weight.data = lib.linspace(0.5, 2, 6)
+        bn.train(training)
+        y = bn(xt).relu()
+        (y * y).sum().backward()
+        results.append([t.detach().numpy() for t in (y, xt.grad, bn.weight.grad, bn.running_mean,
+                                                      bn.running_var)])
+    for actual, expected in zip(*results):
+        np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-4)

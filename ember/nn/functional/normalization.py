@@ -23,6 +23,7 @@ from ...autograd.function import Op
 from ...backend import fused, xp_of
 from ...ops.creation import zeros
 from ...ops.join import cat
+from ...ops._parallel import map_shares
 from ...amp import autocast_mode
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm",
@@ -79,31 +80,41 @@ class BatchNorm(Op):
         channels = x.shape[1]
         x3 = x.reshape(x.shape[0], channels, -1)  # (N, C, S)
         count = x3.shape[0] * x3.shape[2]
+        out = xp.empty_like(x3)
         if training:
-            mean = xp.einsum("ncs->c", x3) / count
-            centered = x3 - mean[:, None]
-            variance = xp.einsum("ncs,ncs->c", centered, centered) / count
+            mean, variance = xp.empty((2, channels), x.dtype)
+        else:
+            mean = running_mean.astype(x.dtype)  # a copy: later training steps update it
+            variance = running_var.astype(x.dtype)
+
+        def normalize(channel_range):  # the channels of one share, all passes in place in out
+            c = slice(channel_range.start, channel_range.stop)
+            if training:
+                mean[c] = xp.einsum("ncs->c", x3[:, c]) / count
+                centered = xp.subtract(x3[:, c], mean[c, None], out=out[:, c])
+                variance[c] = xp.einsum("ncs,ncs->c", centered, centered) / count
+            invstd = 1 / xp.sqrt(variance[c] + eps)
+            scale = invstd if weight is None else invstd * weight[c]
+            if training:
+                centered *= scale[:, None]
+                if bias is not None:
+                    centered += bias[c, None]
+            else:  # y = x * scale + (bias - mean * scale): one pass fewer
+                shift = (0 if bias is None else bias[c]) - mean[c] * scale
+                xp.multiply(x3[:, c], scale[:, None], out=out[:, c])
+                out[:, c] += shift[:, None]
+
+        map_shares(xp, normalize, range(channels), x.size)
+        if training:
             if running_mean is not None:
                 running_mean *= 1 - momentum
                 running_mean += momentum * mean
             if running_var is not None:
                 running_var *= 1 - momentum
                 running_var += momentum * variance * (count / max(count - 1, 1))
-        else:
-            mean = running_mean.astype(x.dtype)  # a copy: later training steps update it
-            variance = running_var.astype(x.dtype)
         invstd = 1 / xp.sqrt(variance + eps)
         ctx.save_for_backward(x, weight, mean, invstd)
         ctx.training, ctx.eps = training, eps
-        scale = invstd if weight is None else invstd * weight
-        if training:
-            out = centered
-            out *= scale[:, None]
-            if bias is not None:
-                out += bias[:, None]
-        else:  # y = x * scale + (bias - mean * scale): one pass fewer
-            out = x3 * scale[:, None]
-            out += ((0 if bias is None else bias) - mean * scale)[:, None]
         return out.reshape(x.shape)
 
     @staticmethod
@@ -117,26 +128,33 @@ class BatchNorm(Op):
         x3 = x._data.reshape(g3.shape)
         count = g3.shape[0] * g3.shape[2]
         invstd, mean = invstd._data, mean._data
-        sum_g = xp.einsum("ncs->c", g3)
-        centered = x3 - mean[:, None]
-        dot = xp.einsum("ncs,ncs->c", g3, centered)  # sum(g * (x - mean)), per channel
         scale = invstd if weight is None else invstd * weight._data
-        grad_x = grad_weight = grad_bias = None
-        if need_x:
+        sum_g, dot = xp.empty((2, g3.shape[1]), g3.dtype)
+        grad_x = xp.empty_like(g3) if need_x else None
+
+        def gradients(channel_range):  # grad_x built in place in the buffer of (x - mean)
+            c = slice(channel_range.start, channel_range.stop)
+            g = g3[:, c]
+            centered = xp.subtract(x3[:, c], mean[c, None],
+                                   out=None if grad_x is None else grad_x[:, c])
+            sum_g[c] = xp.einsum("ncs->c", g)
+            dot[c] = xp.einsum("ncs,ncs->c", g, centered)  # sum(g * (x - mean)), per channel
+            if grad_x is None:
+                return
             if ctx.training:
-                # grad_x = scale * (g - sum_g / count - (x - mean) * invstd^2 * dot / count),
-                # built in place in the buffer of (x - mean)
-                centered *= (-invstd * invstd * dot / count)[:, None]
-                centered += g3
-                centered -= (sum_g / count)[:, None]
-                centered *= scale[:, None]
-                grad_x = Tensor._make(centered.reshape(grad.shape))
+                # grad_x = scale * (g - sum_g / count - (x - mean) * invstd^2 * dot / count)
+                centered *= (-invstd[c] * invstd[c] * dot[c] / count)[:, None]
+                centered += g
+                centered -= (sum_g[c] / count)[:, None]
+                centered *= scale[c, None]
             else:
-                grad_x = Tensor._make((g3 * scale[:, None]).reshape(grad.shape))
-        if need_weight:
-            grad_weight = Tensor._make(dot * invstd)
-        if need_bias:
-            grad_bias = Tensor._make(sum_g)
+                xp.multiply(g, scale[c, None], out=centered)
+
+        map_shares(xp, gradients, range(g3.shape[1]), g3.size)
+        if grad_x is not None:
+            grad_x = Tensor._make(grad_x.reshape(grad.shape))
+        grad_weight = Tensor._make(dot * invstd) if need_weight else None
+        grad_bias = Tensor._make(sum_g) if need_bias else None
         return grad_x, None, None, grad_weight, grad_bias, None, None, None
 
     @staticmethod
