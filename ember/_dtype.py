@@ -93,6 +93,15 @@ def from_numpy_dtype(np_dtype):
         ) from None
 
 
+def cast_array(array, np_dtype):
+    """array.astype(np_dtype), except float64 to float16 goes through float32 as in torch,
+    whose Half is made from a float: two roundings, which differ from one in ~1 element in
+    30,000."""
+    if np_dtype == np.float16 and array.dtype == np.float64:
+        return array.astype(np.float32).astype(np.float16)
+    return array.astype(np_dtype)
+
+
 def to_dtype(value):
     """Accept an ember dtype, a numpy dtype, a torch dtype or a Python type."""
     if type(value) is dtype:

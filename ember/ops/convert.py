@@ -1,4 +1,5 @@
 """Copies and conversions: dtype and device changes, clone, copy_, fill_."""
+from .. import _dtype
 from .._memory_format import check_memory_format
 from .._tensor import Tensor
 from ..autograd.function import Op
@@ -14,7 +15,7 @@ class ToDtype(Op):
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.source = x.dtype
-        return x.astype(dtype.np)
+        return _dtype.cast_array(x, dtype.np)
 
     @staticmethod
     def backward(ctx, grad):

@@ -159,6 +159,8 @@ def _ragged_message(data):
 def _convert(data, dtype, explicit):
     """np.array(data, dtype) with torch's errors for ragged data and out-of-range values."""
     try:
+        if dtype.np == np.float16:  # Python floats are doubles: see _dtype.cast_array
+            return _dtype.cast_array(np.array(data, dtype=np.float64), dtype.np)
         return np.array(data, dtype=dtype.np)
     except (ValueError, OverflowError, TypeError) as error:
         message = _ragged_message(data) if isinstance(data, (list, tuple)) else None
@@ -191,10 +193,10 @@ def _host_array(data, dtype):
     """A new numpy array holding `data` in `dtype` (None: torch's inference)."""
     if isinstance(data, Tensor):
         array = data._host_array()
-        return array.astype(array.dtype if dtype is None else dtype.np)  # astype copies
+        return _dtype.cast_array(array, array.dtype if dtype is None else dtype.np)  # copies
     if isinstance(data, np.ndarray):
         source = _dtype.from_numpy_dtype(data.dtype)
-        return data.astype((dtype or source).np)
+        return _dtype.cast_array(data, (dtype or source).np)
     explicit = dtype is not None
     if dtype is None:
         dtype = _infer_dtype(data)

@@ -190,6 +190,16 @@ def _in_float32(fn, dtype, *operands):
     return fn(*widened).to(dtype)
 
 
+def _fused_multiply_add(xp, x, y, z):
+    """x * y + z. For float32, rounded once, as the fused multiply-adds of torch's vectorised
+    CPU kernels (add with alpha, addcmul, lerp): computed in float64, where the product of
+    two float32 numbers is exact (numbers are rounded to float32 first, as torch does)."""
+    if (x if hasattr(x, "dtype") else y if hasattr(y, "dtype") else z).dtype != np.float32:
+        return x * y + z
+    wide = [xp.asarray(v, dtype=np.float32).astype(np.float64) for v in (x, y, z)]
+    return (wide[0] * wide[1] + wide[2]).astype(np.float32)
+
+
 def _is_integral(value):
     """True for an integer or bool tensor, or for an int (or bool) Python scalar."""
     if isinstance(value, Tensor):
@@ -291,7 +301,10 @@ class Add(Op):
         try:
             if alpha == 1:
                 return a + b
-            return (a + alpha * b).astype(_array_dtype(a, b), copy=False)
+            dtype = _array_dtype(a, b)
+            if dtype.kind == "f":
+                return _fused_multiply_add(ctx.xp, b, alpha, a)
+            return (a + alpha * b).astype(dtype, copy=False)
         except ValueError as error:
             raise broadcast_error(error, "add", a, b) from None
 
@@ -316,7 +329,10 @@ class Sub(Op):
         try:
             if alpha == 1:
                 return a - b
-            return (a - alpha * b).astype(_array_dtype(a, b), copy=False)
+            dtype = _array_dtype(a, b)
+            if dtype.kind == "f":
+                return _fused_multiply_add(ctx.xp, b, -alpha, a)
+            return (a - alpha * b).astype(dtype, copy=False)
         except ValueError as error:
             raise broadcast_error(error, "sub", a, b) from None
 
@@ -364,9 +380,11 @@ def _integer_alpha(op_name, a, b, alpha):
 
 
 def _reduced_alpha(op, dtype, a, b, alpha):
-    """a +- alpha * b on float16 or bfloat16 as torch's kernel computes it: alpha rounded to
-    the dtype, the arithmetic in float32, one rounding at the end."""
-    alpha = builtins.float(np.asarray(alpha, dtype=dtype.np).astype(np.float32))
+    """a +- alpha * b on float16 or bfloat16 as torch's kernel computes it: alpha and a number
+    operand rounded to the dtype, the arithmetic in float32, one rounding at the end."""
+    a, b, alpha = (v if isinstance(v, Tensor) else
+                   builtins.float(np.asarray(v, dtype=dtype.np).astype(np.float32))
+                   for v in (a, b, alpha))
     return _in_float32(lambda x, y: op.apply(x, y, alpha), dtype, a, b)
 
 
@@ -823,7 +841,7 @@ def positive(input):
 
 
 class Lerp(Op):
-    """z = a + w * (b - a), computed as b - (b - a) * (1 - w) where w >= 0.5 (torch's form,
+    """z = a + w * (b - a), computed as b + (w - 1) * (b - a) where |w| >= 0.5 (torch's form,
     exact at w = 1);  grad_a = g * (1 - w),  grad_b = g * w,  grad_w = g * (b - a)."""
 
     @staticmethod
@@ -831,10 +849,15 @@ class Lerp(Op):
         xp = ctx.xp
         ctx.save_for_backward(a, b, w)
         try:
-            if not hasattr(w, "shape"):
-                return a + w * (b - a) if w < 0.5 else b - (b - a) * (1 - w)
             difference = b - a
-            return xp.where(w < 0.5, a + w * difference, b - difference * (1 - w))
+            if not hasattr(w, "shape"):
+                w = a.dtype.type(w)
+                small = builtins.abs(w) < 0.5
+                return _fused_multiply_add(xp, w if small else w - 1, difference,
+                                           a if small else b)
+            small = xp.abs(w) < 0.5
+            return _fused_multiply_add(xp, xp.where(small, w, w - 1), difference,
+                                       xp.where(small, a, b))
         except ValueError as error:
             raise broadcast_error(error, "lerp", a, b, w) from None
 
@@ -896,12 +919,38 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
         return _maybe_out(out, _in_float32(lambda x, y, z: addcmul(x, y, z, value=value),
                                            dtype, input, tensor1, tensor2), "addcmul")
     tensor1, tensor2 = _to_common(tensor1, dtype), _to_common(tensor2, dtype)
+    if dtype.category == _dtype.FLOATING:  # torch's kernel: fma(value * tensor1, tensor2, input)
+        scaled = tensor1 if value == 1 else tensor1 * value
+        result = MulAdd.apply(*promote(scaled, tensor2, "addcmul"), _cast(input, dtype, input))
+        return _maybe_out(out, result, "addcmul")
     product = tensor1 * tensor2
     if value != 1:
         if _is_integral(product) and _is_integral(input):
             value = builtins.int(value)  # torch casts value to the integer result type
         product = product * value
     return _maybe_out(out, add(input, product), "addcmul")
+
+
+class MulAdd(Op):
+    """z = x * y + w (for float32 rounded once, see _fused_multiply_add);
+    grad_x = sum_to(g * y, x),  grad_y = sum_to(g * x, y),  grad_w = sum_to(g, w)."""
+
+    @staticmethod
+    def forward(ctx, x, y, w):
+        ctx.save_for_backward(x, y)
+        ctx.w_shape = getattr(w, "shape", ())
+        try:
+            return _fused_multiply_add(ctx.xp, x, y, w)
+        except ValueError as error:
+            raise broadcast_error(error, "addcmul", w, x, y) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        need_x, need_y, need_w = ctx.needs_input_grad
+        return (sum_to(grad * y, x.shape) if need_x else None,
+                sum_to(grad * x, y.shape) if need_y else None,
+                sum_to(grad, ctx.w_shape) if need_w else None)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
