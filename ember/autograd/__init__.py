@@ -95,6 +95,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 f"One of the differentiated Tensors (input {index}) does not require grad")
     if retain_graph is None:
         retain_graph = create_graph
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     grads = _root_grads(outputs, grad_outputs)
     results = engine.run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
                                   accumulate=False)
@@ -108,6 +111,40 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             if materialize_grads:
                 from ..ops.creation import zeros_like
                 results[index] = zeros_like(tensor)
+    return tuple(results)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                  materialize_grads):
+    """grad with is_grads_batched: one vector-Jacobian product per index of the grad_outputs'
+    first dim, stacked. Differs from PyTorch: torch vmaps one backward pass over the batch;
+    this runs one per index (the same numbers)."""
+    if any(g is None for g in grad_outputs):
+        raise RuntimeError("grad with is_grads_batched=True needs every grad_output given, "
+                           "with the batch as its first dim")
+    sizes = {g.shape[0] if g.dim() else None for g in grad_outputs}
+    if len(sizes) != 1 or None in sizes:
+        raise RuntimeError(f"is_grads_batched=True: every grad_output needs the same batch size "
+                           f"as its first dim; got shapes {[tuple(g.shape) for g in grad_outputs]}")
+    (size,) = sizes
+    samples = [grad(outputs, inputs, [g[index] for g in grad_outputs],
+                    retain_graph=retain_graph or index < size - 1, create_graph=create_graph,
+                    allow_unused=True)
+               for index in range(size)]
+    from ..ops.creation import zeros_like
+    from ..ops.join import stack
+    results = []
+    for position, tensor in enumerate(inputs):
+        column = [sample[position] for sample in samples]
+        if all(g is None for g in column):
+            if not allow_unused:
+                raise RuntimeError(
+                    f"One of the differentiated Tensors (input {position}) appears to not have "
+                    f"been used in the graph. Set allow_unused=True if this is the desired "
+                    f"behavior.")
+            results.append(zeros_like(tensor) if materialize_grads else None)  # unbatched, as torch
+        else:
+            results.append(stack([zeros_like(tensor) if g is None else g for g in column]))
     return tuple(results)
 
 

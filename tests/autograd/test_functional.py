@@ -251,3 +251,20 @@ def test_argument_errors():
     raises_like_torch(AssertionError, "Expected strategy to be either",
                       lambda lib: F(lib).jacobian(lambda a: a * a, lib.ones(2),
                                                   strategy="sideways"))
+
+
+def test_grad_is_grads_batched_stacks_one_vjp_per_row():
+    results = []
+    for lib in (torch, ember):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        w = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        unused = lib.tensor(1.0, requires_grad=True)
+        y = (x * x * w).sin()
+        grads = lib.autograd.grad(y, (x, w, unused), lib.eye(3) * 2, is_grads_batched=True,
+                                  retain_graph=True, allow_unused=True, materialize_grads=True)
+        results.append([g.detach().numpy() for g in grads])
+        with pytest.raises(RuntimeError):
+            lib.autograd.grad(y, (unused,), lib.eye(3), is_grads_batched=True)
+    for actual, expected in zip(results[1], results[0]):
+        assert actual.shape == expected.shape
+        np.testing.assert_allclose(actual, expected, rtol=1e-6)
