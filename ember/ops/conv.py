@@ -128,15 +128,22 @@ def add_windows(xp, out, cols, stride, dilation):
     return out
 
 
-def _gemm(xp, a, b):
-    """a @ b, stacked; half types accumulate in float32, as torch's CPU kernels do."""
+def _gemm(xp, a, b, bias=None):
+    """a @ b (+ bias), stacked; half types accumulate in float32 and round once, after the
+    bias, as torch's CPU kernels do."""
     if a.dtype.itemsize == 2 and a.dtype in FLOAT_NP:
         native = fused(xp, "matmul")  # a GPU's own half GEMM (float32 accumulate)
         out = None if native is None else native(a, b)
         if out is not None:
-            return out
-        return xp.matmul(a.astype(xp.float32), b.astype(xp.float32)).astype(a.dtype)
-    return xp.matmul(a, b)
+            return out if bias is None else out + bias
+        out = xp.matmul(a.astype(xp.float32), b.astype(xp.float32))
+        if bias is not None:
+            out += bias.astype(xp.float32)
+        return out.astype(a.dtype)
+    out = xp.matmul(a, b)
+    if bias is not None:
+        out += bias
+    return out
 
 
 def _im2col(xp, cols, x, geometry, kernel, out_size, samples):
@@ -192,10 +199,9 @@ def _conv_forward(xp, x, weight, bias, geometry, cols=None):
         if build:
             _im2col(xp, cols, x, geometry, kernel, out_size, samples)
         count = len(samples)
-        y = _gemm(xp, w, cols[:, :, samples.start * positions:samples.stop * positions])
-        y = y.reshape(out_channels, count * positions)                        # (O, n*P)
-        if bias is not None:
-            y += bias.reshape(-1, 1)  # along whole rows: 4x faster than during the transpose
+        # the bias along whole rows: 4x faster than during the transpose
+        y = _gemm(xp, w, cols[:, :, samples.start * positions:samples.stop * positions],
+                  None if bias is None else bias.reshape(groups, -1, 1))     # (G, O/G, n*P)
         out[samples.start:samples.stop].reshape(count, out_channels, positions)[...] = \
             y.reshape(out_channels, count, positions).swapaxes(0, 1)
 

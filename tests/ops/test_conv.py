@@ -426,3 +426,17 @@ def test_stride1_input_gradient(monkeypatch, d, padding, dilation, groups):
 def test_conv_transpose2d_stride1_with_bias():
     check_op(lambda lib, x, w, b: F(lib).conv_transpose2d(x, w, b, padding=1, dilation=2),
              [(2, 4, 6, 5), (4, 3, 3, 3), (3,)], name="conv_transpose2d stride 1")
+
+
+@pytest.mark.parametrize("stride,groups", [(1, 1), (2, 1), (1, 2)])
+def test_bfloat16_conv_adds_its_bias_before_rounding(stride, groups):
+    """torch accumulates a bfloat16 conv in float32 and rounds once, after the bias."""
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((4, 8, 9, 9)), rng.standard_normal((6, 8 // groups, 3, 3)), \
+        rng.standard_normal(6)
+    results = []
+    for lib in (torch, ember):
+        args = [lib.tensor(a, dtype=lib.bfloat16) for a in (x, w, b)]
+        out = lib.nn.functional.conv2d(*args, stride=stride, padding=1, groups=groups)
+        results.append(out.float().numpy())
+    np.testing.assert_array_equal(results[1], results[0])
