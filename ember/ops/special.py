@@ -15,11 +15,13 @@ from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ._inplace import inplace_method
-from .elementwise import _cast, _maybe_out, promote, sum_to
+from .elementwise import (_cast, _maybe_out, _require_a_tensor, _scalar_tensor, broadcast_error,
+                          promote, sum_to)
 from .random import _numpy_generator, _on_device_of
 from .unary import _float_unary, _special
 
-__all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "logit", "igamma", "igammac"]
+__all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "logit", "igamma", "igammac", "ndtr",
+           "ndtri", "log_ndtr", "entr", "xlog1py"]
 
 
 def _scipy(xp):
@@ -188,6 +190,140 @@ def logit(input, eps=None, *, out=None):
     elif input._data.dtype not in FLOAT_NP:
         input = input.to(_dtype.get_default_dtype())
     return _maybe_out(out, input.log() - (-input).log1p(), "logit")
+
+
+# -- the normal distribution's CDF, its inverse and log; entropy terms ------------------------
+
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+
+
+class Ndtr(Op):
+    """y = Φ(x) = (1 + erf(x / sqrt 2)) / 2;  grad_x = g * e**(-x²/2) / sqrt(2π)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _special(ctx.xp, "ndtr", x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * (x * x * -0.5).exp() * _INV_SQRT_2PI
+
+
+class Ndtri(Op):
+    """y = Φ⁻¹(p);  grad_p = g * sqrt(2π) * e**(y²/2)."""
+
+    @staticmethod
+    def forward(ctx, p):
+        y = _special(ctx.xp, "ndtri", p)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (y * y * 0.5).exp() / _INV_SQRT_2PI
+
+
+class LogNdtr(Op):
+    """y = ln Φ(x), accurate far into the lower tail;  grad_x = g * e**(-x²/2 - y) / sqrt(2π)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = _special(ctx.xp, "log_ndtr", x)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return grad * (-(y + x * x * 0.5)).exp() * _INV_SQRT_2PI
+
+
+class Entr(Op):
+    """y = -x ln x for x > 0, 0 at 0, -inf for x < 0;  grad_x = -g * (1 + ln x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _special(ctx.xp, "entr", x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -grad * (1 + x.log())
+
+
+class Xlog1py(Op):
+    """z = x * ln(1 + y), and 0 where x == 0 (unless y is NaN);
+    grad_x = g * ln(1 + y) (0 where x == 0),  grad_y = g * x / (1 + y)."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        dtype = x.dtype
+        if dtype.itemsize < 4:  # scipy has no half loops
+            x, y = x.astype(ctx.xp.float32), y.astype(ctx.xp.float32)
+        try:
+            return _scipy(ctx.xp).xlog1py(x, y).astype(dtype, copy=False)
+        except ValueError as error:
+            raise broadcast_error(error, "special_xlog1py", x, y) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        grad_x = grad_y = None
+        if need_x:
+            grad_x = sum_to(grad * xlog1py((x != 0).to(grad.dtype), y), x.shape)
+        if need_y:
+            grad_y = sum_to(grad * x / (y + 1), y.shape)
+        return grad_x, grad_y
+
+
+def ndtr(input, *, out=None):
+    """Elementwise standard normal CDF Φ(x) = (1 + erf(x / sqrt 2)) / 2.
+
+    Example:
+        >>> ember.special.ndtr(ember.tensor([0., 1.]))
+        tensor([0.5000, 0.8413])
+    """
+    return _float_unary(Ndtr, "special_ndtr", input, out)
+
+
+def ndtri(input, *, out=None):
+    """Elementwise inverse of the standard normal CDF, Φ⁻¹(p); ±inf at 1 and 0, NaN outside."""
+    return _float_unary(Ndtri, "special_ndtri", input, out)
+
+
+def log_ndtr(input, *, out=None):
+    """Elementwise ln Φ(x), finite far into the lower tail where Φ(x) underflows."""
+    return _float_unary(LogNdtr, "special_log_ndtr", input, out)
+
+
+def entr(input, *, out=None):
+    """Elementwise entropy term -x ln x (0 at x = 0, -inf for x < 0)."""
+    return _float_unary(Entr, "special_entr", input, out)
+
+
+def xlog1py(input, other, *, out=None):
+    """Elementwise input * log1p(other), defined as 0 where input == 0 (unless other is NaN).
+
+    Example:
+        >>> ember.special.xlog1py(ember.tensor([0., 2.]), ember.tensor([-1., 0.]))
+        tensor([0., 0.])
+    """
+    _require_a_tensor("special_xlog1py", input, other)
+    x, y = promote(input, other, "special_xlog1py")
+    like = x if isinstance(x, Tensor) else y
+    if like._data.dtype not in FLOAT_NP:
+        default = _dtype.get_default_dtype()
+        x, y = _cast(x, default, like), _cast(y, default, like)
+    dtype = x.dtype if isinstance(x, Tensor) else y.dtype
+    x = x if isinstance(x, Tensor) else _scalar_tensor(x, dtype, y)
+    y = y if isinstance(y, Tensor) else _scalar_tensor(y, dtype, x)
+    return _maybe_out(out, Xlog1py.apply(x, y), "special_xlog1py")
 
 
 # -- gamma samples and their implicit gradient ----------------------------------------------

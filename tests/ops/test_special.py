@@ -89,3 +89,62 @@ def test_standard_gamma_samples_and_gradient():
     assert abs(float(sample.mean()) - 3.0) < 0.05
     sample.sum().backward()
     assert abs(float(alpha.grad.mean()) - 1.0) < 0.02  # d E[x] / dα = 1
+
+
+@pytest.mark.parametrize("name,low,high", [
+    ("ndtr", -6.0, 6.0), ("log_ndtr", -30.0, 4.0), ("ndtri", 0.02, 0.98), ("entr", 0.05, 3.0),
+    ("expm1", -2.0, 2.0), ("exp2", -2.0, 2.0), ("log1p", -0.5, 2.0), ("sinc", -2.0, 2.0),
+    ("i0", -2.0, 2.0), ("round", -3.0, 3.0),
+])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_special_namespace_unary(name, low, high, dtype):
+    check_op(lambda lib, x: getattr(lib.special, name)(x), shapes=[(3, 5)], dtype=dtype,
+             low=low, high=high, name=f"special.{name}")
+
+
+def test_special_logsumexp():
+    check_op(lambda lib, x: lib.special.logsumexp(x, dim=1, keepdim=True), shapes=[(3, 5)])
+
+
+def test_special_edges_match_torch():
+    x = [-1.0, 0.0, 0.5, float("nan"), float("inf")]
+    for name in ("entr", "ndtr", "log_ndtr"):
+        got = getattr(ember.special, name)(ember.tensor(x)).numpy()
+        want = getattr(torch.special, name)(torch.tensor(x)).numpy()
+        np.testing.assert_allclose(got, want, rtol=1e-6, err_msg=name)
+    p = [0.0, 1.0, 1e-30, 1.5]
+    np.testing.assert_allclose(ember.special.ndtri(ember.tensor(p, dtype=ember.float64)).numpy(),
+                               torch.special.ndtri(torch.tensor(p, dtype=torch.float64)).numpy())
+    assert ember.special.ndtr(ember.tensor([1, 2])).dtype == ember.float32
+
+
+@pytest.mark.parametrize("shapes", [[(3, 4), (3, 4)], [(3, 1), (4,)], [(), (2, 3)]])
+def test_xlog1py(shapes):
+    check_op(lambda lib, x, y: lib.special.xlog1py(x, y), shapes=shapes, low=-0.5, high=2.0)
+
+
+def test_xlog1py_zero_and_scalars():
+    x, y = [0.0, 0.0, 2.0, 0.0], [-1.0, float("nan"), 0.5, 3.0]
+    got = ember.special.xlog1py(ember.tensor(x), ember.tensor(y)).numpy()
+    want = torch.special.xlog1py(torch.tensor(x), torch.tensor(y)).numpy()
+    np.testing.assert_array_equal(got, want)
+    assert float(ember.special.xlog1py(2.0, ember.tensor(1.0))) == pytest.approx(2 * np.log(2))
+    assert ember.special.xlog1py(ember.tensor([1, 2]), 1).dtype == ember.float32
+    with pytest.raises(RuntimeError):
+        ember.special.xlog1py(ember.ones(3), ember.ones(4))
+    with pytest.raises(RuntimeError):
+        torch.special.xlog1py(torch.ones(3), torch.ones(4))
+    with pytest.raises(TypeError):
+        ember.special.xlog1py(1.0, 2.0)
+
+
+def test_normal_and_entropy_gradchecks():
+    x = ember.tensor([[-3.0, -0.5, 0.4], [1.2, 2.5, -8.0]], dtype=ember.float64,
+                     requires_grad=True)
+    p = ember.tensor([0.03, 0.4, 0.9], dtype=ember.float64, requires_grad=True)
+    q = ember.tensor([0.2, 1.5, 3.0], dtype=ember.float64, requires_grad=True)
+    for fn, arg in ((ember.special.ndtr, x), (ember.special.log_ndtr, x),
+                    (ember.special.ndtri, p), (ember.special.entr, q)):
+        assert gradcheck(fn, [arg]) and gradgradcheck(fn, [arg])
+    y = ember.tensor([0.3, -0.2, 1.5], dtype=ember.float64, requires_grad=True)
+    assert gradcheck(ember.special.xlog1py, [q, y]) and gradgradcheck(ember.special.xlog1py, [q, y])
