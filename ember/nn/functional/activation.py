@@ -557,20 +557,36 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     """Randomized leaky relu: in training the negative slope of each element is drawn from
     U(lower, upper); in eval it is (lower + upper) / 2.
     """
+    return _rrelu(input, lower, upper, training, inplace, None)
+
+
+def _rrelu(input, lower, upper, training, inplace, generator):
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
     _check_float(input, "rrelu")
-    from ...ops.creation import empty_like
-    slopes = empty_like(input, dtype=input.dtype).uniform_(lower, upper)
+    if input.dtype == _dtype.float16:
+        raise NotImplementedError('"rrelu_with_noise_out_cpu" not implemented for \'Half\'')
+    from ...ops.creation import empty, ones_like
+    # torch's kernel draws one double u per element <= 0, in order, takes the slope
+    # u * (upper - lower) + lower (unfused, with the bounds in the input's math type: float32
+    # below float64), and multiplies in that math type; elements > 0 keep slope 1.
+    math_dtype = _dtype.float64 if input.dtype == _dtype.float64 else _dtype.float32
+    if math_dtype == _dtype.float32:
+        lower, upper = float(np.float32(lower)), float(np.float32(upper))
+    slopes = ones_like(input, dtype=math_dtype)
+    negative = input.detach() <= 0
+    unit = empty(int(negative.sum()), dtype=_dtype.float64, device=input.device)
+    unit.uniform_(generator=generator)
+    slopes[negative] = (unit * (upper - lower) + lower).to(math_dtype)
     if inplace:
-        return apply_inplace(input, lambda x: compare.where(x >= 0, x, x * slopes), (), {},
-                             "rrelu_")
-    return compare.where(input >= 0, input, input * slopes)
+        return apply_inplace(input, lambda x: (x * slopes).to(x.dtype), (), {}, "rrelu_")
+    return (input * slopes).to(input.dtype)
 
 
-def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
-    """In-place rrelu."""
-    return rrelu(input, lower, upper, training, inplace=True)
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    """In-place rrelu; in training the slopes are drawn from `generator` (the default one
+    when None)."""
+    return _rrelu(input, lower, upper, training, True, generator)
 
 
 def threshold(input, threshold, value, inplace=False):
@@ -627,9 +643,10 @@ def elu(input, alpha=1.0, inplace=False):
     return _maybe_inplace(input, _elu, (alpha, 1.0, 1.0, "elu"), inplace, "elu")
 
 
-def elu_(input, alpha=1.0):
-    """In-place elu."""
-    return elu(input, alpha, inplace=True)
+def elu_(input, alpha=1.0, scale=1.0, input_scale=1.0):
+    """In-place elu, with torch's extra factors: scale * x for x > 0, else
+    scale * alpha * (e^(input_scale * x) - 1)."""
+    return _maybe_inplace(input, _elu, (alpha, scale, input_scale, "elu"), True, "elu")
 
 
 def selu(input, inplace=False):
@@ -652,7 +669,7 @@ def celu_(input, alpha=1.0):
     return celu(input, alpha, inplace=True)
 
 
-def gelu(input, approximate="none"):
+def gelu(input, *, approximate="none"):
     """Gaussian error linear unit, x Φ(x); approximate='tanh' uses the tanh formula.
 
     Example:

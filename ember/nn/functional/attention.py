@@ -68,7 +68,7 @@ def _attention(query, key, value, mask, dropout_p, scale, zero_blocked_rows):
 
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
-                                 is_causal=False, scale=None, enable_gqa=False):
+                                 is_causal=False, *, scale=None, enable_gqa=False):
     """Attention of queries over keys, weighting values:
 
         softmax(Q K^T * scale + mask) V,   scale = 1 / sqrt(E) by default
@@ -120,8 +120,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         if attn_mask is not None and attn_mask.is_floating_point():
             attn_mask = attn_mask.float()
         return scaled_dot_product_attention(
-            query.float(), key.float(), value.float(), attn_mask, dropout_p, is_causal, scale,
-            False).to(query.dtype)
+            query.float(), key.float(), value.float(), attn_mask, dropout_p, is_causal,
+            scale=scale).to(query.dtype)
     length, source = query.shape[-2], key.shape[-2]
     if is_causal:
         attn_mask = creation.ones((length, source), dtype=_dtype.bool,

@@ -208,22 +208,23 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
     return total / is_member.sum(1).clamp_min(1).to(total.dtype)
 
 
-def one_hot(tensor, num_classes=-1):
-    """One-hot encoding: y[..., c] = 1 if tensor[...] == c else 0, as int64.
+def one_hot(input, num_classes=-1):
+    """One-hot encoding: y[..., c] = 1 if input[...] == c else 0, as int64.
 
     Args:
-        tensor: int64 class indices, any shape.
-        num_classes: number of classes; -1 means max(tensor) + 1.
+        input: int64 class indices, any shape (torch's documentation calls it `tensor`, but
+            its binding takes the keyword `input`, as here).
+        num_classes: number of classes; -1 means max(input) + 1.
 
     Returns:
-        int64 tensor of shape (*tensor.shape, num_classes).
+        int64 tensor of shape (*input.shape, num_classes).
 
     Example:
         >>> ember.nn.functional.one_hot(ember.tensor([0, 2]), 3)
         tensor([[1, 0, 0],
                 [0, 0, 1]])
     """
-    data = tensor._data
+    data = input._data
     if data.dtype != _dtype.int64.np:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:
@@ -237,7 +238,7 @@ def one_hot(tensor, num_classes=-1):
             raise RuntimeError("Class values must be non-negative.")
         if int(data.max()) >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
-    return OneHot.apply(tensor, num_classes)
+    return OneHot.apply(input, num_classes)
 
 
 class OneHot(Op):
