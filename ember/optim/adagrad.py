@@ -52,6 +52,13 @@ class Adagrad(Optimizer):
     def _init_state(self, state, p, group):
         state["sum"] = new_state_like(p, self.defaults["initial_accumulator_value"])
 
+    def share_memory(self):
+        """Call share_memory_() on the accumulated squared gradients (for Hogwild-style
+        training with processes sharing one optimizer)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p]["sum"].share_memory_()
+
     def step(self, closure=None):
         loss = self._evaluate(closure)
         for group in self.param_groups:

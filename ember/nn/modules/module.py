@@ -499,6 +499,19 @@ class Module:
         from ...ops.creation import empty_like
         return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
 
+    def share_memory(self):
+        """Call share_memory_() on every parameter and buffer (see Tensor.share_memory_)."""
+        return self._apply(lambda t: t.share_memory_())
+
+    def compile(self, *args, **kwargs):
+        """Compile this module's forward in place, as torch's; returns None.
+
+        Differs from PyTorch: ember has no compiler (see ember.compile), so the arguments are
+        checked as ember.compile checks them and the module keeps running eagerly.
+        """
+        from ..._compile import compile as compile_fn
+        compile_fn(self._call_impl, *args, **kwargs)
+
     # -- hooks ----------------------------------------------------------------------------
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):

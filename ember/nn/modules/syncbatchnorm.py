@@ -9,7 +9,7 @@ class SyncBatchNorm(_BatchNorm):
     """Batch normalisation over (N, C, *) inputs of any rank >= 2; see BatchNorm1d.
 
     Args:
-        num_features, eps, momentum, affine, track_running_stats: as BatchNorm1d.
+        num_features, eps, momentum, affine, track_running_stats, bias: as BatchNorm1d.
         process_group: accepted for torch's signature; there is only this process.
 
     Example:
@@ -18,9 +18,10 @@ class SyncBatchNorm(_BatchNorm):
     """
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True, process_group=None, device=None, dtype=None):
+                 track_running_stats=True, process_group=None, device=None, dtype=None, *,
+                 bias=True):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
-                         dtype)
+                         dtype, bias=bias)
         self.process_group = process_group
 
     def _check_input_dim(self, input):
@@ -40,7 +41,8 @@ class SyncBatchNorm(_BatchNorm):
         output = module
         if isinstance(module, _BatchNorm):
             output = SyncBatchNorm(module.num_features, module.eps, module.momentum,
-                                   module.affine, module.track_running_stats, process_group)
+                                   module.affine, module.track_running_stats, process_group,
+                                   bias=module.bias is not None)
             if module.affine:
                 output.weight = module.weight
                 output.bias = module.bias

@@ -4,6 +4,7 @@ folding BatchNorm into the layer before it."""
 from .clip_grad import (clip_grad_norm, clip_grad_norm_, clip_grad_value_,  # noqa: F401
                         clip_grads_with_norm_, get_total_norm)
 from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
+from .init import skip_init  # noqa: F401
 from . import rnn  # noqa: F401
 from . import fusion, parametrizations, parametrize, stateless  # noqa: F401
 from .fusion import (fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval,  # noqa: F401
