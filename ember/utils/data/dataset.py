@@ -108,23 +108,29 @@ class ConcatDataset(Dataset):
         for d in self.datasets:
             if isinstance(d, IterableDataset):
                 raise AssertionError("ConcatDataset does not support IterableDataset")
-        self.cumulative_sizes = []
+        self.cumulative_sizes = self.cumsum(self.datasets)
+
+    @staticmethod
+    def cumsum(sequence):
+        """Running totals of the lengths of `sequence`'s items: [len(a), len(a) + len(b), ...]."""
+        sizes = []
         total = 0
-        for d in self.datasets:
+        for d in sequence:
             total += len(d)
-            self.cumulative_sizes.append(total)
+            sizes.append(total)
+        return sizes
 
     def __len__(self):
         return self.cumulative_sizes[-1]
 
-    def __getitem__(self, index):
-        if index < 0:
-            if -index > len(self):
+    def __getitem__(self, idx):
+        if idx < 0:
+            if -idx > len(self):
                 raise ValueError("absolute value of index should not exceed dataset length")
-            index += len(self)
-        which = bisect.bisect_right(self.cumulative_sizes, index)
+            idx += len(self)
+        which = bisect.bisect_right(self.cumulative_sizes, idx)
         start = self.cumulative_sizes[which - 1] if which else 0
-        return self.datasets[which][index - start]
+        return self.datasets[which][idx - start]
 
 
 class ChainDataset(IterableDataset):
@@ -159,10 +165,10 @@ class Subset(Dataset):
         self.dataset = dataset
         self.indices = indices
 
-    def __getitem__(self, index):
-        if isinstance(index, list):
-            return self.dataset[[self.indices[i] for i in index]]
-        return self.dataset[self.indices[index]]
+    def __getitem__(self, idx):
+        if isinstance(idx, list):
+            return self.dataset[[self.indices[i] for i in idx]]
+        return self.dataset[self.indices[idx]]
 
     def __getitems__(self, indices):
         if callable(getattr(self.dataset, "__getitems__", None)):
