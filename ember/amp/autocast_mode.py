@@ -357,7 +357,7 @@ class autocast:
         _refresh_active()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc_val, exc_tb):
         if autocast_decrement_nesting() == 0:
             _cache.clear()
         _enabled[self.device] = self.prev

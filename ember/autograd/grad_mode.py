@@ -90,6 +90,9 @@ class _BareDecoratorContext(_GradModeContext):
             return self
         return self(func)
 
+    def __init__(self):
+        """Takes no arguments, as torch's (a bare decorator's function goes to __new__)."""
+
 
 class no_grad(_BareDecoratorContext):
     """Ops inside record no graph; results have requires_grad=False.

@@ -70,12 +70,51 @@ def _analytical_jacobians(outputs, wrt):
     return jacobians
 
 
+def _forward_jacobians(func, inputs, wrt):
+    """For each input in wrt: array (input numel, output numel) of J e_k, one Jacobian-vector
+    product per input entry (ember's jvp, by double backward)."""
+    from ..ops.creation import zeros_like
+    from .functional import jvp
+    positions = [i for i, t in enumerate(inputs)
+                 if isinstance(t, _tensor_module.Tensor) and t._requires_grad]
+
+    def func_of_wrt(*tensors):
+        args = list(inputs)
+        for position, tensor in zip(positions, tensors):
+            args[position] = tensor
+        return tuple(o for o in _as_tuple(func(*args))
+                     if isinstance(o, _tensor_module.Tensor) and o._requires_grad)
+
+    jacobians = []
+    for j, tensor in enumerate(wrt):
+        rows = []
+        for k in range(tensor._data.size):
+            tangents = [zeros_like(w) for w in wrt]
+            tangents[j]._data.reshape(-1)[k] = 1
+            _, out_tangents = jvp(func_of_wrt, tuple(wrt), tuple(tangents))
+            rows.append(np.concatenate([np.asarray(t._host_array(), np.float64).ravel()
+                                        for t in out_tangents]))
+        jacobians.append(np.array(rows).reshape(tensor._data.size, -1))
+    return jacobians
+
+
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
               nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
-              check_batched_grad=False, check_backward_ad=True, fast_mode=False, masked=None):
+              check_batched_grad=False, check_batched_forward_grad=False,
+              check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
     """True if the autograd gradients of func at inputs match finite differences.
 
-    Inputs that require grad should be float64.
+    Inputs that require grad should be float64. check_backward_ad compares the vector-Jacobian
+    products (reverse mode), check_forward_ad the Jacobian-vector products.
+
+    Differs from PyTorch: ember has no separate forward-mode AD; check_forward_ad checks the
+    Jacobian-vector products that ember.autograd.functional.jvp computes (by double backward).
+    check_batched_grad and check_batched_forward_grad are accepted and not checked.
+
+    Example:
+        >>> x = ember.randn(3, dtype=ember.float64, requires_grad=True)
+        >>> gradcheck(ember.sin, (x,), check_forward_ad=True)
+        True
     """
     inputs = _as_tuple(inputs)
     wrt = [t for t in inputs if isinstance(t, _tensor_module.Tensor) and t._requires_grad]
@@ -83,14 +122,19 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     if not outputs:
         raise GradcheckError("gradcheck expects at least one output that requires grad")
     numerical = _numerical_jacobians(func, inputs, wrt, eps)
-    analytical = _analytical_jacobians(outputs, wrt)
-    for index, (a, n) in enumerate(zip(analytical, numerical)):
-        if a.shape != n.shape or not np.allclose(a, n, rtol=rtol, atol=atol):
-            if not raise_exception:
-                return False
-            raise GradcheckError(
-                f"Jacobian mismatch for output 0 with respect to input {index},\n"
-                f"numerical:{n}\nanalytical:{a}\n")
+    checks = []
+    if check_backward_ad:
+        checks.append(("analytical", _analytical_jacobians(outputs, wrt)))
+    if check_forward_ad:
+        checks.append(("forward AD", _forward_jacobians(func, inputs, wrt)))
+    for kind, jacobians in checks:
+        for index, (a, n) in enumerate(zip(jacobians, numerical)):
+            if a.shape != n.shape or not np.allclose(a, n, rtol=rtol, atol=atol):
+                if not raise_exception:
+                    return False
+                raise GradcheckError(
+                    f"Jacobian mismatch for output 0 with respect to input {index},\n"
+                    f"numerical:{n}\n{kind}:{a}\n")
     return True
 
 
