@@ -203,14 +203,14 @@ def operand_type(value):
     raise TypeError(f"expected a Tensor or a number, got {type(value).__name__}")
 
 
-def result_type(tensor1, tensor2):
+def result_type(tensor, other):
     """The dtype an arithmetic op on these two operands returns, as torch.result_type.
 
     Example:
         >>> ember.result_type(ember.tensor([1, 2]), 1.0)
         ember.float32
     """
-    return promote2(*operand_type(tensor1), *operand_type(tensor2))
+    return promote2(*operand_type(tensor), *operand_type(other))
 
 
 def promote_operands(*values):

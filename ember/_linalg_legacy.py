@@ -117,16 +117,18 @@ def geqrf(input, *, out=None):
     return _write_all(out, return_types.geqrf(Geqrf.apply(input)))
 
 
-def orgqr(input, tau, *, out=None):
-    """The first n columns of Q from geqrf's (a, tau): linalg.householder_product."""
-    result = householder_product(input, tau)
+def orgqr(input, input2, *, out=None):
+    """The first n columns of Q from geqrf's (a, tau = input2): linalg.householder_product."""
+    result = householder_product(input, input2)
     return result if out is None else _write_out(out, result)
 
 
-def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
+def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
     """Q @ other (other @ Q when not left; Q^T with transpose) for the m x m
     Q = H_1 ... H_k of geqrf's (input, tau), applying each reflector
-    H_i C = C - tau_i v_i (v_i^T C) in turn. Differentiable in all three tensors."""
+    H_i C = C - tau_i v_i (v_i^T C) in turn; tau is input2 and other input3, torch's names.
+    Differentiable in all three tensors."""
+    tau, other = input2, input3
     for name, value in (("input", input), ("other", other)):
         if value.ndim < 2:
             raise RuntimeError(f"torch.ormqr: {name} must have at least 2 dimensions.")

@@ -124,7 +124,7 @@ Tensor.bincount = bincount
 Tensor.histc = histc
 
 
-def histogramdd(input, bins=10, *, range=None, weight=None, density=False):
+def histogramdd(input, bins=10, range=None, weight=None, density=False):
     """return_types.histogramdd(hist, bin_edges): counts (or summed weights, or densities) of
     the points in input's rows (the last dim holds each point's D coordinates), in bins
     per dim given as a count for all dims, one count per dim, or one 1-D tensor of edges per

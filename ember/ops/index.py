@@ -563,12 +563,15 @@ def _scatter_values(input, index, src, value, op_name):
     return _region_of(src, index._data.shape)
 
 
-def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     """out = input with out[index[i][j][k]][j][k] = src[i][j][k] for dim=0 (or = value);
     with reduce='add' or 'multiply', combined instead of replaced.
 
     Differs from PyTorch: with `reduce`, the result has a gradient (torch's has none).
     """
+    if out is not None:
+        result = scatter(input, dim, index, src, value=value, reduce=reduce)
+        return write_exact(out, result, "scatter", (input, index, src))
     if src is not None and not isinstance(src, Tensor):
         src, value = None, src
     if src is None and value is None:
@@ -802,8 +805,11 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
     return result if out is None else _write(out, result)
 
 
-def index_copy(input, dim, index, source):
+def index_copy(input, dim, index, source, *, out=None):
     """out = input with source's slices written at the positions in index along dim."""
+    if out is not None:
+        return write_exact(out, index_copy(input, dim, index, source), "index_copy",
+                           (input, index, source))
     if input._data.ndim == 0:
         return _on_scalar(index_copy, "index_copy", input, dim, index, source)
     dim, key = _dim_index("index_copy", input, dim, index)

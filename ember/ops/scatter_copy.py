@@ -10,6 +10,7 @@ from .._tensor import Tensor
 from ..backend import xp_of
 from ._dims import wrap_dim
 from ._inplace import apply_inplace, inplace_method
+from ._out import write_exact
 from .compare import where
 from .index import IndexPut, ScatterReduce, _check_source, _check_range, _dim_index, _on_scalar
 from .shape import DiagonalScatter, SliceScatter, _diagonal_of, diagonal, select
@@ -85,7 +86,7 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     return _slice_into(input, src, key)
 
 
-def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
     """out = input with each slice source[..., i, ...] combined by `reduce` ("prod", "mean",
     "amax" or "amin") into out[..., index[i], ...] along dim; include_self=False leaves
     input's own values out of the slices that receive any.
@@ -98,6 +99,9 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
         >>> x.index_reduce(0, ember.tensor([0, 0, 2]), ember.tensor([2., 3., 4.]), "prod")
         tensor([6., 1., 4.])
     """
+    if out is not None:
+        result = index_reduce(input, dim, index, source, reduce, include_self=include_self)
+        return write_exact(out, result, "index_reduce", (input, index, source))
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or "
                            f"amin but got {reduce}.")

@@ -104,7 +104,7 @@ def _partial(f, dim, spacing, edge_order):
     n = f.shape[dim]
 
     def part(start, length=None):
-        start = start % n
+        start = start + n if start < 0 else start  # part(2) of a size-2 dim is empty
         return f.narrow(dim, start, n - start if length is None else length)
 
     if isinstance(spacing, Tensor):
@@ -329,20 +329,36 @@ def _split_along(input, indices_or_sections, dim, op_name, min_dims):
     return tensor_split(input, indices_or_sections, dim)
 
 
-def hsplit(input, indices_or_sections):
-    """tensor_split along dim 1 (dim 0 for 1-D input); sections must divide evenly."""
+def _sections_or_indices(op_name, sections, indices):
+    """torch's two overloads (int sections) and (tuple of ints indices), either positional."""
+    if (sections is None) == (indices is None):
+        raise TypeError(f"{op_name}() takes either sections (an int) or indices (a tuple of "
+                        f"ints), got sections={sections!r} and indices={indices!r}")
+    return indices if sections is None else sections
+
+
+def hsplit(input, sections=None, indices=None):
+    """tensor_split along dim 1 (dim 0 for 1-D input); sections must divide evenly.
+
+    Example:
+        >>> [t.shape for t in ember.hsplit(ember.ones(2, 4), 2)]
+        [ember.Size([2, 2]), ember.Size([2, 2])]
+    """
     dim = 0 if input.dim() == 1 else 1
-    return _split_along(input, indices_or_sections, dim, "hsplit", 1)
+    return _split_along(input, _sections_or_indices("hsplit", sections, indices), dim,
+                        "hsplit", 1)
 
 
-def vsplit(input, indices_or_sections):
+def vsplit(input, sections=None, indices=None):
     """tensor_split along dim 0 of an input of at least 2 dims."""
-    return _split_along(input, indices_or_sections, 0, "vsplit", 2)
+    return _split_along(input, _sections_or_indices("vsplit", sections, indices), 0,
+                        "vsplit", 2)
 
 
-def dsplit(input, indices_or_sections):
+def dsplit(input, sections=None, indices=None):
     """tensor_split along dim 2 of an input of at least 3 dims."""
-    return _split_along(input, indices_or_sections, 2, "dsplit", 3)
+    return _split_along(input, _sections_or_indices("dsplit", sections, indices), 2,
+                        "dsplit", 3)
 
 
 def split_with_sizes(input, split_sizes, dim=0):

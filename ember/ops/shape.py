@@ -387,7 +387,12 @@ def transpose(input, dim0, dim1):
     return _mark_view(Permute.apply(input, order), input, permute, (order,))
 
 
-swapaxes = swapdims = transpose
+def swapaxes(input, axis0, axis1):
+    """transpose(input, axis0, axis1), under numpy's argument names (torch.swapaxes)."""
+    return transpose(input, axis0, axis1)
+
+
+swapdims = transpose
 
 
 def t(input):
@@ -659,9 +664,12 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     return DiagonalScatter.apply(input, out_shape, offset, dim1, dim2)
 
 
-def diag(input, diagonal=0):
+def diag(input, diagonal=0, *, out=None):
     """1-D input: a square matrix with input on its `diagonal`-th diagonal. 2-D input: a copy
     of that diagonal."""
+    if out is not None:
+        from ._out import write_exact
+        return write_exact(out, diag(input, diagonal), "diag", (input,))
     ndim = input._data.ndim
     if ndim == 1:
         return diag_embed(input, diagonal, 0, 1)
@@ -681,7 +689,8 @@ Tensor.expand_as = expand_as
 Tensor.broadcast_to = broadcast_to
 Tensor.permute = permute
 Tensor.transpose = transpose
-Tensor.swapaxes = Tensor.swapdims = transpose
+Tensor.swapaxes = swapaxes
+Tensor.swapdims = transpose
 Tensor.t = t
 Tensor.adjoint = adjoint
 Tensor.movedim = Tensor.moveaxis = movedim

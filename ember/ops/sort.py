@@ -15,6 +15,7 @@ from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import xp_of
 from ._dims import wrap_dim
+from ._out import write_exact
 from .reduce import (SelectAlong, _check_nonempty, _position_index, _positions, _split_evenly,
                      _write, _write_pair)
 
@@ -103,13 +104,15 @@ def sort(input, dim=-1, descending=False, *, stable=False, out=None):
     return _write_pair(out, return_types.sort((values, Tensor._make(index))), (input,))
 
 
-def argsort(input, dim=-1, descending=False, *, stable=False):
+def argsort(input, dim=-1, descending=False, *, stable=False, out=None):
     """Indices that sort `input` along `dim` (stable; see sort).
 
     Example:
         >>> ember.tensor([3., 1., 2.]).argsort()
         tensor([1, 2, 0])
     """
+    if out is not None:
+        return write_exact(out, argsort(input, dim, descending), "argsort", (input,))
     data = input._data
     xp = xp_of(data)
     dim = wrap_dim(dim, data.ndim, "argsort")
