@@ -491,25 +491,29 @@ class Tensor:
         return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
                       requires_grad=requires_grad)
 
-    def new_empty(self, *args, size=None, dtype=None, device=None, requires_grad=False):
+    def new_empty(self, *args, size=None, dtype=None, device=None, requires_grad=False,
+                  layout=None, pin_memory=False):
         from .ops.creation import empty
         return empty(*args, size=size, dtype=dtype or self.dtype, device=device or self.device,
-                     requires_grad=requires_grad)
+                     requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
-    def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=False):
+    def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=False,
+                  layout=None, pin_memory=False):
         from .ops.creation import zeros
         return zeros(*args, size=size, dtype=dtype or self.dtype, device=device or self.device,
-                     requires_grad=requires_grad)
+                     requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
-    def new_ones(self, *args, size=None, dtype=None, device=None, requires_grad=False):
+    def new_ones(self, *args, size=None, dtype=None, device=None, requires_grad=False,
+                 layout=None, pin_memory=False):
         from .ops.creation import ones
         return ones(*args, size=size, dtype=dtype or self.dtype, device=device or self.device,
-                    requires_grad=requires_grad)
+                    requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
-    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, *,
+                 layout=None, pin_memory=False):
         from .ops.creation import full
         return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
-                    requires_grad=requires_grad)
+                    requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
 
 def _rebuild(array, requires_grad):

@@ -14,6 +14,7 @@ from .._tensor import Size, Tensor
 from ..backend import backend_for_device
 from .._settings import get_default_device
 from ..backend.device import device as Device
+from .layout import check_layout, pinned
 
 __all__ = [
     "tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "zeros", "ones", "full",
@@ -225,7 +226,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     array = _host_array(data, dtype)
     if not array.flags.c_contiguous:
         array = np.ascontiguousarray(array) if array.ndim else array.copy()
-    return _finish(backend.to_device(array, device), requires_grad)
+    return pinned(_finish(backend.to_device(array, device), requires_grad), pin_memory)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -322,8 +323,8 @@ def from_dlpack(ext_tensor):
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, layout=None,
                   pin_memory=False):
     """A 0-d tensor holding s, in the default float dtype unless given."""
-    return full((), s, dtype=_dtype_or_default(dtype), device=device,
-                requires_grad=requires_grad)
+    return full((), s, dtype=_dtype_or_default(dtype), layout=layout, device=device,
+                requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 # -- filled -------------------------------------------------------------------------------
@@ -346,7 +347,7 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     shape = _sizes(size, kwargs.pop("size", None), "zeros")
     _no_extra(kwargs, "zeros")
     result = _filled(shape, 0, _dtype_or_default(dtype), device, requires_grad)
-    return result if out is None else _write(out, result)
+    return _made(result, out, layout, pin_memory, "zeros")
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -355,7 +356,7 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
     shape = _sizes(size, kwargs.pop("size", None), "ones")
     _no_extra(kwargs, "ones")
     result = _filled(shape, 1, _dtype_or_default(dtype), device, requires_grad)
-    return result if out is None else _write(out, result)
+    return _made(result, out, layout, pin_memory, "ones")
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -366,7 +367,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     backend, device = _target(device)
     array = backend.xp.empty(shape, dtype=_dtype_or_default(dtype).np)
     result = _finish(backend.to_device(array, device), requires_grad)  # see _filled
-    return result if out is None else _write(out, result)
+    return _made(result, out, layout, pin_memory, "empty")
 
 
 def _no_extra(kwargs, op_name):
@@ -377,6 +378,15 @@ def _no_extra(kwargs, op_name):
 def _write(out, result):
     from .elementwise import _write_out
     return _write_out(out, result)
+
+
+def _made(result, out, layout, pin_memory, op_name):
+    """result written into out, or checked against layout= and pinned if pin_memory."""
+    if layout is not None:
+        check_layout(layout, op_name)
+    if out is not None:
+        return _write(out, result)
+    return pinned(result, pin_memory)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
@@ -394,7 +404,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     if dtype.category == _dtype.INTEGER:
         fill_value = np.asarray(fill_value).astype(dtype.np)[()]  # -1 as uint8 is 255, as torch
     result = _filled(size_args((size,), "full"), fill_value, dtype, device, requires_grad)
-    return result if out is None else _write(out, result)
+    return _made(result, out, layout, pin_memory, "full")
 
 
 def _like(input, dtype, device):
@@ -403,32 +413,35 @@ def _like(input, dtype, device):
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None):
+               memory_format=None, pin_memory=False):
     """zeros with input's shape, and its dtype and device unless given."""
     dtype, device = _like(input, dtype, device)
-    return zeros(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros(input.shape, dtype=dtype, layout=layout, device=device,
+                 requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+              memory_format=None, pin_memory=False):
     """ones with input's shape, and its dtype and device unless given."""
     dtype, device = _like(input, dtype, device)
-    return ones(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    return ones(input.shape, dtype=dtype, layout=layout, device=device,
+                requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None):
+               memory_format=None, pin_memory=False):
     """empty with input's shape, and its dtype and device unless given."""
     dtype, device = _like(input, dtype, device)
-    return empty(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    return empty(input.shape, dtype=dtype, layout=layout, device=device,
+                 requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+              memory_format=None, pin_memory=False):
     """full with input's shape, and its dtype and device unless given."""
     dtype, device = _like(input, dtype, device)
-    return full(input.shape, fill_value, dtype=dtype, device=device,
-                requires_grad=requires_grad)
+    return full(input.shape, fill_value, dtype=dtype, layout=layout, device=device,
+                requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 # -- ranges -------------------------------------------------------------------------------
@@ -444,7 +457,7 @@ def _trunc_div(a, b):
 
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False):
+           requires_grad=False, pin_memory=False):
     """Values from start (inclusive) to end (exclusive) by step.
 
     ceil((end - start) / step) values, each start + i * step computed as torch does (in
@@ -488,11 +501,11 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         values = compute(start) + np.arange(count, dtype=compute) * compute(step)
     backend, device = _target(device)
     result = _finish(backend.to_device(values.astype(dtype.np), device), requires_grad)
-    return result if out is None else _write(out, result)
+    return _made(result, out, layout, pin_memory, "arange")
 
 
 def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
-          requires_grad=False):
+          requires_grad=False, pin_memory=False):
     """Deprecated in torch (use arange): values from start to end *inclusive* by step, in
     the default float dtype."""
     if end is None:
@@ -501,7 +514,8 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
     dtype = _dtype_or_default(dtype)
     array = (start + np.arange(count, dtype=np.float64) * step).astype(dtype.np)
     backend, device = _target(device)
-    return _finish(backend.to_device(array, device), requires_grad)
+    result = _finish(backend.to_device(array, device), requires_grad)
+    return _made(result, out, layout, pin_memory, "range")
 
 
 def _linspace_values(start, end, steps, dtype):
@@ -536,7 +550,7 @@ def _linspace_values(start, end, steps, dtype):
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+             requires_grad=False, pin_memory=False):
     """`steps` evenly spaced values from start to end, both included.
 
     Example:
@@ -554,11 +568,11 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         values = np.full(1, start)
     backend, device = _target(device)
     result = _finish(backend.to_device(values.astype(dtype.np), device), requires_grad)
-    return result if out is None else _write(out, result)
+    return _made(result, out, layout, pin_memory, "linspace")
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+             requires_grad=False, pin_memory=False):
     """base ** linspace(start, end, steps), with the exponents in float64 as torch."""
     start, end = _number(start), _number(end)
     if not isinstance(steps, (builtins.int, np.integer)) or isinstance(steps, builtins.bool):
@@ -576,7 +590,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     values = np.power(builtins.float(base), exponents)
     backend, device = _target(device)
     result = _finish(backend.to_device(values.astype(dtype.np), device), requires_grad)
-    return result if out is None else _write(out, result)
+    return _made(result, out, layout, pin_memory, "logspace")
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -595,7 +609,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     backend, device = _target(device)
     array = backend.xp.eye(n, n if m is None else m, dtype=_dtype_or_default(dtype).np)
     result = _finish(backend.to_device(array, device), requires_grad)  # see _filled
-    return result if out is None else _write(out, result)
+    return _made(result, out, layout, pin_memory, "eye")
 
 
 def legacy_tensor(cls, args, device, dtype=None):

@@ -29,6 +29,7 @@ from . import _sampling
 from ._inplace import apply_inplace
 from ._out import check_no_overlap, write_exact
 from .creation import size_args
+from .layout import check_layout, pinned
 
 __all__ = [
     "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson",
@@ -98,7 +99,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     dtype = _float_dtype(dtype, "check_uniform_bounds")
     sample = _sampling.uniform_real(_generator(generator), math.prod(shape), dtype.np)
     result = _finish(sample.reshape(shape), dtype, device, requires_grad)
-    return result if out is None else _write_out(out, result)
+    return _made(result, out, layout, pin_memory, "rand")
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -114,7 +115,16 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     dtype = _float_dtype(dtype, "normal_kernel_cpu")
     sample = _sampling.normal(_generator(generator), math.prod(shape), dtype.np)
     result = _finish(sample.reshape(shape), dtype, device, requires_grad)
-    return result if out is None else _write_out(out, result)
+    return _made(result, out, layout, pin_memory, "randn")
+
+
+def _made(result, out, layout, pin_memory, op_name):
+    """result written into out, or checked against layout= and pinned if pin_memory."""
+    if layout is not None:
+        check_layout(layout, op_name)
+    if out is not None:
+        return _write_out(out, result)
+    return pinned(result, pin_memory)
 
 
 def _no_extra(kwargs, op_name):
@@ -169,7 +179,7 @@ def _random_bits(generator, shape, dtype):
 
 
 def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
-            requires_grad=False, low=None, high=None):
+            requires_grad=False, pin_memory=False, low=None, high=None):
     """Uniform integers in [low, high): randint(high, size) or randint(low, high, size).
 
     The dtype defaults to int64; floating dtypes hold the integers as floats.
@@ -204,7 +214,7 @@ def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None,
     _check_range(low, high, dtype)
     result = _finish(_integers(generator, low, high, shape), dtype, device,
                      requires_grad)
-    return result if out is None else _write_out(out, result)
+    return _made(result, out, layout, pin_memory, "randint")
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -224,7 +234,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         _check_range(0, n, dtype, "randperm")
     sample = _sampling.randperm(_generator(generator), n)
     result = _finish(sample, dtype, device, requires_grad)
-    return result if out is None else _write_out(out, result)
+    return _made(result, out, layout, pin_memory, "randperm")
 
 
 # -- samples whose law depends on tensors -------------------------------------------------
@@ -277,7 +287,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         shape = size_args((size,), "normal")
         sample = _sampling.normal(_generator(generator), math.prod(shape), dtype.np, mean, std)
         result = _finish(sample.reshape(shape), dtype, device, requires_grad)
-        return result if out is None else _write_out(out, result)
+        return _made(result, out, layout, pin_memory, "normal")
     if size is not None:
         raise TypeError("normal(): size= is only taken when mean and std are both numbers")
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
@@ -408,30 +418,30 @@ def _like(input, dtype, device):
 
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
-              requires_grad=False, memory_format=None):
+              requires_grad=False, memory_format=None, pin_memory=False):
     """rand with input's shape, dtype and device (unless given)."""
     dtype, device = _like(input, dtype, device)
-    return rand(input.shape, generator=generator, dtype=dtype, device=device,
-                requires_grad=requires_grad)
+    return rand(input.shape, generator=generator, dtype=dtype, layout=layout, device=device,
+                requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
-               requires_grad=False, memory_format=None):
+               requires_grad=False, memory_format=None, pin_memory=False):
     """randn with input's shape, dtype and device (unless given)."""
     dtype, device = _like(input, dtype, device)
-    return randn(input.shape, generator=generator, dtype=dtype, device=device,
-                 requires_grad=requires_grad)
+    return randn(input.shape, generator=generator, dtype=dtype, layout=layout, device=device,
+                 requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
-                 device=None, requires_grad=False, memory_format=None):
+                 device=None, requires_grad=False, memory_format=None, pin_memory=False):
     """randint with input's shape, dtype and device: randint_like(input, high) or
     randint_like(input, low, high)."""
     if high is None:
         low, high = 0, low
     dtype, device = _like(input, dtype, device)
-    return randint(low, high, input.shape, generator=generator, dtype=dtype, device=device,
-                   requires_grad=requires_grad)
+    return randint(low, high, input.shape, generator=generator, dtype=dtype, layout=layout,
+                   device=device, requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 # -- in-place fills -----------------------------------------------------------------------

@@ -170,7 +170,8 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     size, stride = tuple(size_args((size,), "empty_strided")), tuple(stride)
     storage_size = 0 if 0 in size else 1 + sum((n - 1) * s for n, s in zip(size, stride))
     _check_geometry("empty_strided", size, stride, 0, storage_size)
-    storage = empty(storage_size, dtype=dtype, device=device)
+    storage = empty(storage_size, dtype=dtype, layout=layout, device=device,
+                    pin_memory=pin_memory)
     with grad_mode.no_grad():
         result = Tensor._make(as_strided(storage, size, stride, 0)._data)
     if requires_grad:
@@ -182,8 +183,8 @@ def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=Non
                       requires_grad=False, pin_memory=False):
     """empty_strided with self's dtype and device unless given."""
     return empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype,
-                         device=self.device if device is None else device,
-                         requires_grad=requires_grad)
+                         layout=layout, device=self.device if device is None else device,
+                         requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
@@ -196,7 +197,8 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     if sorted(order) != list(range(len(size))):
         raise RuntimeError(f"empty_permuted: physical_layout {list(order)} is not a "
                            f"permutation of the {len(size)} dims of size {list(size)}")
-    physical = empty([size[d] for d in order], dtype=_dtype_or_default(dtype), device=device)
+    physical = empty([size[d] for d in order], dtype=_dtype_or_default(dtype), layout=layout,
+                     device=device, pin_memory=pin_memory)
     inverse = [order.index(d) for d in range(len(size))]
     result = Tensor._make(physical._data.transpose(inverse))
     if requires_grad:

@@ -15,12 +15,14 @@ import numpy as np
 
 from .. import _dtype
 from .creation import _dtype_or_default, _finish, _target
+from .layout import check_layout, pinned
 
 __all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window",
            "kaiser_window"]
 
 
-def _window(op_name, window_length, periodic, dtype, device, requires_grad, symmetric):
+def _window(op_name, window_length, periodic, dtype, layout, device, requires_grad,
+                   pin_memory, symmetric):
     """The window `symmetric(n, length)` on positions n = arange(length) of dtype's numpy
     type, made periodic and placed on device."""
     dtype = _dtype_or_default(dtype)
@@ -34,8 +36,11 @@ def _window(op_name, window_length, periodic, dtype, device, requires_grad, symm
     else:
         length = window_length + 1 if periodic else window_length
         values = symmetric(np.arange(length, dtype=dtype.np), length)[:window_length]
+    if layout is not None:
+        check_layout(layout, op_name)
     backend, device = _target(device)
-    return _finish(backend.to_device(np.ascontiguousarray(values), device), requires_grad)
+    result = _finish(backend.to_device(np.ascontiguousarray(values), device), requires_grad)
+    return pinned(result, pin_memory)
 
 
 def _cos(x):
@@ -43,7 +48,7 @@ def _cos(x):
 
 
 def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
-                   layout=None, device=None, requires_grad=False):
+                   layout=None, device=None, requires_grad=False, pin_memory=False):
     """w[n] = alpha - beta * cos(2 pi n / (N - 1)), N the full (symmetric) length.
 
     Args:
@@ -60,12 +65,12 @@ def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype
         n *= n.dtype.type(2 * math.pi / (length - 1))
         return alpha - beta * _cos(n)
 
-    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
-                   symmetric)
+    return _window("hamming_window", window_length, periodic, dtype, layout, device,
+                   requires_grad, pin_memory, symmetric)
 
 
 def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
-                requires_grad=False):
+                requires_grad=False, pin_memory=False):
     """w[n] = 1/2 - 1/2 cos(2 pi n / (N - 1)) = sin^2(pi n / (N - 1)): hamming_window with
     alpha = beta = 1/2, as torch computes it.
 
@@ -77,12 +82,12 @@ def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device
         n *= n.dtype.type(2 * math.pi / (length - 1))
         return 0.5 - 0.5 * _cos(n)
 
-    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
-                   symmetric)
+    return _window("hann_window", window_length, periodic, dtype, layout, device,
+                   requires_grad, pin_memory, symmetric)
 
 
 def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
-                    requires_grad=False):
+                    requires_grad=False, pin_memory=False):
     """w[n] = 0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1)).
 
     Example:
@@ -95,12 +100,12 @@ def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, de
         return _cos(n * scale(4)) * scale(0.08) - _cos(n * scale(2)) * scale(0.5) + \
             scale(0.42)
 
-    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
-                   symmetric)
+    return _window("blackman_window", window_length, periodic, dtype, layout, device,
+                   requires_grad, pin_memory, symmetric)
 
 
 def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
-                    requires_grad=False):
+                    requires_grad=False, pin_memory=False):
     """The triangular window: w[n] = 2n / (N - 1) on the first half, 2 - 2n / (N - 1) on
     the second.
 
@@ -115,12 +120,12 @@ def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, de
         n[first_half:] = scale(2) - n[first_half:]
         return n
 
-    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
-                   symmetric)
+    return _window("bartlett_window", window_length, periodic, dtype, layout, device,
+                   requires_grad, pin_memory, symmetric)
 
 
 def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
-                  device=None, requires_grad=False):
+                  device=None, requires_grad=False, pin_memory=False):
     """w[n] = I0(beta * sqrt(1 - ((n - a) / a)^2)) / I0(beta), a = (N - 1) / 2, with I0 the
     modified Bessel function of order 0.
 
@@ -139,5 +144,5 @@ def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout
         argument = beta_ * np.sqrt(np.abs(scale(1) - ratio ** 2))
         return (i0(argument.astype(np.float64)) / i0(float(beta_))).astype(n.dtype)
 
-    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad,
-                   symmetric)
+    return _window("kaiser_window", window_length, periodic, dtype, layout, device,
+                   requires_grad, pin_memory, symmetric)
