@@ -62,14 +62,13 @@ from .amp.autocast_mode import (autocast_decrement_nesting, autocast_increment_n
                                 set_autocast_dtype, set_autocast_enabled,
                                 set_autocast_gpu_dtype)
 from .backends.cuda import get_float32_matmul_precision, set_float32_matmul_precision
-from .nn.functional import log_softmax, softmax  # torch.softmax, torch.log_softmax
 from .nn.functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
-from .linalg import cholesky_solve, det, logdet, matrix_exp, matrix_power, slogdet
+from .linalg import cholesky_solve, matrix_exp
 from ._linalg_legacy import (cholesky, cholesky_inverse, geqrf, orgqr, ormqr, qr,  # noqa: F401
                              svd, triangular_solve)
 from ._linalg_lu import legacy_lu as lu, legacy_lu_solve as lu_solve, lu_unpack  # noqa: F401
-from .linalg import inv as inverse
-from .linalg import pinv as pinverse
+from .ops.top_level import (det, inverse, log_softmax, logdet, matrix_power,  # noqa: F401
+                            pinverse, slogdet, softmax)
 from ._settings import *  # noqa: F401,F403  (threads, determinism, default device)
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
@@ -85,11 +84,14 @@ from .ops.windows import *  # noqa: F401,F403
 from .ops.scatter_copy import *  # noqa: F401,F403
 from .ops.copies import *  # noqa: F401,F403
 from .ops.strided import *  # noqa: F401,F403
+from .ops.layout import *  # noqa: F401,F403
 from ._lowrank import pca_lowrank, svd_lowrank  # noqa: F401
 from ._functional_aliases import *  # noqa: F401,F403
 from .nn.functional import hardshrink  # noqa: F401  (torch.hardshrink)
 Tensor.prelu = prelu  # torch's Tensor methods from nn.functional  # noqa: F405
 Tensor.hardshrink = hardshrink
+from .ops._numpy_names import accept_numpy_names  # x.sum(axis=1), as torch's parser
+accept_numpy_names(globals(), Tensor)
 
 
 __version__ = "0.1.0"
