@@ -27,13 +27,15 @@ from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
 from .poisson import Poisson
 from .transformed_distribution import TransformedDistribution
-from .transforms import AffineTransform, ExpTransform, SigmoidTransform, Transform
+from .transforms import (AffineTransform, ExpTransform, PowerTransform, SigmoidTransform,
+                         SoftplusTransform, TanhTransform, Transform)
 from .uniform import Uniform
 
 __all__ = [
     "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Dirichlet",
     "Distribution", "ExpTransform", "Exponential", "Gamma", "Independent", "Laplace",
     "LogNormal", "MultivariateNormal", "Normal", "OneHotCategorical", "Poisson",
-    "SigmoidTransform", "Transform", "TransformedDistribution", "Uniform", "constraints",
+    "PowerTransform", "SigmoidTransform", "SoftplusTransform", "TanhTransform", "Transform",
+    "TransformedDistribution", "Uniform", "constraints",
     "kl_divergence", "register_kl", "transforms",
 ]

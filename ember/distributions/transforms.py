@@ -1,7 +1,8 @@
 """Transforms: invertible maps y = f(x) with log|det df/dx|, for TransformedDistribution.
 
 Only the elementwise transforms LogNormal and everyday code need are here: ExpTransform,
-AffineTransform and SigmoidTransform.
+AffineTransform, SigmoidTransform, TanhTransform (squashed Gaussian policies), SoftplusTransform
+and PowerTransform.
 """
 import math
 
@@ -11,7 +12,8 @@ from ..nn.functional import softplus
 from . import constraints
 from .utils import finfo
 
-__all__ = ["AffineTransform", "ExpTransform", "SigmoidTransform", "Transform"]
+__all__ = ["AffineTransform", "ExpTransform", "PowerTransform", "SigmoidTransform",
+           "SoftplusTransform", "TanhTransform", "Transform"]
 
 
 class Transform:
@@ -283,5 +285,103 @@ class AffineTransform(Transform):
     def forward_shape(self, shape):
         return broadcast_shapes(shape, getattr(self.loc, "shape", ()),
                                 getattr(self.scale, "shape", ()))
+
+    inverse_shape = forward_shape
+
+
+class TanhTransform(Transform):
+    """y = tanh(x);  log|dy/dx| = 2 (log 2 - x - softplus(-2x)), stable for large |x|.
+
+    The inverse atanh(y) is not clamped (as torch): pass cache_size=1 to get back the exact x
+    of a sample.
+
+    Example:
+        >>> t = TanhTransform(cache_size=1)
+        >>> x = ember.tensor([0.5]); t.inv(t(x)) is x
+        True
+    """
+
+    codomain = constraints.interval(-1.0, 1.0)
+    bijective = True
+    sign = 1
+
+    def __eq__(self, other):
+        return isinstance(other, TanhTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x):
+        return x.tanh()
+
+    def _inverse(self, y):
+        return y.atanh()
+
+    def log_abs_det_jacobian(self, x, y):
+        return 2.0 * (math.log(2.0) - x - softplus(-2.0 * x))
+
+
+class SoftplusTransform(Transform):
+    """y = log(1 + e**x);  x = y + log(-expm1(-y));  log|dy/dx| = -softplus(-x)."""
+
+    codomain = constraints.positive
+    bijective = True
+    sign = 1
+
+    def __eq__(self, other):
+        return isinstance(other, SoftplusTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x):
+        return softplus(x)
+
+    def _inverse(self, y):
+        return (-y).expm1().neg().log() + y
+
+    def log_abs_det_jacobian(self, x, y):
+        return -softplus(-x)
+
+
+class PowerTransform(Transform):
+    """y = x**exponent on positive x;  log|dy/dx| = log|exponent * y / x|."""
+
+    domain = constraints.positive
+    codomain = constraints.positive
+    bijective = True
+
+    def __init__(self, exponent, cache_size=0):
+        super().__init__(cache_size=cache_size)
+        self.exponent = exponent
+
+    def with_cache(self, cache_size=1):
+        if self._cache_size == cache_size:
+            return self
+        return PowerTransform(self.exponent, cache_size=cache_size)
+
+    def __eq__(self, other):
+        if not isinstance(other, PowerTransform):
+            return False
+        equal = self.exponent == other.exponent
+        return bool(equal.all()) if isinstance(equal, Tensor) else bool(equal)
+
+    __hash__ = object.__hash__
+
+    @property
+    def sign(self):
+        if isinstance(self.exponent, Tensor):
+            return self.exponent.sign()
+        return 1 if self.exponent > 0 else -1
+
+    def _call(self, x):
+        return x.pow(self.exponent)
+
+    def _inverse(self, y):
+        return y.pow(1 / self.exponent)
+
+    def log_abs_det_jacobian(self, x, y):
+        return (self.exponent * y / x).abs().log()
+
+    def forward_shape(self, shape):
+        return broadcast_shapes(shape, getattr(self.exponent, "shape", ()))
 
     inverse_shape = forward_shape
