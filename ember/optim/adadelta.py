@@ -25,7 +25,7 @@ class Adadelta(Optimizer):
         eps: added inside the square roots for stability. Default: 1e-6.
         weight_decay: L2 penalty. Default: 0.
         maximize: maximize the objective instead of minimizing. Default: False.
-        foreach, capturable, differentiable: accepted and ignored (see Optimizer).
+        foreach, capturable, differentiable: checked as torch checks them (see Optimizer).
 
     State per parameter: step, square_avg (v) and acc_delta (u).
 

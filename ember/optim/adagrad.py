@@ -1,7 +1,7 @@
 """Adagrad: per-coordinate learning rates from the sum of all past squared gradients."""
 from ._functional import (addcdiv_, addcmul_, check_lr, check_non_negative, grad_for_update,
                           new_state_like)
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_fused
 from ..backend import xp_of
 
 __all__ = ["Adagrad"]
@@ -26,7 +26,7 @@ class Adagrad(Optimizer):
         initial_accumulator_value: the starting value of the sums s. Default: 0.
         eps: added to the denominator for stability. Default: 1e-10.
         maximize: maximize the objective instead of minimizing. Default: False.
-        foreach, differentiable, fused: accepted and ignored (see Optimizer).
+        foreach, differentiable, fused: checked as torch checks them (see Optimizer).
 
     Example:
         >>> opt = ember.optim.Adagrad(model.parameters(), lr=0.01)
@@ -44,6 +44,7 @@ class Adagrad(Optimizer):
                     "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
+        check_fused(fused, foreach, differentiable)
         # torch creates the state eagerly, from the optimizer-wide initial value
         for group in self.param_groups:
             for p in group["params"]:

@@ -1,7 +1,7 @@
 """Adam, with optional AMSGrad and decoupled weight decay (which makes it AdamW)."""
 from ._functional import (addcdiv_, addcmul_, check_betas, check_lr, grad_for_update, lerp_,
                           new_state_like)
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_fused
 from .._tensor import Tensor
 from ..backend import fused, xp_of
 
@@ -42,7 +42,7 @@ class Adam(Optimizer):
         amsgrad: use the maximum of past second moments (AMSGrad). Default: False.
         maximize: maximize the objective instead of minimizing. Default: False.
         decoupled_weight_decay: decay the weights directly, as AdamW. Default: False.
-        foreach, capturable, differentiable, fused: accepted and ignored (see Optimizer).
+        foreach, capturable, differentiable, fused: checked as torch checks them (see Optimizer).
 
     State per parameter: step (0-d float32 tensor), exp_avg, exp_avg_sq, and max_exp_avg_sq
     with amsgrad.
@@ -65,6 +65,7 @@ class Adam(Optimizer):
                     "differentiable": differentiable, "fused": fused,
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
+        check_fused(fused, foreach, differentiable)
 
     def _init_state(self, state, p, group):
         state["exp_avg"] = new_state_like(p)

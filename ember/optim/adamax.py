@@ -25,7 +25,7 @@ class Adamax(Optimizer):
         eps: added for stability. Default: 1e-8.
         weight_decay: L2 penalty. Default: 0.
         maximize: maximize the objective instead of minimizing. Default: False.
-        foreach, differentiable, capturable: accepted and ignored (see Optimizer).
+        foreach, differentiable, capturable: checked as torch checks them (see Optimizer).
 
     State per parameter: step, exp_avg (m) and exp_inf (u).
 

@@ -20,7 +20,7 @@ class AdamW(Adam):
     Args:
         params, lr, betas, eps, amsgrad, maximize: as Adam.
         weight_decay: decoupled weight decay coefficient. Default: 1e-2.
-        foreach, capturable, differentiable, fused: accepted and ignored (see Optimizer).
+        foreach, capturable, differentiable, fused: checked as torch checks them (see Optimizer).
 
     Example:
         >>> opt = ember.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)

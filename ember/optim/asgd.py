@@ -28,7 +28,7 @@ class ASGD(Optimizer):
         t0: the step at which averaging starts. Default: 1e6.
         weight_decay: L2 penalty. Default: 0.
         maximize: maximize the objective instead of minimizing. Default: False.
-        foreach, differentiable, capturable: accepted and ignored (see Optimizer).
+        foreach, differentiable, capturable: checked as torch checks them (see Optimizer).
 
     Example:
         >>> opt = ember.optim.ASGD(model.parameters(), lr=0.01, t0=100)

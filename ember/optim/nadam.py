@@ -32,7 +32,7 @@ class NAdam(Optimizer):
         momentum_decay: momentum decay psi. Default: 4e-3.
         decoupled_weight_decay: decay the weights directly, as AdamW. Default: False.
         maximize: maximize the objective instead of minimizing. Default: False.
-        foreach, capturable, differentiable: accepted and ignored (see Optimizer).
+        foreach, capturable, differentiable: checked as torch checks them (see Optimizer).
 
     Example:
         >>> opt = ember.optim.NAdam(model.parameters())

@@ -33,6 +33,10 @@ class _RequiredParameter:
 
 required = _RequiredParameter()
 
+# torch's device lists for capturable=True and fused=True (ember has cpu and cuda of them)
+_CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
+_FUSED_DEVICES = ["mps", "cuda", "xpu", "hpu", "cpu", "mtia", "privateuseone"]
+
 _global_optimizer_pre_hooks = OrderedDict()
 _global_optimizer_post_hooks = OrderedDict()
 
@@ -44,6 +48,15 @@ def _register(hooks, hook, prepend=False):
     if prepend:
         hooks.move_to_end(handle.id, last=False)
     return handle
+
+
+def check_fused(fused, foreach, differentiable):
+    """torch's checks, at construction, of fused=True against the other implementation flags."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
 
 def register_optimizer_step_pre_hook(hook):
@@ -87,9 +100,12 @@ class Optimizer:
             "params" plus per-group hyperparameters (parameter groups).
         defaults: the hyperparameters a group gets when it does not set them.
 
-    Differs from PyTorch: `foreach`, `fused`, `capturable` and `differentiable` are accepted
-    by every optimizer and stored in param_groups, but ember always runs one loop over the
-    parameters on their arrays, and the update is never recorded by autograd.
+    Differs from PyTorch: `foreach`, `fused`, `capturable` and `differentiable` are stored in
+    param_groups and checked as torch checks them (fused with foreach or differentiable,
+    fused on non-float parameters, capturable on the CPU, differentiable on leaves that
+    require grad), but ember always runs one loop over the parameters on their arrays, and
+    the update is never recorded by autograd: differentiable=True on parameters that torch
+    would differentiate through raises NotImplementedError.
 
     Example:
         >>> opt = ember.optim.SGD(model.parameters(), lr=0.1)
@@ -241,14 +257,45 @@ class Optimizer:
 
     # -- the loop every step() runs (all but SGD's and LBFGS's) ---------------------------
 
+    # SGD's foreach loop runs with autograd (and fails on a leaf), the others refuse it
+    _foreach_refuses_differentiable = True
+
+    def _check_flags(self, group, params):
+        """torch's step-time checks of the implementation flags, for the parameters about
+        to be updated."""
+        if not params:
+            return
+        if group.get("fused"):
+            for p in params:
+                if p.device.type not in _FUSED_DEVICES or not p.is_floating_point():
+                    raise RuntimeError(
+                        f"`fused=True` requires all the params to be floating point Tensors "
+                        f"of supported devices: {_FUSED_DEVICES} but {p.dtype} and "
+                        f"{p.device.type}")
+        if group.get("capturable") and not group.get("fused"):  # fused kernels ignore it
+            if any(p.device.type not in _CAPTURABLE_DEVICES for p in params):
+                raise AssertionError(
+                    f"If capturable=True, params and state_steps must be on supported "
+                    f"devices: {_CAPTURABLE_DEVICES}.")
+        if group.get("differentiable"):
+            if group.get("foreach") and self._foreach_refuses_differentiable:
+                raise AssertionError("_foreach ops don't support autograd")
+            if any(p.is_leaf and p.requires_grad for p in params):
+                raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                                   "in-place operation.")
+            raise NotImplementedError(
+                f"{type(self).__name__}(differentiable=True): ember's optimizers update the "
+                f"parameters outside autograd, so the step cannot be differentiated; write the "
+                f"update with ember ops to differentiate through it")
+
     def _params_with_grad(self, group):
         """(p, state) for each parameter of the group that has a gradient, in order, ready to
         be updated in place: its state made on its first step (see _state_of), its step
         counter advanced to this step's number t, and its version counter bumped (the
         caller changes p's array before anything can read it again)."""
-        for p in group["params"]:
-            if p.grad is None:
-                continue
+        params = [p for p in group["params"] if p.grad is not None]
+        self._check_flags(group, params)
+        for p in params:
             state = self._state_of(p, group)
             state["step"]._data += 1
             bump_version(p)

@@ -36,7 +36,7 @@ class RAdam(Optimizer):
         weight_decay: weight decay. Default: 0.
         decoupled_weight_decay: decay the weights directly, as AdamW. Default: False.
         maximize: maximize the objective instead of minimizing. Default: False.
-        foreach, capturable, differentiable: accepted and ignored (see Optimizer).
+        foreach, capturable, differentiable: checked as torch checks them (see Optimizer).
 
     Example:
         >>> opt = ember.optim.RAdam(model.parameters())

@@ -35,7 +35,7 @@ class RMSprop(Optimizer):
         momentum: momentum factor. Default: 0.
         centered: normalise by an estimate of the gradient's variance. Default: False.
         maximize: maximize the objective instead of minimizing. Default: False.
-        capturable, foreach, differentiable: accepted and ignored (see Optimizer).
+        capturable, foreach, differentiable: checked as torch checks them (see Optimizer).
 
     Example:
         >>> opt = ember.optim.RMSprop(model.parameters(), lr=1e-3, momentum=0.9)

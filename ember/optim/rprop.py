@@ -25,7 +25,7 @@ class Rprop(Optimizer):
         etas: (eta_minus, eta_plus), the step shrink and growth factors. Default: (0.5, 1.2).
         step_sizes: (step_size_min, step_size_max). Default: (1e-6, 50).
         maximize: maximize the objective instead of minimizing. Default: False.
-        capturable, foreach, differentiable: accepted and ignored (see Optimizer).
+        capturable, foreach, differentiable: checked as torch checks them (see Optimizer).
 
     Example:
         >>> opt = ember.optim.Rprop(model.parameters())

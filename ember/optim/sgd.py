@@ -1,6 +1,6 @@
 """Stochastic gradient descent, with momentum, dampening and Nesterov momentum."""
 from ._functional import add_scaled_, bump_version, check_lr, grad_for_update
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_fused
 from .._tensor import Tensor
 
 __all__ = ["SGD"]
@@ -27,7 +27,7 @@ class SGD(Optimizer):
         weight_decay: L2 penalty. Default: 0.
         nesterov: use Nesterov momentum. Default: False.
         maximize: maximize the objective instead of minimizing. Default: False.
-        foreach, differentiable, fused: accepted and ignored (see Optimizer).
+        foreach, differentiable, fused: checked as torch checks them (see Optimizer).
 
     Example:
         >>> opt = ember.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
@@ -48,6 +48,9 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
+        check_fused(fused, foreach, differentiable)
+
+    _foreach_refuses_differentiable = False
 
     def step(self, closure=None):
         # Not Optimizer._params_with_grad: SGD counts no steps, and keeps state only for
@@ -57,9 +60,9 @@ class SGD(Optimizer):
             lr = float(group["lr"])
             momentum = group["momentum"]
             dampening = group["dampening"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            params = [p for p in group["params"] if p.grad is not None]
+            self._check_flags(group, params)
+            for p in params:
                 param = p._data
                 grad = grad_for_update(p, group)
                 if momentum != 0:
