@@ -221,3 +221,11 @@ def test_pin_memory_without_gpu():
     with pytest.warns(UserWarning, match="no accelerator is found"):
         batches = list(loader)
     assert [b[0].tolist() for b in batches] == [[0.0, 1.0], [2.0, 3.0]]
+
+
+def test_mps_probe_answers_false_like_a_machine_without_metal():
+    # the usual device pick: cuda, else mps, else cpu
+    assert ember.backends.mps.is_available() is False
+    assert ember.backends.mps.is_built() is False
+    device = "mps" if ember.backends.mps.is_available() else "cpu"
+    assert ember.zeros(2, device=device).device.type == "cpu"
