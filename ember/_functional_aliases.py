@@ -121,8 +121,10 @@ def bilinear(input1, input2, weight, bias=None):
     return F.bilinear(input1, input2, weight, bias)
 
 
-def kl_div(input, target, reduction=1, *, log_target=False):
-    """Differs from torch.nn.functional.kl_div: the default reduction is 'mean' (ATen's)."""
+# torch's top-level loss bindings fall back to reduction 0 (none) where it is left out, though
+# ATen's schemas name Mean: torch.kl_div(x, y) is elementwise (torch 2.13)
+def kl_div(input, target, reduction=0, *, log_target=False):
+    """Differs from torch.nn.functional.kl_div: the default reduction is none, as torch's."""
     return F.kl_div(input, target, reduction=_reduction(reduction), log_target=log_target)
 
 
@@ -133,16 +135,16 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
                       _reduction(reduction), zero_infinity)
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=1):
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
     return F.cosine_embedding_loss(input1, input2, target, margin,
                                    reduction=_reduction(reduction))
 
 
-def hinge_embedding_loss(input, target, margin=1.0, reduction=1):
+def hinge_embedding_loss(input, target, margin=1.0, reduction=0):
     return F.hinge_embedding_loss(input, target, margin, reduction=_reduction(reduction))
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=1):
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
     return F.margin_ranking_loss(input1, input2, target, margin,
                                  reduction=_reduction(reduction))
 
@@ -153,12 +155,12 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-06, swap=False,
-                        reduction=1):
+                        reduction=0):
     return F.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
                                  reduction=_reduction(reduction))
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1):
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
     return F.binary_cross_entropy_with_logits(input, target, weight,
                                               reduction=_reduction(reduction),
                                               pos_weight=pos_weight)

@@ -300,9 +300,10 @@ class _Capsule:
         return (1, 0)
 
 
-def from_dlpack(ext_tensor):
+def from_dlpack(ext_tensor, *, device=None, copy=None):
     """A tensor sharing memory with any DLPack exporter: numpy, torch, cupy, jax tensors (or
-    a raw DLPack capsule).
+    a raw DLPack capsule); on `device` when given, and a copy when copy=True (copy=False
+    refuses to move it to another device).
 
     Example:
         >>> t = ember.from_dlpack(np.arange(3.0)); t
@@ -315,9 +316,17 @@ def from_dlpack(ext_tensor):
                         f"{type(ext_tensor).__name__}")
     device_type, _ = ext_tensor.__dlpack_device__()
     if device_type == 1:  # kDLCPU
-        return Tensor._make(np.from_dlpack(ext_tensor))
-    backend, _ = _target("cuda")
-    return Tensor._make(backend.xp.from_dlpack(ext_tensor))
+        result = Tensor._make(np.from_dlpack(ext_tensor))
+    else:
+        backend, _ = _target("cuda")
+        result = Tensor._make(backend.xp.from_dlpack(ext_tensor))
+    moved = device is not None and Device(device) != result.device
+    if moved and copy is False:
+        raise ValueError(f"from_dlpack(): cannot move the tensor from {result.device} to "
+                         f"{Device(device)} without copying. Set copy=None or copy=True.")
+    if moved:
+        result = result.to(device)
+    return result.clone() if copy and not moved else result
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, layout=None,

@@ -14,6 +14,7 @@ from .._tensor import Tensor
 from ._inplace import inplace_method
 from .creation import _target, full, ones, zeros
 from .join import cat, flip
+from .layout import check_layout, pinned
 from .shape import diag
 
 __all__ = ["kron", "block_diag", "diagflat", "vander", "cov", "corrcoef", "chain_matmul",
@@ -221,7 +222,7 @@ def _triangle_indices(lower, row, col, offset, dtype, device, op_name):
     return Tensor._make(backend.to_device(array, device))
 
 
-def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=False):
     """The (row, column) indices of the lower triangle of a row x col matrix, as a (2, n)
     tensor in row-major order; offset shifts the diagonal.
 
@@ -230,13 +231,19 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
         tensor([[0, 1, 1],
                 [0, 0, 1]])
     """
-    return _triangle_indices(True, row, col, offset, dtype, device, "tril_indices")
+    if layout is not None:
+        check_layout(layout, "tril_indices")
+    return pinned(_triangle_indices(True, row, col, offset, dtype, device, "tril_indices"),
+                  pin_memory)
 
 
-def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=False):
     """The (row, column) indices of the upper triangle of a row x col matrix, as a (2, n)
     tensor in row-major order; offset shifts the diagonal."""
-    return _triangle_indices(False, row, col, offset, dtype, device, "triu_indices")
+    if layout is not None:
+        check_layout(layout, "triu_indices")
+    return pinned(_triangle_indices(False, row, col, offset, dtype, device, "triu_indices"),
+                  pin_memory)
 
 
 # -- Tensor methods -----------------------------------------------------------------------

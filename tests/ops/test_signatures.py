@@ -53,7 +53,6 @@ SAME_RESULT = {
     "cat_axis": lambda L: L.cat([_matrix(L), _matrix(L)], axis=1),
     "stack_axis": lambda L: L.stack([_matrix(L), _matrix(L)], axis=2),
     "unsqueeze_axis": lambda L: _matrix(L).unsqueeze(axis=0),
-    "size_axis": lambda L: _matrix(L).size(axis=1),
     "cumsum_x_alias": lambda L: L.cumsum(x=_matrix(L), axis=0),
     # torch.softmax's third argument is dtype (F.softmax's is _stacklevel)
     "softmax_dtype_positional": lambda L: L.softmax(_matrix(L), 0, L.float64),
@@ -108,6 +107,21 @@ SAME_RESULT = {
     "rand_like_pin_memory": lambda L: L.rand_like(_matrix(L), pin_memory=False).shape,
     "empty_strided_layout": lambda L: L.empty_strided((2, 3), (1, 2), layout=L.strided).stride(),
     "layout_of_tensor": lambda L: repr(_matrix(L).layout).split(".")[-1],
+    "tril_indices_pin_memory": lambda L: L.tril_indices(3, 3, layout=L.strided,
+                                                        pin_memory=False),
+    "triu_indices_pin_memory": lambda L: L.triu_indices(3, 2, 1, pin_memory=False),
+    # torch's top-level losses leave the reduction at none where it is not given
+    "kl_div_default_reduction": lambda L: L.kl_div(_matrix(L).log(), _matrix(L)),
+    "cosine_embedding_loss_default_reduction": lambda L: L.cosine_embedding_loss(
+        _matrix(L), _matrix(L).flip(0), L.tensor([1., -1.])),
+    "hinge_embedding_loss_default_reduction": lambda L: L.hinge_embedding_loss(
+        _matrix(L), L.tensor([[1., -1., 1.], [-1., 1., 1.]])),
+    "margin_ranking_loss_default_reduction": lambda L: L.margin_ranking_loss(
+        _matrix(L), _matrix(L).flip(1), L.tensor([[1., -1., 1.], [-1., 1., 1.]])),
+    "triplet_margin_loss_default_reduction": lambda L: L.triplet_margin_loss(
+        _matrix(L), _matrix(L).flip(0), _matrix(L).flip(1)),
+    "bce_with_logits_default_reduction": lambda L: L.binary_cross_entropy_with_logits(
+        _matrix(L), _matrix(L).sigmoid()),
     # other argument names and positions
     "histogramdd_positional": lambda L: list(L.histogramdd(
         L.tensor([[0., 0.], [1., 1.], [1., 0.]]), 2, [0., 1., 0., 1.], None, True)),
@@ -168,6 +182,15 @@ def test_layouts_pickle_as_singletons():
     import pickle
     assert pickle.loads(pickle.dumps(ember.strided)) is ember.strided
     assert ember.ones(1).layout is ember.strided
+
+
+def test_from_dlpack_copy_and_device():
+    for lib in (torch, ember):
+        array = np.arange(3.0)
+        lib.from_dlpack(array, copy=True)[0] = 5.0
+        assert array[0] == 0.0
+        lib.from_dlpack(array, copy=False, device="cpu")[0] = 5.0
+        assert array[0] == 5.0
 
 
 def test_numpy_names_keep_signatures_and_gradients():
