@@ -4,6 +4,8 @@ As in torch, every loss takes `reduction` ('none' | 'mean' | 'sum') and the depr
 `size_average` / `reduce` pair where torch does; a class weight is registered as a buffer
 named `weight`, so it follows `.to()` and appears in state_dict.
 """
+import warnings
+
 from .. import functional as F
 from ..functional.loss import legacy_get_string
 from .distance import PairwiseDistance
@@ -14,7 +16,7 @@ __all__ = [
     "BCEWithLogitsLoss", "KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss", "CosineEmbeddingLoss",
     "MarginRankingLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
     "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
-    "MultiLabelMarginLoss", "CTCLoss",
+    "MultiLabelMarginLoss", "CTCLoss", "NLLLoss2d",
 ]
 
 
@@ -89,6 +91,18 @@ class NLLLoss(_WeightedLoss):
     def forward(self, input, target):
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
+
+
+class NLLLoss2d(NLLLoss):
+    """NLLLoss under its old name; constructing one warns (FutureWarning), as torch."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean"):
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a "
+                      "drop-in replacement and see "
+                      "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.",
+                      FutureWarning, stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class SmoothL1Loss(_Loss):
