@@ -1034,7 +1034,7 @@ def nonzero(input, *, out=None, as_tuple=False):
         f"{scalar_type_name(out.dtype)}"))
 
 
-def nonzero_static(input, *, size, fill_value=-1):
+def nonzero_static(input, *, size, fill_value=-1, out=None):
     """nonzero(input) cut or padded to exactly `size` rows; padding rows hold fill_value.
 
     Example:
@@ -1042,6 +1042,9 @@ def nonzero_static(input, *, size, fill_value=-1):
         tensor([[ 1],
                 [-1]])
     """
+    if out is not None:
+        result = nonzero_static(input, size=size, fill_value=fill_value)
+        return write_exact(out, result, "nonzero_static", (input,))
     if size < 0:
         raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, got {size}")
     found = nonzero(input)._data[:size]

@@ -71,13 +71,16 @@ def select_scatter(input, src, dim, index):
     return _slice_into(input, src, (slice(None),) * dim + (index, Ellipsis))
 
 
-def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
     """A copy of input with src as its elements start:end:step along dim.
 
     Example:
         >>> ember.slice_scatter(ember.zeros(4), ember.ones(2), start=1, step=2)
         tensor([0., 1., 0., 1.])
     """
+    if out is not None:
+        return write_exact(out, slice_scatter(input, src, dim, start, end, step),
+                           "slice_scatter", (input, src))
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     dim = wrap_dim(dim, input._data.ndim, "slice_scatter")

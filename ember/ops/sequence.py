@@ -26,7 +26,7 @@ __all__ = ["diff", "trapezoid", "trapz", "cumulative_trapezoid", "logcumsumexp",
            "split_with_sizes", "gradient"]
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     """The n-th forward difference along dim: out[i] = input[i + 1] - input[i], repeated n
     times (bool tensors: logical xor), after joining prepend and append on.
 
@@ -34,6 +34,9 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         >>> ember.diff(ember.tensor([1, 4, 9]))
         tensor([3, 5])
     """
+    if out is not None:
+        from .elementwise import _write_out  # casts into out where torch's casting allows
+        return _write_out(out, diff(input, n, dim, prepend, append), "diff")
     if input.dim() == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:

@@ -8,7 +8,7 @@ The bodies are imported when first called: ember.linalg and ember.nn sit above o
 from ._out import write_exact
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "matrix_power", "pinverse", "softmax",
-           "log_softmax"]
+           "log_softmax", "hardshrink"]
 
 
 def det(input):
@@ -75,6 +75,13 @@ def softmax(input, dim, dtype=None, *, out=None):
     from ..nn import functional
     result = functional.softmax(input, dim, dtype=dtype)
     return result if out is None else write_exact(out, result, "softmax", (input,))
+
+
+def hardshrink(input, lambd=0.5, *, out=None):
+    """x where |x| > lambd, else 0 (torch.hardshrink)."""
+    from ..nn import functional
+    result = functional.hardshrink(input, lambd)
+    return result if out is None else write_exact(out, result, "hardshrink", (input,))
 
 
 def log_softmax(input, dim, dtype=None, *, out=None):

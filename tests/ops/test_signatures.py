@@ -90,6 +90,12 @@ SAME_RESULT = {
     "scatter_value_reduce_out": lambda L: L.scatter(L.zeros(3), 0, L.tensor([1]), 2.,
                                                     reduce="add", out=L.zeros(3)),
     "range_out": lambda L: L.range(0, 2, out=L.zeros(3, dtype=L.float64)),
+    "diff_out_cast": lambda L: L.diff(L.tensor([1., 4., 9.]), out=L.zeros(2, dtype=L.float64)),
+    "slice_scatter_out": lambda L: L.slice_scatter(L.zeros(3, 3), L.ones(1, 3), 0, 0, 1,
+                                                   out=L.zeros(3, 3)),
+    "nonzero_static_out": lambda L: L.nonzero_static(L.tensor([0, 3, 0]), size=2,
+                                                     out=L.zeros(2, 1, dtype=L.int64)),
+    "hardshrink_out": lambda L: L.hardshrink(_matrix(L), 0.6, out=L.zeros(2, 3)),
     # layout= and pin_memory= of the creation functions
     "zeros_layout": lambda L: L.zeros(2, layout=L.strided, pin_memory=False),
     "arange_pin_memory": lambda L: L.arange(3, pin_memory=False, layout=L.strided),
@@ -150,6 +156,11 @@ SAME_ERROR = {
     "index_copy_out_dtype": lambda L: L.index_copy(L.zeros(3), 0, L.tensor([1]), L.ones(1),
                                                    out=L.zeros(3, dtype=L.float64)),
     "det_no_input": lambda L: L.det(),
+    "diff_out_cast_refused": lambda L: L.diff(L.ones(3), out=L.zeros(2, dtype=L.int64)),
+    "slice_scatter_out_dtype": lambda L: L.slice_scatter(L.zeros(3, 3), L.ones(1, 3), 0, 0, 1,
+                                                         out=L.zeros(3, 3, dtype=L.float64)),
+    "nonzero_static_out_dtype": lambda L: L.nonzero_static(L.ones(3), size=2,
+                                                           out=L.zeros(2, 1)),
 }
 
 
