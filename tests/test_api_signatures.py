@@ -24,8 +24,7 @@ EMPTY = inspect.Parameter.empty
 # Methods torch classes inherit from bases that have their own rows here, or that only make
 # sense inside torch (hook type aliases, profiler hooks, multi-GPU DataParallel internals).
 SKIPPED_METHODS = {"OptimizerPreHook", "OptimizerPostHook", "profile_hook_step", "gather",
-                   "scatter", "replicate", "parallel_apply", "check_worker_number_rationality",
-                   "pin_memory", "is_pinned"}
+                   "scatter", "replicate", "parallel_apply", "check_worker_number_rationality"}
 
 
 def _default(value):

@@ -137,3 +137,12 @@ def test_skip_init():
             lib.nn.utils.skip_init(lib.nn.ReLU)
         with pytest.raises(RuntimeError, match="Module"):
             lib.nn.utils.skip_init(int)
+
+
+@pytest.mark.parametrize("lib", LIBS, ids=["ember", "torch"])
+def test_packed_sequence_pinning(lib):
+    packed = lib.nn.utils.rnn.pack_sequence([lib.ones(3), lib.ones(2)])
+    assert packed.is_pinned() is False
+    if not lib.cuda.is_available():
+        with pytest.raises(RuntimeError):
+            packed.pin_memory()

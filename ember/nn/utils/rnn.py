@@ -79,6 +79,18 @@ class PackedSequence(namedtuple("PackedSequence_",
             for index in (self.sorted_indices, self.unsorted_indices))
         return type(self)(data, self.batch_sizes, sorted_indices, unsorted_indices)
 
+    def pin_memory(self):
+        """The same sequence with data and indices in pinned memory (batch_sizes stays)."""
+        sorted_indices, unsorted_indices = (
+            None if index is None else index.pin_memory()
+            for index in (self.sorted_indices, self.unsorted_indices))
+        return type(self)(self.data.pin_memory(), self.batch_sizes, sorted_indices,
+                          unsorted_indices)
+
+    def is_pinned(self):
+        """Whether data is in pinned memory."""
+        return self.data.is_pinned()
+
     def double(self):
         return self.to(dtype=_dtype.float64)
 
