@@ -93,8 +93,12 @@ def celu(input, alpha=1.0):
     return F.celu(input, alpha)
 
 
-def threshold(input, threshold, value):
-    return F.threshold(input, threshold, value)
+def threshold(input, threshold, value, *, out=None):
+    result = F.threshold(input, threshold, value)
+    if out is None:
+        return result
+    from .ops.elementwise import _write_out  # casts into out as torch's arithmetic
+    return _write_out(out, result, "threshold")
 
 
 def rrelu(input, lower=0.125, upper=1.0 / 3.0, training=False, generator=None):

@@ -531,6 +531,8 @@ def roll(input, shifts, dims=None):
     """Shift elements cyclically by `shifts` along `dims`; without dims, along the flattened
     tensor (the shape is kept)."""
     shifts = (shifts,) if isinstance(shifts, builtins.int) else tuple(shifts)
+    if dims is not None and not isinstance(dims, builtins.int) and len(dims) == 0:
+        dims = None  # torch's default is the empty list: the flattened tensor
     if dims is None:
         if len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "

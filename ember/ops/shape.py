@@ -262,8 +262,9 @@ class Expand(Op):
         return sum_to(grad, ctx.input_shape), None
 
 
-def expand(input, *args, size=None):
-    """Broadcast to the given sizes without copying; -1 keeps a dim; new dims go in front."""
+def expand(input, *args, size=None, implicit=False):
+    """Broadcast to the given sizes without copying; -1 keeps a dim; new dims go in front.
+    (implicit, torch's flag for expansions its tracer inserted, changes nothing.)"""
     sizes = _shape_args(sizes_from(args, size, "size", "expand"), "expand")
     ndim = input._data.ndim
     if len(sizes) < ndim:

@@ -96,6 +96,11 @@ SAME_RESULT = {
     "nonzero_static_out": lambda L: L.nonzero_static(L.tensor([0, 3, 0]), size=2,
                                                      out=L.zeros(2, 1, dtype=L.int64)),
     "hardshrink_out": lambda L: L.hardshrink(_matrix(L), 0.6, out=L.zeros(2, 3)),
+    "threshold_out_cast": lambda L: L.threshold(_matrix(L), 0.6, 0., out=L.zeros(
+        2, 3, dtype=L.float64)),
+    "roll_empty_dims": lambda L: L.roll(_matrix(L), 1, []),
+    "method_roll_empty_dims": lambda L: _matrix(L).roll((2,), ()),
+    "expand_implicit": lambda L: _matrix(L)[:1].expand(2, 3, implicit=True),
     # layout= and pin_memory= of the creation functions
     "zeros_layout": lambda L: L.zeros(2, layout=L.strided, pin_memory=False),
     "arange_pin_memory": lambda L: L.arange(3, pin_memory=False, layout=L.strided),
@@ -156,6 +161,9 @@ SAME_ERROR = {
     "index_copy_out_dtype": lambda L: L.index_copy(L.zeros(3), 0, L.tensor([1]), L.ones(1),
                                                    out=L.zeros(3, dtype=L.float64)),
     "det_no_input": lambda L: L.det(),
+    "threshold_out_cast_refused": lambda L: L.threshold(L.ones(3), 0.5, 0.,
+                                                        out=L.zeros(3, dtype=L.int64)),
+    "roll_empty_dims_two_shifts": lambda L: L.roll(L.ones(3), (1, 2), []),
     "diff_out_cast_refused": lambda L: L.diff(L.ones(3), out=L.zeros(2, dtype=L.int64)),
     "slice_scatter_out_dtype": lambda L: L.slice_scatter(L.zeros(3, 3), L.ones(1, 3), 0, 0, 1,
                                                          out=L.zeros(3, 3, dtype=L.float64)),
