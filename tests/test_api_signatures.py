@@ -12,6 +12,7 @@ import torch
 import torch.distributions
 import torch.nn.utils.parametrizations
 import torch.nn.utils.parametrize
+import torch.nn.utils.prune
 import torch.nn.utils.rnn
 import torch.optim.lr_scheduler
 import torch.optim.swa_utils
@@ -94,6 +95,8 @@ NAMESPACES = [
     ("nn.utils.parametrize", torch.nn.utils.parametrize, ember.nn.utils.parametrize, ()),
     ("nn.utils.parametrizations", torch.nn.utils.parametrizations,
      ember.nn.utils.parametrizations, ()),
+    ("nn.utils.prune", torch.nn.utils.prune, ember.nn.utils.prune,
+     _class_methods(torch.nn.utils.prune)),
     ("optim", torch.optim, ember.optim, _class_methods(torch.optim)),
     ("optim.lr_scheduler", torch.optim.lr_scheduler, ember.optim.lr_scheduler,
      _class_methods(torch.optim.lr_scheduler)),
