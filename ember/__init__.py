@@ -64,6 +64,7 @@ from .amp.autocast_mode import (autocast_decrement_nesting, autocast_increment_n
 from .backends.cuda import get_float32_matmul_precision, set_float32_matmul_precision
 from .nn.functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
 from .linalg import cholesky_solve, matrix_exp
+from ._foreach import *  # noqa: F401,F403  (torch._foreach_add_ ... for custom optimizers)
 from ._linalg_legacy import (cholesky, cholesky_inverse, geqrf, orgqr, ormqr, qr,  # noqa: F401
                              svd, triangular_solve)
 from ._linalg_lu import legacy_lu as lu, legacy_lu_solve as lu_solve, lu_unpack  # noqa: F401
