@@ -20,6 +20,7 @@ import torch.utils.checkpoint
 import torch.utils.data
 
 import ember
+import ember.nn.utils.prune
 
 EMPTY = inspect.Parameter.empty
 # Methods torch classes inherit from bases that have their own rows here, or that only make

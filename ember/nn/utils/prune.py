@@ -1,10 +1,17 @@
-"""Pruning: zero out entries of a module's parameter through a mask, as torch.nn.utils.prune.
+"""Pruning: zero out parts of a parameter through a mask, as torch.nn.utils.prune.
 
-Pruning parameter `name` of a module moves it to `name + "_orig"` (still the Parameter the
-optimizer trains), registers the buffer `name + "_mask"`, and makes `name` a plain tensor
-attribute, mask * orig, recomputed by a forward pre-hook (the pruning method itself) before
-every forward. Pruning the same parameter again combines the masks in a PruningContainer;
-`remove` makes the pruning permanent (orig becomes mask * orig and `name` again).
+Pruning `module.weight` moves the parameter to `module.weight_orig`, stores a 0/1 buffer
+`module.weight_mask`, and makes `module.weight` a plain tensor `weight_orig * weight_mask`,
+recomputed by a forward pre-hook before every call (so gradients reach `weight_orig` only
+where the mask is 1). Pruning the same parameter again combines the masks in a
+PruningContainer; `remove` makes the pruning permanent and restores a single parameter.
+
+Example:
+    >>> lin = ember.nn.Linear(4, 3)
+    >>> prune.l1_unstructured(lin, name="weight", amount=0.5)
+    >>> int((lin.weight == 0).sum())
+    6
+    >>> prune.remove(lin, "weight")
 """
 import numbers
 from abc import ABC, abstractmethod
@@ -12,6 +19,8 @@ from collections.abc import Iterable
 
 from ...ops.creation import ones_like, zeros_like
 from ...ops.random import rand, rand_like
+from ...ops.reduce import norm
+from ...ops.sort import kthvalue, topk
 from .convert_parameters import parameters_to_vector
 
 __all__ = ["BasePruningMethod", "PruningContainer", "Identity", "RandomUnstructured",
@@ -21,10 +30,10 @@ __all__ = ["BasePruningMethod", "PruningContainer", "Identity", "RandomUnstructu
 
 
 class BasePruningMethod(ABC):
-    """A way to compute a pruning mask; also the forward pre-hook that applies it.
+    """A way of computing a mask; also the forward pre-hook that reapplies it.
 
-    Subclasses give `compute_mask(t, default_mask)` and PRUNING_TYPE: "unstructured" (single
-    entries), "structured" (whole slices along `dim`) or "global" (a mask given whole).
+    Subclasses set PRUNING_TYPE ("unstructured", "structured" with a `dim`, or "global") and
+    implement compute_mask(t, default_mask).
     """
 
     _tensor_name = None
@@ -34,27 +43,25 @@ class BasePruningMethod(ABC):
 
     @abstractmethod
     def compute_mask(self, t, default_mask):
-        """The new mask for tensor t (its importance scores), starting from default_mask."""
+        """The new mask for tensor t, given the mask already in place (default_mask)."""
 
     def apply_mask(self, module):
-        """mask * orig for the pruned tensor of module."""
-        if self._tensor_name is None:
-            raise AssertionError(f"Module {module} has to be pruned")
-        mask = getattr(module, self._tensor_name + "_mask")
+        """weight_orig * weight_mask, in the parameter's dtype."""
         orig = getattr(module, self._tensor_name + "_orig")
+        mask = getattr(module, self._tensor_name + "_mask")
         return mask.to(dtype=orig.dtype) * orig
 
     @classmethod
     def apply(cls, module, name, *args, importance_scores=None, **kwargs):
-        """Prune module's tensor `name` with cls(*args, **kwargs), combined with any pruning
-        already on it; returns the method that is now its forward pre-hook."""
+        """Prune module.<name> with cls(*args, **kwargs), combining with earlier pruning."""
         method = _composite_method(cls, module, name, *args, **kwargs)
         orig = getattr(module, name)
         if importance_scores is not None:
             if importance_scores.shape != orig.shape:
-                raise AssertionError(
+                raise ValueError(
                     f"importance_scores should have the same shape as parameter {name} of "
-                    f"{module}, got {importance_scores.shape} vs {orig.shape}")
+                    f"{module}: got {tuple(importance_scores.shape)}, parameter "
+                    f"{tuple(orig.shape)}")
         else:
             importance_scores = orig
         if not isinstance(method, PruningContainer):
@@ -77,22 +84,18 @@ class BasePruningMethod(ABC):
         return method
 
     def prune(self, t, default_mask=None, importance_scores=None):
-        """t * mask, the mask computed from importance_scores (t itself when None)."""
-        if importance_scores is not None:
-            if importance_scores.shape != t.shape:
-                raise AssertionError(
-                    f"importance_scores should have the same shape as tensor t, got "
-                    f"{importance_scores.shape} vs {t.shape}")
-        else:
-            importance_scores = t
-        default_mask = default_mask if default_mask is not None else ones_like(t)
+        """t with this method's mask applied (t itself is not changed)."""
+        if importance_scores is not None and importance_scores.shape != t.shape:
+            raise ValueError("importance_scores should have the same shape as tensor t")
+        importance_scores = t if importance_scores is None else importance_scores
+        default_mask = ones_like(t) if default_mask is None else default_mask
         return t * self.compute_mask(importance_scores, default_mask=default_mask)
 
     def remove(self, module):
-        """Make the pruning permanent: `name` becomes the Parameter orig, holding mask * orig."""
+        """Make the pruning permanent: module.<name> becomes a parameter holding
+        weight_orig * weight_mask; weight_orig and weight_mask are deleted."""
         if self._tensor_name is None:
-            raise AssertionError(
-                f"Module {module} has to be pruned before pruning can be removed")
+            raise RuntimeError(f"Module {module} has to be pruned before pruning can be removed")
         weight = self.apply_mask(module)
         if hasattr(module, self._tensor_name):
             delattr(module, self._tensor_name)
@@ -104,27 +107,21 @@ class BasePruningMethod(ABC):
 
 
 def _composite_method(cls, module, name, *args, **kwargs):
-    """cls(*args, **kwargs) for tensor `name`, inside a PruningContainer with the method
-    already pruning it (whose hook is taken off the module), if any."""
+    """cls(*args, **kwargs) for module.<name>, merged with a pruning hook already there."""
     old_method = None
-    found = 0
-    hooks_to_remove = []
-    for key, hook in module._forward_pre_hooks.items():
-        if isinstance(hook, BasePruningMethod) and hook._tensor_name == name:
-            old_method = hook
-            hooks_to_remove.append(key)
-            found += 1
-    if found > 1:
-        raise AssertionError(f"Avoid adding multiple pruning hooks to the same tensor {name} "
-                             f"of module {module}. Use a PruningContainer.")
-    for key in hooks_to_remove:
-        del module._forward_pre_hooks[key]
+    found = [key for key, hook in module._forward_pre_hooks.items()
+             if isinstance(hook, BasePruningMethod) and hook._tensor_name == name]
+    if len(found) > 1:
+        raise RuntimeError(f"Avoid adding multiple pruning hooks to the same tensor {name} of "
+                           f"module {module}. Use a PruningContainer.")
+    for key in found:
+        old_method = module._forward_pre_hooks.pop(key)
     method = cls(*args, **kwargs)
     method._tensor_name = name
     if isinstance(old_method, PruningContainer):
         old_method.add_pruning_method(method)
         method = old_method
-    elif isinstance(old_method, BasePruningMethod):
+    elif old_method is not None:
         container = PruningContainer(old_method)
         container.add_pruning_method(method)
         method = container
@@ -132,8 +129,8 @@ def _composite_method(cls, module, name, *args, **kwargs):
 
 
 class PruningContainer(BasePruningMethod):
-    """A sequence of pruning methods on one tensor; the last one prunes what the earlier ones
-    left (only the entries, or slices, its type of pruning still sees)."""
+    """A sequence of pruning methods on one parameter; each new one prunes only what the
+    earlier masks kept (the unpruned entries, or channels, of the current mask)."""
 
     def __init__(self, *args):
         self._pruning_methods = ()
@@ -148,10 +145,9 @@ class PruningContainer(BasePruningMethod):
         if not isinstance(method, BasePruningMethod) and method is not None:
             raise TypeError(f"{type(method)} is not a BasePruningMethod subclass")
         if method is not None and self._tensor_name != method._tensor_name:
-            raise ValueError(
-                f"Can only add pruning methods acting on the parameter named "
-                f"'{self._tensor_name}' to PruningContainer {self}. Found "
-                f"'{method._tensor_name}'")
+            raise ValueError(f"Can only add pruning methods acting on the parameter named "
+                             f"'{self._tensor_name}' to PruningContainer {self}. Found "
+                             f"'{method._tensor_name}'")
         self._pruning_methods += (method,)
 
     def __len__(self):
@@ -164,34 +160,30 @@ class PruningContainer(BasePruningMethod):
         return self._pruning_methods[idx]
 
     def compute_mask(self, t, default_mask):
-        """The last method's mask, computed on the part of t the current mask keeps: the
-        kept entries (unstructured), the kept slices along its dim (structured), or all of
-        t (global)."""
         method = self._pruning_methods[-1]
-        new_mask = default_mask.to(dtype=t.dtype)
+        mask = default_mask.to(dtype=t.dtype)
         if method.PRUNING_TYPE == "unstructured":
-            keep = default_mask == 1
+            where = mask == 1
         elif method.PRUNING_TYPE == "structured":
             if not hasattr(method, "dim"):
-                raise AttributeError('Pruning methods of PRUNING_TYPE "structured" need to '
-                                     'have the attribute `dim` defined.')
-            dims = t.dim()
-            dim = method.dim + dims if method.dim < 0 else method.dim
+                raise AttributeError('Pruning methods of PRUNING_TYPE "structured" need to have '
+                                     'the attribute `dim` defined.')
+            dim = method.dim if method.dim >= 0 else t.dim() + method.dim
             if dim < 0:
-                raise IndexError(f"Index is out of bounds for tensor with dimensions {dims}")
-            kept = default_mask.sum(dim=[d for d in range(dims) if d != dim]) != 0
-            keep = tuple(kept if d == dim else slice(None) for d in range(dims))
+                raise IndexError(f"Index is out of bounds for tensor with dimensions {t.dim()}")
+            kept = mask.sum(dim=[d for d in range(t.dim()) if d != dim]) != 0
+            where = tuple(kept if d == dim else slice(None) for d in range(t.dim()))
         elif method.PRUNING_TYPE == "global":
-            keep = (slice(None),) * t.dim()
+            where = (slice(None),) * t.dim()
         else:
             raise ValueError(f"Unrecognized PRUNING_TYPE {method.PRUNING_TYPE}")
-        partial_mask = method.compute_mask(t[keep], default_mask=default_mask[keep])
-        new_mask[keep] = partial_mask.to(dtype=new_mask.dtype)
-        return new_mask
+        partial = method.compute_mask(t[where], default_mask=mask[where])
+        mask[where] = partial.to(dtype=mask.dtype)
+        return mask
 
 
 class Identity(BasePruningMethod):
-    """Prunes nothing: the mask is all ones (the parametrization without the pruning)."""
+    """Prunes nothing: the mask stays all ones."""
 
     PRUNING_TYPE = "unstructured"
 
@@ -204,22 +196,20 @@ class Identity(BasePruningMethod):
 
 
 class RandomUnstructured(BasePruningMethod):
-    """Prunes `amount` entries (a count, or a fraction of the entries) chosen at random."""
+    """Prunes `amount` entries (a fraction, or a count) chosen uniformly at random."""
 
     PRUNING_TYPE = "unstructured"
 
     def __init__(self, amount):
-        _validate_pruning_amount_init(amount)
+        _validate_amount_init(amount)
         self.amount = amount
 
     def compute_mask(self, t, default_mask):
-        size = t.nelement()
-        count = _compute_nparams_toprune(self.amount, size)
-        _validate_pruning_amount(count, size)
+        count = _count_to_prune(self.amount, t.numel())
+        _validate_amount(count, t.numel())
         mask = default_mask.clone()
         if count != 0:
-            # the `count` largest of uniform draws, as torch (so a seed gives torch's mask)
-            mask.view(-1)[rand_like(t).view(-1).topk(count).indices] = 0
+            mask.view(-1)[topk(rand_like(t).view(-1), k=count).indices] = 0
         return mask
 
     @classmethod
@@ -228,21 +218,20 @@ class RandomUnstructured(BasePruningMethod):
 
 
 class L1Unstructured(BasePruningMethod):
-    """Prunes the `amount` entries of smallest absolute value."""
+    """Prunes the `amount` entries (a fraction, or a count) of smallest absolute value."""
 
     PRUNING_TYPE = "unstructured"
 
     def __init__(self, amount):
-        _validate_pruning_amount_init(amount)
+        _validate_amount_init(amount)
         self.amount = amount
 
     def compute_mask(self, t, default_mask):
-        size = t.nelement()
-        count = _compute_nparams_toprune(self.amount, size)
-        _validate_pruning_amount(count, size)
+        count = _count_to_prune(self.amount, t.numel())
+        _validate_amount(count, t.numel())
         mask = default_mask.clone()
         if count != 0:
-            mask.view(-1)[t.abs().view(-1).topk(count, largest=False).indices] = 0
+            mask.view(-1)[topk(t.abs().view(-1), k=count, largest=False).indices] = 0
         return mask
 
     @classmethod
@@ -251,29 +240,26 @@ class L1Unstructured(BasePruningMethod):
 
 
 class RandomStructured(BasePruningMethod):
-    """Prunes `amount` whole slices along `dim`, chosen at random."""
+    """Prunes `amount` whole channels along `dim`, chosen uniformly at random."""
 
     PRUNING_TYPE = "structured"
 
     def __init__(self, amount, dim=-1):
-        _validate_pruning_amount_init(amount)
+        _validate_amount_init(amount)
         self.amount = amount
         self.dim = dim
 
     def compute_mask(self, t, default_mask):
-        _validate_structured_pruning(t)
-        _validate_pruning_dim(t, self.dim)
-        size = t.shape[self.dim]
-        count = _compute_nparams_toprune(self.amount, size)
-        _validate_pruning_amount(count, size)
+        _validate_structured(t)
+        _validate_dim(t, self.dim)
+        channels = t.shape[self.dim]
+        count = _count_to_prune(self.amount, channels)
+        _validate_amount(count, channels)
         if count == 0:
             return default_mask
-        draws = rand(size)
-        keep = draws > draws.kthvalue(count).values
-        mask = zeros_like(t)
-        mask[_slices(t.dim(), self.dim, keep)] = 1
-        mask *= default_mask.to(dtype=mask.dtype)
-        return mask
+        scores = rand(channels)
+        kept = scores > kthvalue(scores, k=count).values
+        return _channel_mask(t, self.dim, kept) * default_mask.to(dtype=t.dtype)
 
     @classmethod
     def apply(cls, module, name, amount, dim=-1):
@@ -281,31 +267,28 @@ class RandomStructured(BasePruningMethod):
 
 
 class LnStructured(BasePruningMethod):
-    """Prunes the `amount` slices along `dim` of smallest L`n` norm."""
+    """Prunes the `amount` channels along `dim` of smallest L`n` norm."""
 
     PRUNING_TYPE = "structured"
 
     def __init__(self, amount, n, dim=-1):
-        _validate_pruning_amount_init(amount)
+        _validate_amount_init(amount)
         self.amount = amount
         self.n = n
         self.dim = dim
 
     def compute_mask(self, t, default_mask):
-        _validate_structured_pruning(t)
-        _validate_pruning_dim(t, self.dim)
-        size = t.shape[self.dim]
-        count = _compute_nparams_toprune(self.amount, size)
-        _validate_pruning_amount(count, size)
+        _validate_structured(t)
+        _validate_dim(t, self.dim)
+        channels = t.shape[self.dim]
+        count = _count_to_prune(self.amount, channels)
+        _validate_amount(count, channels)
         if count == 0:
             return default_mask
-        dims = list(range(t.dim()))
-        del dims[self.dim]
-        kept = t.norm(p=self.n, dim=dims).topk(size - count, largest=True).indices
-        mask = zeros_like(t)
-        mask[_slices(t.dim(), self.dim, kept)] = 1
-        mask *= default_mask.to(dtype=mask.dtype)
-        return mask
+        dim = self.dim % t.dim()
+        channel_norms = norm(t, p=self.n, dim=[d for d in range(t.dim()) if d != dim])
+        kept = topk(channel_norms, k=channels - count, largest=True).indices
+        return _channel_mask(t, self.dim, kept) * default_mask.to(dtype=t.dtype)
 
     @classmethod
     def apply(cls, module, name, amount, n, dim, importance_scores=None):
@@ -323,8 +306,8 @@ class CustomFromMask(BasePruningMethod):
 
     def compute_mask(self, t, default_mask):
         if default_mask.shape != self.mask.shape:
-            raise AssertionError(f"default_mask shape {default_mask.shape} must match "
-                                 f"self.mask shape {self.mask.shape}")
+            raise ValueError(f"custom_from_mask: the mask's shape {tuple(self.mask.shape)} must "
+                             f"equal the parameter's {tuple(default_mask.shape)}")
         return default_mask * self.mask.to(dtype=default_mask.dtype)
 
     @classmethod
@@ -332,53 +315,98 @@ class CustomFromMask(BasePruningMethod):
         return super().apply(module, name, mask=mask)
 
 
+def _channel_mask(t, dim, kept):
+    """Zeros like t with ones in the channels `kept` (indices or a bool mask) along dim."""
+    mask = zeros_like(t)
+    mask[tuple(kept if d == dim % t.dim() else slice(None) for d in range(t.dim()))] = 1
+    return mask
+
+
+def _validate_amount_init(amount):
+    if not isinstance(amount, numbers.Real):
+        raise TypeError(f"Invalid type for amount: {amount}. Must be int or float.")
+    if (isinstance(amount, numbers.Integral) and amount < 0) or (
+            not isinstance(amount, numbers.Integral) and not 0.0 <= float(amount) <= 1.0):
+        raise ValueError(f"amount={amount} should either be a float in the range [0, 1] or a "
+                         f"non-negative integer")
+
+
+def _validate_amount(amount, tensor_size):
+    if isinstance(amount, numbers.Integral) and amount > tensor_size:
+        raise ValueError(f"amount={amount} should be smaller than the number of parameters to "
+                         f"prune={tensor_size}")
+
+
+def _validate_structured(t):
+    if t.dim() <= 1:
+        raise ValueError(f"Structured pruning can only be applied to multidimensional tensors. "
+                         f"Found tensor of shape {t.shape} with {t.dim()} dims")
+
+
+def _validate_dim(t, dim):
+    if dim >= t.dim():
+        raise IndexError(f"Invalid index {dim} for tensor of size {t.shape}")
+
+
+def _count_to_prune(amount, tensor_size):
+    """A count stays a count; a fraction becomes round(amount * size)."""
+    if isinstance(amount, numbers.Integral):
+        return amount
+    return round(amount * tensor_size)
+
+
+# -- functional interface -------------------------------------------------------------------
+
 def identity(module, name):
-    """Apply Identity pruning (mask of ones) to module's tensor `name`; returns module."""
+    """Reparametrize module.<name> with an all-ones mask (prunes nothing)."""
     Identity.apply(module, name)
     return module
 
 
 def random_unstructured(module, name, amount):
-    """Prune `amount` random entries of module's tensor `name`; returns module.
-
-    Example:
-        >>> m = random_unstructured(ember.nn.Linear(4, 2), "weight", amount=0.5)
-        >>> int((m.weight == 0).sum())
-        4
-    """
+    """Prune `amount` random entries of module.<name>."""
     RandomUnstructured.apply(module, name, amount)
     return module
 
 
 def l1_unstructured(module, name, amount, importance_scores=None):
-    """Prune the `amount` entries of module's tensor `name` of smallest |importance_scores|
-    (the tensor itself when None); returns module."""
+    """Prune the `amount` entries of module.<name> (or of importance_scores) smallest in |.|."""
     L1Unstructured.apply(module, name, amount=amount, importance_scores=importance_scores)
     return module
 
 
 def random_structured(module, name, amount, dim):
-    """Prune `amount` random slices along `dim` of module's tensor `name`; returns module."""
+    """Prune `amount` random channels of module.<name> along dim."""
     RandomStructured.apply(module, name, amount, dim)
     return module
 
 
 def ln_structured(module, name, amount, n, dim, importance_scores=None):
-    """Prune the `amount` slices along `dim` of smallest L`n` norm; returns module."""
+    """Prune the `amount` channels along dim of smallest L`n` norm."""
     LnStructured.apply(module, name, amount, n, dim, importance_scores=importance_scores)
     return module
 
 
+def custom_from_mask(module, name, mask):
+    """Prune module.<name> where mask is 0."""
+    CustomFromMask.apply(module, name, mask)
+    return module
+
+
 def global_unstructured(parameters, pruning_method, importance_scores=None, **kwargs):
-    """Prune the (module, name) tensors of `parameters` together, as one vector, with an
-    unstructured pruning_method(**kwargs): e.g. the 20% smallest of all weights, wherever
-    they are."""
+    """Prune across all (module, name) pairs at once, as if their entries formed one vector.
+
+    Example:
+        >>> a, b = ember.nn.Linear(4, 4), ember.nn.Linear(4, 2)
+        >>> prune.global_unstructured([(a, "weight"), (b, "weight")],
+        ...                           pruning_method=prune.L1Unstructured, amount=10)
+    """
     if not isinstance(parameters, Iterable):
         raise TypeError("global_unstructured(): parameters is not an Iterable")
+    parameters = list(parameters)
     importance_scores = importance_scores if importance_scores is not None else {}
     if not isinstance(importance_scores, dict):
         raise TypeError("global_unstructured(): importance_scores must be of type dict")
-    parameters = list(parameters)
     scores = parameters_to_vector([importance_scores.get((module, name), getattr(module, name))
                                    for module, name in parameters])
     default_mask = parameters_to_vector([
@@ -400,62 +428,19 @@ def global_unstructured(parameters, pruning_method, importance_scores=None, **kw
         start += param.numel()
 
 
-def custom_from_mask(module, name, mask):
-    """Prune module's tensor `name` where `mask` is 0; returns module."""
-    CustomFromMask.apply(module, name, mask)
-    return module
-
-
 def remove(module, name):
-    """Make the pruning of module's tensor `name` permanent and take its hook off."""
+    """Make the pruning of module.<name> permanent and drop its hook, _orig and _mask."""
     for key, hook in module._forward_pre_hooks.items():
         if isinstance(hook, BasePruningMethod) and hook._tensor_name == name:
             hook.remove(module)
             del module._forward_pre_hooks[key]
             return module
-    raise ValueError(f"Parameter '{name}' of module {module} has to be pruned before pruning "
-                     f"can be removed")
+    raise ValueError(f"Parameter '{name}' of module {module} has to be pruned before pruning can "
+                     f"be removed")
 
 
 def is_pruned(module):
-    """Whether module or any submodule has a pruning hook."""
+    """Whether module or any submodule carries a pruning hook."""
     return any(isinstance(hook, BasePruningMethod)
                for _, submodule in module.named_modules()
                for hook in submodule._forward_pre_hooks.values())
-
-
-def _slices(dims, dim, index):
-    return tuple(index if d == dim % dims else slice(None) for d in range(dims))
-
-
-def _validate_pruning_amount_init(amount):
-    if not isinstance(amount, numbers.Real):
-        raise TypeError(f"Invalid type for amount: {amount}. Must be int or float.")
-    if (isinstance(amount, numbers.Integral) and amount < 0) or (
-            not isinstance(amount, numbers.Integral)
-            and (float(amount) > 1.0 or float(amount) < 0.0)):
-        raise ValueError(f"amount={amount} should either be a float in the range [0, 1] or a "
-                         f"non-negative integer")
-
-
-def _validate_pruning_amount(amount, tensor_size):
-    if isinstance(amount, numbers.Integral) and amount > tensor_size:
-        raise ValueError(f"amount={amount} should be smaller than the number of parameters to "
-                         f"prune={tensor_size}")
-
-
-def _validate_structured_pruning(t):
-    if t.dim() <= 1:
-        raise ValueError(f"Structured pruning can only be applied to multidimensional tensors. "
-                         f"Found tensor of shape {t.shape} with {t.dim()} dims")
-
-
-def _compute_nparams_toprune(amount, tensor_size):
-    if isinstance(amount, numbers.Integral):
-        return amount
-    return round(amount * tensor_size)
-
-
-def _validate_pruning_dim(t, dim):
-    if dim >= t.dim():
-        raise IndexError(f"Invalid index {dim} for tensor of size {t.shape}")
