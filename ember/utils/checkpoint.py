@@ -19,6 +19,7 @@ Differs from PyTorch: early_stop is accepted but recomputation always runs the w
 arrays an op keeps as plain ctx attributes (not through save_for_backward), such as
 max-pooling's indices, stay in memory.
 """
+import contextlib
 import warnings
 
 from .. import autograd
@@ -29,7 +30,8 @@ from ..autograd.grad_mode import enable_grad
 from ..autograd.graph import saved_tensors_hooks
 from ..nn import Sequential
 
-__all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "noop_context_fn"]
+__all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "noop_context_fn",
+           "check_backward_validity", "detach_variable", "set_checkpoint_early_stop"]
 
 
 class CheckpointError(RuntimeError):
@@ -47,6 +49,43 @@ class _NullContext:
 
     def __exit__(self, *exc):
         return False
+
+
+def detach_variable(inputs):
+    """The tuple `inputs` with each tensor detached, keeping its requires_grad (the fresh
+    leaves a recomputation runs on); other items pass through."""
+    if not isinstance(inputs, tuple):
+        raise RuntimeError(f"Only tuple of tensors is supported. Got Unsupported input type: "
+                           f"{type(inputs).__name__}")
+    return tuple(item.detach().requires_grad_(item.requires_grad)
+                 if isinstance(item, Tensor) else item for item in inputs)
+
+
+def check_backward_validity(inputs):
+    """Warn when no tensor of `inputs` requires grad: a reentrant checkpoint then gives no
+    gradients."""
+    if not any(item.requires_grad for item in inputs if isinstance(item, Tensor)):
+        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None",
+                      stacklevel=2)
+
+
+@contextlib.contextmanager
+def set_checkpoint_early_stop(enable):
+    """Whether checkpoints made inside stop their recomputation once backward has what it
+    needs (torch's default).
+
+    Differs from PyTorch: ember's recomputation always runs the whole region (see the module
+    docstring), so this changes only how long a recomputation takes in torch, not results.
+    """
+    global _early_stop
+    previous, _early_stop = _early_stop, bool(enable)
+    try:
+        yield
+    finally:
+        _early_stop = previous
+
+
+_early_stop = True
 
 
 def _warn_use_reentrant(stacklevel):
@@ -165,17 +204,15 @@ class _ReentrantCheckpoint(Function):
         ctx.rng_state = get_rng_state() if preserve_rng_state else None
         ctx.tensor_indices = [i for i, arg in enumerate(args) if isinstance(arg, Tensor)]
         ctx.inputs = [None if isinstance(arg, Tensor) else arg for arg in args]
-        if not any(args[i].requires_grad for i in ctx.tensor_indices):
-            warnings.warn("None of the inputs have requires_grad=True. Gradients will be None",
-                          stacklevel=4)
+        check_backward_validity(args)
         ctx.save_for_backward(*(args[i] for i in ctx.tensor_indices))
         return run_function(*args)
 
     @staticmethod
     def backward(ctx, *grad_outputs):
         inputs = list(ctx.inputs)
-        for index, tensor in zip(ctx.tensor_indices, ctx.saved_tensors):
-            inputs[index] = tensor.detach().requires_grad_(tensor.requires_grad)
+        for index, tensor in zip(ctx.tensor_indices, detach_variable(ctx.saved_tensors)):
+            inputs[index] = tensor
         state = get_rng_state()
         try:
             if ctx.rng_state is not None:
