@@ -63,13 +63,14 @@ from .amp.autocast_mode import (autocast_decrement_nesting, autocast_increment_n
                                 set_autocast_gpu_dtype)
 from .backends.cuda import get_float32_matmul_precision, set_float32_matmul_precision
 from .nn.functional.distance import cdist, cosine_similarity, pairwise_distance, pdist
-from .linalg import cholesky_solve, matrix_exp
+from .linalg import matrix_exp
 from ._foreach import *  # noqa: F401,F403  (torch._foreach_add_ ... for custom optimizers)
 from ._linalg_legacy import (cholesky, cholesky_inverse, geqrf, orgqr, ormqr, qr,  # noqa: F401
                              svd, triangular_solve)
-from ._linalg_lu import legacy_lu as lu, legacy_lu_solve as lu_solve, lu_unpack  # noqa: F401
-from .ops.top_level import (det, inverse, log_softmax, logdet, matrix_power,  # noqa: F401
-                            pinverse, slogdet, softmax)
+from ._linalg_lu import legacy_lu as lu, lu_unpack  # noqa: F401
+from .ops.top_level import (channel_shuffle, cholesky_solve, det, frombuffer,  # noqa: F401
+                            inverse, is_inference, log_softmax, logdet, lu_solve,
+                            matrix_power, pinverse, slogdet, softmax)
 from ._settings import *  # noqa: F401,F403  (threads, determinism, default device)
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)

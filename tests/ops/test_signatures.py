@@ -133,6 +133,20 @@ SAME_RESULT = {
         _matrix(L), _matrix(L).flip(0), _matrix(L).flip(1)),
     "bce_with_logits_default_reduction": lambda L: L.binary_cross_entropy_with_logits(
         _matrix(L), _matrix(L).sigmoid()),
+    "cholesky_solve_names": lambda L: L.cholesky_solve(
+        input=L.tensor([[1.], [2.]]), input2=L.tensor([[2., 0.], [0.5, 1.5]])),
+    "method_cholesky_solve": lambda L: L.tensor([[1.], [2.]]).cholesky_solve(
+        L.tensor([[2., 0.], [0.5, 1.5]]), upper=False),
+    "lu_solve_names": lambda L: L.lu_solve(
+        input=L.tensor([[1.], [2.]]), LU_data=L.tensor([[4., 1.], [0.25, 2.75]]),
+        LU_pivots=L.tensor([1, 2], dtype=L.int32)),
+    "method_lu_solve": lambda L: L.tensor([[1.], [2.]]).lu_solve(
+        L.tensor([[4., 1.], [0.25, 2.75]]), L.tensor([1, 2], dtype=L.int32)),
+    "frombuffer": lambda L: L.frombuffer(bytearray(range(8)), dtype=L.int16, offset=2,
+                                         count=2),
+    "frombuffer_all": lambda L: L.frombuffer(b"abcd", dtype=L.uint8),
+    "is_inference": lambda L: L.is_inference(_matrix(L)),
+    "channel_shuffle": lambda L: L.channel_shuffle(L.arange(8.).reshape(1, 4, 2, 1), 2),
     # other argument names and positions
     "histogramdd_positional": lambda L: list(L.histogramdd(
         L.tensor([[0., 0.], [1., 1.], [1., 0.]]), 2, [0., 1., 0., 1.], None, True)),
@@ -161,6 +175,12 @@ SAME_ERROR = {
     "index_copy_out_dtype": lambda L: L.index_copy(L.zeros(3), 0, L.tensor([1]), L.ones(1),
                                                    out=L.zeros(3, dtype=L.float64)),
     "det_no_input": lambda L: L.det(),
+    "frombuffer_count_too_large": lambda L: L.frombuffer(bytearray(8), dtype=L.float32,
+                                                         count=3),
+    "frombuffer_ragged": lambda L: L.frombuffer(bytearray(8), dtype=L.float32, offset=3),
+    "frombuffer_empty": lambda L: L.frombuffer(bytearray(0), dtype=L.float32),
+    "frombuffer_offset_past_end": lambda L: L.frombuffer(bytearray(8), dtype=L.float32,
+                                                         offset=8),
     "threshold_out_cast_refused": lambda L: L.threshold(L.ones(3), 0.5, 0.,
                                                         out=L.zeros(3, dtype=L.int64)),
     "roll_empty_dims_two_shifts": lambda L: L.roll(L.ones(3), (1, 2), []),
@@ -201,6 +221,12 @@ def test_layouts_pickle_as_singletons():
     import pickle
     assert pickle.loads(pickle.dumps(ember.strided)) is ember.strided
     assert ember.ones(1).layout is ember.strided
+
+
+def test_frombuffer_shares_memory():
+    buffer = bytearray(8)
+    ember.frombuffer(buffer, dtype=ember.float32)[1] = 1.0
+    assert bytes(buffer) == bytes(torch.tensor([0.0, 1.0]).numpy().tobytes())
 
 
 def test_from_dlpack_copy_and_device():
