@@ -9,6 +9,8 @@ import types
 
 import pytest
 import torch
+import torch.autograd.functional
+import torch.autograd.graph
 import torch.distributions
 import torch.nn.utils.parametrizations
 import torch.nn.utils.parametrize
@@ -40,7 +42,10 @@ def _default(value):
 
 
 def _describe(signature):
-    return [(p.name, p.kind.name, _default(p.default))
+    """(name, kind, default) per parameter; callers cannot name *args or **kwargs, so theirs
+    are left out."""
+    return [(p.name if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) else "*", p.kind.name,
+             _default(p.default))
             for p in signature.parameters.values() if p.name != "self"]
 
 
@@ -146,9 +151,19 @@ def test_module_methods_match_torch():
 def test_autograd_signatures_match_torch():
     pairs = [(name, getattr(torch.autograd, name), getattr(ember.autograd, name))
              for name in ("grad", "backward", "gradcheck", "gradgradcheck")]
-    pairs += [(f"{name}.__init__", getattr(torch.autograd, name).__init__,
-               getattr(ember.autograd, name).__init__)
-              for name in ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode")]
+    pairs += [(f"{name}.{method}", getattr(getattr(torch.autograd, name), method),
+               getattr(getattr(ember.autograd, name), method))
+              for name in ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode")
+              for method in ("__init__", "__call__", "__enter__", "__exit__")]
+    pairs += [(f"graph.{name}.{method}", getattr(getattr(torch.autograd.graph, name), method),
+               getattr(getattr(ember.autograd.graph, name), method))
+              for name, methods in [("Node", ("register_hook", "register_prehook", "name")),
+                                    ("saved_tensors_hooks", ("__init__", "__exit__")),
+                                    ("save_on_cpu", ("__init__",))]
+              for method in methods]
+    pairs += [(name, getattr(torch.autograd.functional, name),
+               getattr(ember.autograd.functional, name))
+              for name in ("vjp", "jvp", "jacobian", "hessian", "vhp", "hvp")]
     pairs += [(f"Function.{name}", getattr(torch.autograd.Function, name),
                getattr(ember.autograd.Function, name))
               for name in ("forward", "backward", "apply", "setup_context")]

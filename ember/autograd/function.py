@@ -84,16 +84,16 @@ class Node:
 
     # -- hooks ---------------------------------------------------------------------------
 
-    def register_hook(self, hook):
-        """hook(grad_inputs, grad_outputs) runs after this node's backward; may return new
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) runs after this node's backward; may return new
         grad_inputs."""
         if self._hooks is None:
             self._hooks = OrderedDict()
-        return _add_hook(self._hooks, hook)
+        return _add_hook(self._hooks, fn)
 
-    def register_prehook(self, hook):
-        """hook(grad_outputs) runs before this node's backward; may return new grad_outputs."""
-        return self._add_pre_hook(-1, hook)
+    def register_prehook(self, fn):
+        """fn(grad_outputs) runs before this node's backward; may return new grad_outputs."""
+        return self._add_pre_hook(-1, fn)
 
     def _add_pre_hook(self, output_nr, hook):
         if self._pre_hooks is None:

@@ -66,15 +66,15 @@ class _GradModeContext:
     def _apply(self):
         _state["enabled"] = self._target
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc_value, traceback):
         _state["enabled"], _state["inference"] = self._previous
         return False
 
-    def __call__(self, func):
-        @functools.wraps(func)
+    def __call__(self, orig_func):
+        @functools.wraps(orig_func)
         def wrapper(*args, **kwargs):
             with self.clone():
-                return func(*args, **kwargs)
+                return orig_func(*args, **kwargs)
         return wrapper
 
     def clone(self):
