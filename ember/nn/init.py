@@ -277,8 +277,9 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     rows, cols = tensor.shape
     num_zeros = math.ceil(sparsity * rows)
     values = _normal(tensor, 0.0, std, generator)
+    # torch draws the zeroed rows from the default generator even when one is given
     for col in range(cols):
-        values[_sampling.randperm(_generator(generator), rows)[:num_zeros], col] = 0
+        values[_sampling.randperm(_generator(None), rows)[:num_zeros], col] = 0
     return _write(tensor, values)
 
 

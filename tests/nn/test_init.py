@@ -170,3 +170,18 @@ def test_orthogonal_draws_torch_gaussian():
     actual = init.orthogonal_(ember.empty(30, 20))
     np.testing.assert_allclose(actual.numpy(), expected.numpy(), atol=1e-5)
     np.testing.assert_array_equal(ember.rand(4).numpy(), torch.rand(4).numpy())
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("uniform_", {}), ("normal_", {}), ("trunc_normal_", {}), ("xavier_uniform_", {}),
+    ("xavier_normal_", {}), ("kaiming_uniform_", {}), ("kaiming_normal_", {}),
+    ("sparse_", {"sparsity": 0.5})])
+def test_generator_argument_equals_torch(name, kwargs):
+    """The values come from the generator given; sparse_ picks its zeroed rows from the
+    default generator all the same, as torch does."""
+    results = []
+    for lib, module in ((torch, torch.nn.init), (ember, init)):
+        lib.manual_seed(5)
+        generator = lib.Generator().manual_seed(3)
+        results.append(getattr(module, name)(lib.empty(6, 4), generator=generator, **kwargs))
+    assert_bitwise(results[1].numpy(), results[0].numpy())
