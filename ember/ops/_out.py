@@ -23,8 +23,9 @@ def check_no_overlap(out, inputs):
             "operation.")
     may_share = xp_of(data).may_share_memory
     for tensor in inputs:
-        if isinstance(tensor, Tensor) and data.size and tensor._data.size and \
-                may_share(data, tensor._data):
+        # the same tensor counts even when empty, as torch's get_overlap_status
+        if tensor is out or isinstance(tensor, Tensor) and data.size and tensor._data.size \
+                and may_share(data, tensor._data):
             raise RuntimeError(
                 "unsupported operation: some elements of the input tensor and the written-to "
                 "tensor refer to a single memory location. Pass an out= tensor of its own, or "

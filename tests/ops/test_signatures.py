@@ -200,6 +200,13 @@ def test_same_error_as_torch(case):
         SAME_ERROR[case](ember)
 
 
+@pytest.mark.parametrize("lib", [torch, ember])
+def test_cat_into_an_empty_input_raises(lib):
+    empty = lib.empty(0)
+    with pytest.raises(RuntimeError, match="single memory location"):
+        lib.cat([empty, lib.ones(4, 6)], out=empty)
+
+
 def test_sparse_layout_is_refused():
     with pytest.raises(NotImplementedError, match="strided"):
         ember.zeros(2, layout=ember.sparse_coo)
