@@ -102,7 +102,7 @@ class DataLoader:
         self.pin_memory = pin_memory
         self.timeout = timeout
         self.worker_init_fn = worker_init_fn
-        self.multiprocessing_context = multiprocessing_context
+        self.multiprocessing_context = _check_context(multiprocessing_context, num_workers)
         self.generator = generator
         self.prefetch_factor = 2 if prefetch_factor is None and num_workers else prefetch_factor
         self.persistent_workers = persistent_workers
@@ -140,6 +140,9 @@ class DataLoader:
         base_seed = int(empty((), dtype=_dtype.int64).random_(generator=self.generator).item())
         if self.num_workers == 0:
             return self._single_process()
+        if self.prefetch_factor <= 0:
+            raise AssertionError(
+                "prefetch_factor must be greater than 0 for MultiProcessingDataLoaderIter")
         if self.persistent_workers:
             if self._workers is None:
                 self._workers = _WorkerPool(self, base_seed)
@@ -236,14 +239,33 @@ def _worker_loop(dataset, index_queue, result_queue, worker_id, num_workers, see
         result_queue.put((task_id, data))
 
 
+def _check_context(context, num_workers):
+    """multiprocessing_context as a context object, with torch's checks: only with workers,
+    and a start method name or a context."""
+    if context is None:
+        return None
+    if num_workers <= 0:
+        raise ValueError(f"multiprocessing_context can only be used with multi-process loading "
+                         f"(num_workers > 0), but got num_workers={num_workers}")
+    if isinstance(context, str):
+        methods = multiprocessing.get_all_start_methods()
+        if context not in methods:
+            raise ValueError(f"multiprocessing_context option should specify a valid start "
+                             f"method in {methods!r}, but got multiprocessing_context={context!r}")
+        context = multiprocessing.get_context(context)
+    if not isinstance(context, multiprocessing.context.BaseContext):
+        raise TypeError(f"multiprocessing_context option should be a valid context object or a "
+                        f"string specifying the start method, but got "
+                        f"multiprocessing_context={context}")
+    return context
+
+
 class _WorkerPool:
     """The worker processes of one DataLoader (for one epoch, or kept across epochs)."""
 
     def __init__(self, loader, base_seed):
         self.loader = loader
-        context = loader.multiprocessing_context
-        if context is None or isinstance(context, str):
-            context = multiprocessing.get_context(context)
+        context = loader.multiprocessing_context or multiprocessing.get_context()
         self.base_seed = base_seed
         self.result_queue = context.Queue()
         self.index_queues = []
