@@ -283,6 +283,8 @@ class Optimizer:
             if any(p.is_leaf and p.requires_grad for p in params):
                 raise RuntimeError("a leaf Variable that requires grad is being used in an "
                                    "in-place operation.")
+            if not any(p.requires_grad or p.grad.requires_grad for p in params):
+                return  # nothing to differentiate: torch's step records no graph either
             raise NotImplementedError(
                 f"{type(self).__name__}(differentiable=True): ember's optimizers update the "
                 f"parameters outside autograd, so the step cannot be differentiated; write the "

@@ -66,3 +66,14 @@ def test_differentiable_step_on_a_non_leaf_is_refused_clearly():
     param.grad = ember.ones(3)
     with pytest.raises(NotImplementedError, match="SGD"):
         optimizer.step()
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop"])
+def test_differentiable_step_without_anything_to_differentiate_is_a_plain_step(name):
+    results = []
+    for lib in (ember, torch):
+        param = lib.tensor([1.0, -2.0, 0.5])
+        param.grad = lib.tensor([0.5, -1.0, 2.0])
+        getattr(lib.optim, name)([param], lr=0.1, differentiable=True).step()
+        results.append(np.asarray(param.tolist()))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6, atol=1e-7)
