@@ -51,6 +51,7 @@ from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .serialization import load, save
 from ._compile import compile
 from . import compiler, jit  # torch.compiler / torch.jit: decorators and queries, eager
+from . import distributed, multiprocessing
 from . import amp, backends, cuda  # cuda imports CuPy only when a GPU is first asked for
 from . import cpu
 from .amp import GradScaler, autocast
