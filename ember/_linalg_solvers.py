@@ -78,7 +78,7 @@ class Lstsq(Op):
         return grad_A, grad_B, None
 
 
-def lstsq(A, B, rcond=None, *, driver=None):
+def lstsq(input, b, rcond=None, *, driver=None):
     """(solution, residuals, rank, singular_values): the X minimising ||A X - B|| (of least
     norm when A is rank-deficient), for A (*, m, n) and B (*, m, k), or B (*, m) a batch of
     vectors when it has one dim fewer than A.
@@ -97,6 +97,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
         tensor([[1.0000],
                 [1.0000]])
     """
+    A, B = input, b  # See NOTE [ input, not A ] in linalg.py
     _check_matrix_input("torch.linalg.lstsq", A)
     if not isinstance(B, Tensor):
         raise TypeError(f"linalg.lstsq(): argument 'b' must be Tensor, not {type(B).__name__}")
@@ -164,7 +165,7 @@ def _potf2(xp, A):
     return L.reshape(A.shape), info.reshape(batch)
 
 
-def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+def cholesky_ex(input, *, upper=False, check_errors=False, out=None):
     """(L, info): linalg.cholesky(A), and per matrix info = 0, or i > 0 where the leading
     minor of order i is not positive-definite (L is then only partly computed, as LAPACK
     leaves it). Raises only with check_errors.
@@ -173,6 +174,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
         >>> ember.linalg.cholesky_ex(ember.tensor([[1., 2.], [2., 1.]])).info
         tensor(2, dtype=ember.int32)
     """
+    A = input  # See NOTE [ input, not A ] in linalg.py
     _check_square("linalg.cholesky_ex", A)
     try:
         L = cholesky(A)
@@ -198,7 +200,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 _COND_ORDERS = (None, 2, -2, "fro", "nuc", math.inf, -math.inf, 1, -1)
 
 
-def cond(A, p=None, *, out=None):
+def cond(input, p=None, *, out=None):
     """The condition number of A in the norm p: for p in (None, 2, -2) the ratio of its
     largest to smallest singular value (the reverse for -2); otherwise
     matrix_norm(A, p) * matrix_norm(inv(A), p), inf where A is singular.
@@ -207,6 +209,7 @@ def cond(A, p=None, *, out=None):
         >>> ember.linalg.cond(ember.tensor([[1., 0.], [0., 4.]]))
         tensor(4.)
     """
+    A = input  # See NOTE [ input, not A ] in linalg.py
     if p not in _COND_ORDERS or isinstance(p, builtins.bool):
         raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
     _check_matrix_input("linalg.cond", A)
@@ -254,7 +257,7 @@ def vander(x, *, N=None):
     return cat([x.new_ones(x.shape + (1,)), powers], -1)
 
 
-def tensorinv(A, ind=2, *, out=None):
+def tensorinv(input, ind=2, *, out=None):
     """The tensor B with tensordot(A, B, ind) the identity: A reshaped to a square matrix
     (prod(shape[:ind]) x prod(shape[ind:])), inverted, and shaped shape[ind:] + shape[:ind].
 
@@ -262,6 +265,7 @@ def tensorinv(A, ind=2, *, out=None):
         >>> ember.linalg.tensorinv(ember.eye(6).reshape(6, 2, 3), ind=1).shape
         ember.Size([2, 3, 6])
     """
+    A = input  # See NOTE [ input, not A ] in linalg.py
     if not isinstance(ind, builtins.int) or ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
     shape = tuple(A.shape)
@@ -274,7 +278,7 @@ def tensorinv(A, ind=2, *, out=None):
     return result if out is None else _write_out(out, result)
 
 
-def tensorsolve(A, B, dims=None, *, out=None):
+def tensorsolve(input, other, dims=None, *, out=None):
     """The X with tensordot(A, X, X.ndim) = B: A's dims `dims` are first moved to the end,
     then A is solved as a (B.numel() x rest) matrix; X has A's trailing shape.
 
@@ -282,6 +286,7 @@ def tensorsolve(A, B, dims=None, *, out=None):
         >>> ember.linalg.tensorsolve(ember.eye(6).reshape(2, 3, 6), ember.ones(2, 3)).shape
         ember.Size([6])
     """
+    A, B = input, other  # See NOTE [ input, not A ] in linalg.py
     if dims is not None:
         from .ops._dims import wrap_dim
         dims = [wrap_dim(d, A.ndim, "linalg.tensorsolve") for d in dims]

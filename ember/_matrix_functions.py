@@ -8,6 +8,7 @@ import math
 
 from ._tensor import Tensor
 from .ops.creation import eye
+from .ops.elementwise import _write_out
 from .ops.linalg import matmul
 
 # e^X by its Taylor series to this degree once ||X||_1 <= 1/2: the first term left out,
@@ -16,7 +17,7 @@ _TAYLOR_DEGREE = 18
 _SCALED_NORM = 0.5
 
 
-def matrix_exp(A):
+def matrix_exp(input):
     """The matrix exponential e^A = sum_k A^k / k!, of a square matrix or a batch of them.
 
     Scaling and squaring: e^A = (e^(A / 2^s))^(2^s), with s the fewest halvings bringing the
@@ -31,6 +32,7 @@ def matrix_exp(A):
         tensor([[ 0.5403,  0.8415],
                 [-0.8415,  0.5403]])
     """
+    A = input  # See NOTE [ input, not A ] in linalg.py
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         shape = tuple(A.shape[-2:]) if A.ndim >= 2 else (A.numel(),)
         raise RuntimeError(f"linalg.matrix_exp: A must be batches of square matrices, but "
@@ -52,7 +54,7 @@ def matrix_exp(A):
     return result
 
 
-def householder_product(A, tau):
+def householder_product(input, tau, *, out=None):
     """The first n columns of Q = H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T, from the
     Householder vectors below the diagonal of A (m x n, m >= n >= k), as LAPACK's orgqr.
 
@@ -66,6 +68,7 @@ def householder_product(A, tau):
                 [ 0.,  1.],
                 [ 0.,  0.]])
     """
+    A = input  # See NOTE [ input, not A ] in linalg.py
     m, n = A.shape[-2], A.shape[-1]
     if m < n:
         raise RuntimeError("torch.linalg.householder_product: input.shape[-2] must be greater "
@@ -79,7 +82,7 @@ def householder_product(A, tau):
     for i in reversed(range(tau.shape[-1])):  # Q <- H_i Q, applied right to left
         v = reflectors[..., :, i:i + 1]  # (*, m, 1)
         Q = Q - tau[..., i, None, None] * matmul(v, matmul(v.mT, Q))
-    return Q
+    return Q if out is None else _write_out(out, Q, "linalg.householder_product")
 
 
 # -- Tensor methods -----------------------------------------------------------------------

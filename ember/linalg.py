@@ -32,6 +32,12 @@ __all__ = [
     "tensorsolve", "diagonal",
 ]
 
+# NOTE [ input, not A ]
+# torch.linalg's documentation calls the matrix argument A, but the bindings of cholesky,
+# eigh, eigvalsh, matrix_norm, matrix_power, matrix_rank, norm, pinv and solve_triangular
+# name it input: torch.linalg.cholesky(input=x) runs and cholesky(A=x) raises TypeError.
+# These functions take input, as torch, and call it A inside.
+
 
 class LinAlgError(RuntimeError):
     """A matrix had no answer: singular, not positive-definite, or the algorithm didn't
@@ -158,7 +164,7 @@ def _matrix_dims(op_name, A, dim):
     return dims
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     """A matrix norm over the two dims `dim`: 'fro' (Frobenius), 'nuc' (sum of singular
     values), inf / -inf (max / min row sum of |A|), 1 / -1 (max / min column sum of |A|),
     2 / -2 (largest / smallest singular value).
@@ -167,7 +173,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         >>> ember.linalg.matrix_norm(ember.ones(2, 2), ord=1)
         tensor(2.)
     """
-    A = _norm_input("linalg.matrix_norm", A, dtype)
+    A = _norm_input("linalg.matrix_norm", input, dtype)  # See NOTE [ input, not A ]
     d0, d1 = _matrix_dims("linalg.matrix_norm", A, dim)
     if ord == "fro":
         result = vector_norm(A, 2, (d0, d1), keepdim)
@@ -317,7 +323,7 @@ def svdvals(A, *, driver=None, out=None):
     return result if out is None else _write_out(out, result)
 
 
-def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
+def norm(input, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
     """A vector norm or a matrix norm, chosen as torch.linalg.norm does.
 
     dim an int (or 1-tuple): vector norm; dim a 2-tuple: matrix norm; dim None: with ord None
@@ -327,6 +333,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
         >>> ember.linalg.norm(ember.tensor([[3., 0.], [0., 4.]]))
         tensor(5.)
     """
+    A = input  # See NOTE [ input, not A ]
     if isinstance(dim, builtins.int):
         dim = (dim,)
     if dim is not None:
@@ -581,7 +588,7 @@ class SolveTriangular(Op):
         return grad_A, (sum_to(grad_B, B_shape) if need_B else None), None, None
 
 
-def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+def solve_triangular(input, B, *, upper, left=True, unitriangular=False, out=None):
     """The X with T X = B (left=True) or X T = B (left=False), T the upper or lower triangle
     of A (with ones on the diagonal when unitriangular); the other triangle of A is not read.
     Batch dims broadcast; B must be a (batch of) matrices.
@@ -592,6 +599,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
         tensor([[1.],
                 [1.]])
     """
+    A = input  # See NOTE [ input, not A ]
     _check_square("linalg.solve_triangular", A)
     if not isinstance(B, Tensor):
         raise TypeError(f"linalg.solve_triangular(): argument 'B' must be Tensor, not "
@@ -668,9 +676,10 @@ class Cholesky(Op):
         return Solve.apply(L.mT, phi.mT).mT           # (L^-T phi) L^-1
 
 
-def cholesky(A, *, upper=False, out=None):
+def cholesky(input, *, upper=False, out=None):
     """L with A = L L^T (or U = L^T with A = U^T U when upper) for symmetric positive-definite
     A; raises LinAlgError otherwise."""
+    A = input  # See NOTE [ input, not A ]
     _check_square("linalg.cholesky", A)
     L = Cholesky.apply(A)
     result = L.mT if upper else L
@@ -763,20 +772,22 @@ class Eigh(Op):
         return matmul(V, matmul(inner_grad, V.mT)), None
 
 
-def eigh(A, UPLO="L", *, out=None):
+def eigh(input, UPLO="L", *, out=None):
     """(eigenvalues ascending, eigenvectors as columns) of a symmetric matrix, read from its
     lower (UPLO='L') or upper ('U') triangle.
 
     The gradient is that of the symmetric matrix; it assumes distinct eigenvalues.
     """
+    A = input  # See NOTE [ input, not A ]
     _check_square("linalg.eigh", A)
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     return return_types.linalg_eigh(Eigh.apply(A, UPLO))
 
 
-def eigvalsh(A, UPLO="L", *, out=None):
+def eigvalsh(input, UPLO="L", *, out=None):
     """The eigenvalues of a symmetric matrix, ascending."""
+    A = input  # See NOTE [ input, not A ]
     result = eigh(A, UPLO)[0]
     return result if out is None else _write_out(out, result)
 
@@ -804,7 +815,7 @@ def _cutoff(A, values, atol, rtol):
     return xp.maximum(atol, rtol * largest).astype(values.dtype)
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+def pinv(input, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
     """The Moore-Penrose pseudo-inverse: A^+ = V diag(1/s) U^T from the SVD (V diag(1/w) V^T
     from eigh, reading A's lower triangle, when hermitian), singular values (|eigenvalues|)
     at most max(atol, rtol * largest) taken as zero; rtol defaults to eps * max(m, n), or 0
@@ -815,6 +826,11 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
         tensor([[0.5000, 0.0000],
                 [0.0000, 0.0000]])
     """
+    A = input  # See NOTE [ input, not A ]
+    if rcond is not None:  # torch's older form: rcond is rtol
+        if atol is not None or rtol is not None:
+            raise TypeError("linalg.pinv(): rcond cannot be given with atol or rtol")
+        rtol = rcond
     if not isinstance(A, Tensor) or A._data.ndim < 2:
         raise RuntimeError("linalg.pinv: The input tensor A must have at least 2 dimensions.")
     _check_float("linalg.pinv", A)
@@ -832,9 +848,10 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     return result if out is None else _write_out(out, result)
 
 
-def matrix_power(A, n, *, out=None):
+def matrix_power(input, n, *, out=None):
     """A @ A @ ... @ A (n times) for integer n; n = 0 gives the identity, n < 0 powers of
     A's inverse. Uses repeated squaring."""
+    A = input  # See NOTE [ input, not A ]
     if not isinstance(A, Tensor) or A._data.ndim < 2 or A._data.shape[-1] != A._data.shape[-2]:
         shape = list(A.shape[-2:]) if isinstance(A, Tensor) else []
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
@@ -879,7 +896,7 @@ def multi_dot(tensors, *, out=None):
     return result if out is None else _write_out(out, result)
 
 
-def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
+def matrix_rank(input, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
     """The number of singular values (|eigenvalues| when hermitian) above
     max(atol, rtol * largest), as int64; the tolerances as in pinv.
 
@@ -887,6 +904,11 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
         >>> ember.linalg.matrix_rank(ember.ones(3, 3))
         tensor(1)
     """
+    A = input  # See NOTE [ input, not A ]
+    if tol is not None:  # torch's older form: tol is atol, and rtol 0
+        if atol is not None or rtol is not None:
+            raise TypeError("linalg.matrix_rank(): tol cannot be given with atol or rtol")
+        atol, rtol = tol, 0.0
     _check_matrix_input("linalg.matrix_rank", A)
     _check_float("linalg.matrix_rank", A)
     data = A._data

@@ -36,6 +36,10 @@ def _matrix(lib):
     return lib.tensor([[0.5, 0.25, 1.5], [2.0, 0.75, 0.3]])
 
 
+def _spd(lib):
+    return lib.tensor([[2., 1.], [1., 3.]])
+
+
 SAME_RESULT = {
     # torch's parser takes numpy's names: axis for dim, keepdims for keepdim
     "sum_axis": lambda L: L.sum(_matrix(L), axis=1),
@@ -147,6 +151,24 @@ SAME_RESULT = {
     "frombuffer_all": lambda L: L.frombuffer(b"abcd", dtype=L.uint8),
     "is_inference": lambda L: L.is_inference(_matrix(L)),
     "channel_shuffle": lambda L: L.channel_shuffle(L.arange(8.).reshape(1, 4, 2, 1), 2),
+    # torch.linalg's bindings name the matrix input (See NOTE [ input, not A ])
+    "linalg_cholesky_input": lambda L: L.linalg.cholesky(input=_spd(L)),
+    "linalg_eigvalsh_input": lambda L: L.linalg.eigvalsh(input=_spd(L)),
+    "linalg_norm_input": lambda L: L.linalg.norm(input=_spd(L)),
+    "linalg_matrix_norm_input": lambda L: L.linalg.matrix_norm(input=_spd(L), ord=1),
+    "linalg_pinv_rcond": lambda L: L.linalg.pinv(input=_spd(L), rcond=0.5),
+    "linalg_pinv_rcond_positional": lambda L: L.linalg.pinv(_spd(L), 0.5, True),
+    "linalg_matrix_rank_tol": lambda L: L.linalg.matrix_rank(_spd(L), 1.5),
+    "linalg_matrix_rank_tol_hermitian": lambda L: L.linalg.matrix_rank(input=_spd(L), tol=1.5,
+                                                                       hermitian=True),
+    "linalg_solve_triangular_input": lambda L: L.linalg.solve_triangular(
+        input=_spd(L), B=_spd(L), upper=True),
+    "linalg_lstsq_names": lambda L: L.linalg.lstsq(input=_spd(L), b=_spd(L)).solution,
+    "linalg_tensorsolve_names": lambda L: L.linalg.tensorsolve(input=_spd(L), other=L.ones(2)),
+    "linalg_cond_input": lambda L: L.linalg.cond(input=_spd(L)),
+    "linalg_matrix_exp_input": lambda L: L.linalg.matrix_exp(input=_spd(L)),
+    "linalg_householder_product_out": lambda L: L.linalg.householder_product(
+        input=_spd(L), tau=L.ones(1), out=L.zeros(2, 2, dtype=L.float64)),
     # other argument names and positions
     "histogramdd_positional": lambda L: list(L.histogramdd(
         L.tensor([[0., 0.], [1., 1.], [1., 0.]]), 2, [0., 1., 0., 1.], None, True)),
@@ -175,6 +197,8 @@ SAME_ERROR = {
     "index_copy_out_dtype": lambda L: L.index_copy(L.zeros(3), 0, L.tensor([1]), L.ones(1),
                                                    out=L.zeros(3, dtype=L.float64)),
     "det_no_input": lambda L: L.det(),
+    "linalg_cholesky_A": lambda L: L.linalg.cholesky(A=_spd(L)),
+    "linalg_pinv_rcond_and_atol": lambda L: L.linalg.pinv(_spd(L), rcond=0.5, atol=1.0),
     "frombuffer_count_too_large": lambda L: L.frombuffer(bytearray(8), dtype=L.float32,
                                                          count=3),
     "frombuffer_ragged": lambda L: L.frombuffer(bytearray(8), dtype=L.float32, offset=3),
