@@ -35,7 +35,7 @@ __all__ = [
 # NOTE [ input, not A ]
 # torch.linalg's documentation calls the matrix argument A, but the bindings of cholesky,
 # eigh, eigvalsh, matrix_norm, matrix_power, matrix_rank, norm, pinv and solve_triangular
-# name it input: torch.linalg.cholesky(input=x) runs and cholesky(A=x) raises TypeError.
+# (and vector_norm's x) name it input: torch.linalg.cholesky(input=x) runs and cholesky(A=x) raises TypeError.
 # These functions take input, as torch, and call it A inside.
 
 
@@ -126,8 +126,9 @@ def _norm_input(op_name, x, dtype):
     return x
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
-    """The p-norm of x over `dim` (all dims when None), x treated as one vector.
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The p-norm of x = input over `dim` (all dims when None), x treated as one vector;
+    x= names input too, as in torch.
 
     ord: p (any real), inf (max |x|), -inf (min |x|) or 0 (number of nonzeros).
 
@@ -135,7 +136,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> ember.linalg.vector_norm(ember.tensor([3., 4.]))
         tensor(5.)
     """
-    x = _norm_input("linalg.vector_norm", x, dtype)
+    x = _norm_input("linalg.vector_norm", input, dtype)
     if isinstance(ord, (str, builtins.bool)) or not isinstance(ord, (builtins.int,
                                                                     builtins.float)):
         raise TypeError(f"linalg.vector_norm(): argument 'ord' must be a number, not "

@@ -48,6 +48,12 @@ TENSOR_METHODS = (
     "unsqueeze", "unsqueeze_", "var"
 )
 
+SUBMODULE_FUNCTIONS = {
+    "linalg": ("cross", "matrix_norm", "norm", "vecdot", "vector_norm"),
+    "special": ("log_softmax", "logsumexp", "softmax"),
+    "fft": ("fftshift", "ifftshift"),
+}
+
 
 def _renamed(kwargs, parameters):
     """kwargs with each alias replaced by its canonical name, where the function takes it
@@ -91,10 +97,15 @@ def _wrap(function):
 
 
 def accept_numpy_names(namespace, tensor_class):
-    """Wrap namespace's FUNCTIONS and tensor_class's TENSOR_METHODS (see module docstring)."""
+    """Wrap namespace's FUNCTIONS, its submodules' SUBMODULE_FUNCTIONS and tensor_class's
+    TENSOR_METHODS (see module docstring)."""
     for name in FUNCTIONS:
         if name in namespace:
             namespace[name] = _wrap(namespace[name])
+    for module_name, names in SUBMODULE_FUNCTIONS.items():
+        module = namespace[module_name]
+        for name in names:
+            setattr(module, name, _wrap(getattr(module, name)))
     for name in TENSOR_METHODS:
         function = tensor_class.__dict__.get(name)
         if function is not None and callable(function):

@@ -58,6 +58,12 @@ SAME_RESULT = {
     "stack_axis": lambda L: L.stack([_matrix(L), _matrix(L)], axis=2),
     "unsqueeze_axis": lambda L: _matrix(L).unsqueeze(axis=0),
     "cumsum_x_alias": lambda L: L.cumsum(x=_matrix(L), axis=0),
+    "linalg_vector_norm_x_axis": lambda L: L.linalg.vector_norm(x=_matrix(L), axis=0,
+                                                                keepdims=True),
+    "linalg_vector_norm_input": lambda L: L.linalg.vector_norm(input=_matrix(L), ord=1),
+    "linalg_norm_axis": lambda L: L.linalg.norm(_matrix(L), axis=1),
+    "special_logsumexp_axis": lambda L: L.special.logsumexp(_matrix(L), axis=0),
+    "fft_fftshift_axis": lambda L: L.fft.fftshift(_matrix(L), axis=1),
     # torch.softmax's third argument is dtype (F.softmax's is _stacklevel)
     "softmax_dtype_positional": lambda L: L.softmax(_matrix(L), 0, L.float64),
     "log_softmax_dtype_positional": lambda L: L.log_softmax(_matrix(L), 1, L.float64),
