@@ -35,8 +35,8 @@ __all__ = [
 # NOTE [ input, not A ]
 # torch.linalg's documentation calls the matrix argument A, but the bindings of cholesky,
 # eigh, eigvalsh, matrix_norm, matrix_power, matrix_rank, norm, pinv and solve_triangular
-# (and vector_norm's x) name it input: torch.linalg.cholesky(input=x) runs and cholesky(A=x) raises TypeError.
-# These functions take input, as torch, and call it A inside.
+# (and vector_norm's x) name it input: torch.linalg.cholesky(input=x) runs and
+# cholesky(A=x) raises TypeError. These functions take input, as torch, and call it A inside.
 
 
 class LinAlgError(RuntimeError):
