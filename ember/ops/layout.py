@@ -31,6 +31,8 @@ sparse_csc = layout("sparse_csc")
 sparse_bsr = layout("sparse_bsr")
 sparse_bsc = layout("sparse_bsc")
 jagged = layout("jagged")
+_BY_NAME = {value._name: value for value in (strided, sparse_coo, sparse_csr, sparse_csc,
+                                             sparse_bsr, sparse_bsc, jagged)}
 
 
 def check_layout(layout_, op_name):
@@ -41,6 +43,10 @@ def check_layout(layout_, op_name):
     """
     if layout_ is None or layout_ is strided:
         return
+    if type(layout_).__module__ == "torch" and type(layout_).__name__ == "layout":
+        layout_ = _BY_NAME.get(str(layout_).replace("torch.", ""), layout_)  # as torch dtypes
+        if layout_ is strided:
+            return
     if not isinstance(layout_, layout):
         raise TypeError(f"{op_name}(): argument 'layout' must be torch.layout, not "
                         f"{type(layout_).__name__}")

@@ -254,6 +254,12 @@ def test_pin_memory_without_cuda_raises_as_torch():
             lib.arange(3, pin_memory=True)
 
 
+def test_torch_layouts_are_taken_as_torch_dtypes_are():
+    assert ember.zeros(2, layout=torch.strided).layout is ember.strided
+    with pytest.raises(NotImplementedError):
+        ember.zeros(2, layout=torch.sparse_coo)
+
+
 def test_layouts_pickle_as_singletons():
     import pickle
     assert pickle.loads(pickle.dumps(ember.strided)) is ember.strided
