@@ -123,8 +123,11 @@ def test_module_share_memory_and_compile():
     for lib in LIBS:
         net = lib.nn.Linear(2, 3)
         assert net.share_memory() is net
-        assert net.compile() is None
-        assert net(lib.ones(1, 2)).shape == (1, 3)
+    # torch's Module.compile returns None too; not called here, as importing torch's compiler
+    # turns off torch.distributions' argument validation for the whole process
+    net = ember.nn.Linear(2, 3)
+    assert net.compile(mode="max-autotune") is None
+    assert net(ember.ones(1, 2)).shape == (1, 3)
     with pytest.raises(TypeError):
         ember.nn.Linear(2, 3).compile(not_an_option=1)
 
