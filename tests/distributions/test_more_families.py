@@ -1,5 +1,6 @@
-"""Gumbel, HalfNormal, Cauchy, StudentT, Chi2, Geometric, the relaxed (Gumbel-softmax)
-distributions and OneHotCategoricalStraightThrough against torch.distributions."""
+"""Gumbel, HalfNormal, Cauchy, StudentT, Chi2, Geometric, Multinomial, NegativeBinomial, the
+relaxed (Gumbel-softmax) distributions and OneHotCategoricalStraightThrough against
+torch.distributions."""
 import numpy as np
 import pytest
 import torch
@@ -33,6 +34,12 @@ FAMILIES = {
     "Chi2": (lambda d, t: d.Chi2(t(DF)), POS, False),
     "Geometric_probs": (lambda d, t: d.Geometric(probs=t(P)), COUNTS, False),
     "Geometric_logits": (lambda d, t: d.Geometric(logits=t(LOC)), COUNTS, False),
+    "Multinomial": (lambda d, t: d.Multinomial(6, logits=t(LOGITS)),
+                    RNG.multinomial(6, [0.2] * 5, size=(2, 3)).astype(float), False),
+    "NegativeBinomial_probs": (lambda d, t: d.NegativeBinomial(t(DF), probs=t(P)), COUNTS,
+                               False),
+    "NegativeBinomial_logits": (lambda d, t: d.NegativeBinomial(t(DF), logits=t(LOC)), COUNTS,
+                                False),
     "RelaxedBernoulli": (lambda d, t: d.RelaxedBernoulli(t(np.array(0.7)), logits=t(LOC)),
                          UNIT, False),
     "RelaxedOneHotCategorical": (
@@ -97,6 +104,10 @@ def test_rsample_gradients_and_sample_statistics():
     assert abs(float(t.var()) - 5 / 3) < 0.15
     g = D.Geometric(ember.tensor(0.25)).sample((20000,))
     assert abs(float(g.mean()) - 3.0) < 0.15 and bool((g == g.floor()).all())
+    counts = D.Multinomial(10, probs=ember.tensor([0.2, 0.8])).sample((3000,))
+    assert bool((counts.sum(-1) == 10).all()) and abs(float(counts[:, 1].mean()) - 8) < 0.1
+    nb = D.NegativeBinomial(ember.tensor(3.0), probs=ember.tensor(0.4)).sample((20000,))
+    assert abs(float(nb.mean()) - 2.0) < 0.1
     h = D.HalfNormal(ember.tensor(1.5)).rsample((20000,))
     assert bool((h >= 0).all()) and abs(float(h.mean()) - 1.5 * (2 / np.pi) ** 0.5) < 0.05
 
@@ -131,3 +142,9 @@ def test_errors_match_torch():
             dist.Cauchy(lib.tensor([0.0]), lib.tensor([0.0]))
         with pytest.raises(ValueError):
             dist.HalfNormal(lib.tensor(1.0)).log_prob(lib.tensor(-1.0))
+        with pytest.raises(NotImplementedError):
+            dist.Multinomial(lib.tensor(3), probs=lib.tensor([0.5, 0.5]))
+        with pytest.raises(ValueError):
+            dist.Multinomial(3, probs=lib.tensor([0.5, 0.5])).log_prob(lib.tensor([-1.0, 2.0]))
+        with pytest.raises(ValueError):
+            dist.NegativeBinomial(lib.tensor(-1.0), probs=lib.tensor(0.5))
