@@ -18,7 +18,7 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "Node", "once_differentiable",
            "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly",
-           "gradcheck", "gradgradcheck"]
+           "gradcheck", "gradgradcheck", "Variable"]
 
 
 def _as_tuple(value):
@@ -146,6 +146,27 @@ def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, all
         else:
             results.append(stack([zeros_like(tensor) if g is None else g for g in column]))
     return tuple(results)
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, other):
+        return isinstance(other, _tensor_module.Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """torch's pre-0.4 wrapper, kept for old code: Variable(t, requires_grad) is a new tensor
+    over t's data (outside t's graph) with that flag, and every tensor is a Variable.
+
+    Example:
+        >>> x = Variable(ember.ones(2), requires_grad=True)
+        >>> x.requires_grad, isinstance(x, Variable)
+        (True, True)
+    """
+
+    def __new__(cls, data, requires_grad=False, volatile=False):
+        if not isinstance(data, _tensor_module.Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        return data.detach().requires_grad_(requires_grad)
 
 
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402  (needs grad above)

@@ -226,3 +226,17 @@ def test_memory_stays_flat_over_training_iterations():
     gc.collect()
     growth = _resident_bytes() - before
     assert growth < 8 * 2**20, f"resident memory grew by {growth / 2**20:.1f} MiB"
+
+
+def test_legacy_variable_wraps_a_tensor_as_torch():
+    for lib in (torch, ember):
+        data = lib.ones(3)
+        variable = lib.autograd.Variable(data, requires_grad=True)
+        assert variable is not data and variable.requires_grad and variable.is_leaf
+        assert isinstance(data, lib.autograd.Variable)
+        variable.sum().backward()
+        assert variable.grad.tolist() == [1.0, 1.0, 1.0]
+        variable.data.add_(1)  # shares data's memory
+        assert data.tolist() == [2.0, 2.0, 2.0]
+        with pytest.raises(TypeError):
+            lib.autograd.Variable([1, 2])
