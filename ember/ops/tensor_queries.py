@@ -5,10 +5,15 @@ is_signed, is_complex at the top level.
 
 share_memory_ is a no-op returning the tensor: ember's DataLoader worker processes send their
 batches back pickled, so no tensor needs to live in shared memory.
+
+Every ember tensor is dense, strided, and on the CPU or a CUDA device: the layout and device
+flags torch code checks (`is_sparse`, `is_quantized`, `is_meta`, `is_mps` ...) are False and
+`to_dense()` returns the tensor itself, as torch does for a dense tensor. `apply_` and `map_`
+run a Python function per element (CPU only, as torch).
 """
 from .. import _dtype
 from .._tensor import Tensor
-from .creation import size_args
+from .creation import size_args, tensor
 from .elementwise import sum_to
 
 __all__ = ["is_nonzero", "is_same_size", "is_signed", "is_complex", "can_cast", "real", "conj",
@@ -77,6 +82,36 @@ def sum_to_size(self, *size):
     return sum_to(self, shape)
 
 
+def to_dense(self, dtype=None, *, masked_grad=True):
+    """self (already dense), or self converted to dtype."""
+    return self if dtype is None else self.to(dtype)
+
+
+def apply_(self, callable):
+    """Replace each element x of self with callable(x), a Python function run per element
+    (CPU tensors only, as torch); returns self."""
+    if not self.is_cpu:
+        raise TypeError("apply_ is only implemented on CPU tensors")
+    values = [callable(value) for value in self._data.ravel().tolist()]
+    return self.copy_(tensor(values, dtype=self.dtype).reshape(self.shape))
+
+
+def map_(self, tensor_, callable):
+    """Replace each element x of self with callable(x, y), y the matching element of tensor_
+    broadcast to self's shape (CPU tensors only, as torch); returns self."""
+    if not self.is_cpu or not tensor_.is_cpu:
+        raise TypeError("map_ is only implemented on CPU tensors")
+    pairs = zip(self._data.ravel().tolist(), tensor_.expand(self.shape)._data.ravel().tolist())
+    values = [callable(x, y) for x, y in pairs]
+    return self.copy_(tensor(values, dtype=self.dtype).reshape(self.shape))
+
+
+for _flag in ("is_sparse", "is_sparse_csr", "is_quantized", "is_meta", "is_mps", "is_nested",
+              "is_mkldnn", "is_xla", "is_xpu", "is_ipu", "is_vulkan", "is_maia", "is_mtia"):
+    setattr(Tensor, _flag, property(lambda self: False))
+Tensor.to_dense = to_dense
+Tensor.apply_ = apply_
+Tensor.map_ = map_
 Tensor.is_nonzero = is_nonzero
 Tensor.is_same_size = is_same_size
 Tensor.sum_to_size = sum_to_size
