@@ -52,6 +52,7 @@ from .serialization import load, save
 from ._compile import compile
 from . import compiler, jit  # torch.compiler / torch.jit: decorators and queries, eager
 from . import distributed, multiprocessing
+from . import _dynamo, accelerator, version
 from . import amp, backends, cuda  # cuda imports CuPy only when a GPU is first asked for
 from . import cpu
 from .amp import GradScaler, autocast
@@ -98,7 +99,7 @@ from .ops._numpy_names import accept_numpy_names  # x.sum(axis=1), as torch's pa
 accept_numpy_names(globals(), Tensor)
 
 
-__version__ = "0.1.0"
+__version__ = version.__version__
 
 
 def is_tensor(obj):
