@@ -62,6 +62,17 @@ def _forward_unimplemented(self, *input):
         f'Module [{type(self).__name__}] is missing the required "forward" function')
 
 
+class _PrivateStateDictHook:
+    """A hook from the private `_register_state_dict_hook`, whose result may replace the
+    state_dict (public post-hooks must return None)."""
+
+    def __init__(self, hook):
+        self.hook = hook
+
+    def __call__(self, *args):
+        return self.hook(*args)
+
+
 class Module:
     """Base class for all neural network modules; models subclass it.
 
@@ -600,6 +611,22 @@ class Module:
         self._load_state_dict_pre_hooks[handle.id] = hook
         return handle
 
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        """torch's older private form, still called by library code: hook(state_dict, prefix,
+        local_metadata, strict, missing_keys, unexpected_keys, error_msgs), with the module
+        as first argument when with_module=True."""
+        if not with_module:
+            return self.register_load_state_dict_pre_hook(
+                lambda module, *args: hook(*args))
+        return self.register_load_state_dict_pre_hook(hook)
+
+    def _register_state_dict_hook(self, hook):
+        """torch's older private post-hook: hook(module, state_dict, prefix, local_metadata)
+        may return a new dict, which replaces the one being built."""
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = _PrivateStateDictHook(hook)
+        return handle
+
     def register_load_state_dict_post_hook(self, hook):
         """hook(module, incompatible_keys) runs after load_state_dict; it edits in place."""
         handle = RemovableHandle(self._load_state_dict_post_hooks)
@@ -647,7 +674,10 @@ class Module:
                 module.state_dict(destination=destination, prefix=prefix + name + ".",
                                   keep_vars=keep_vars)
         for hook in self._state_dict_hooks.values():
-            if hook(self, destination, prefix, local_metadata) is not None:
+            result = hook(self, destination, prefix, local_metadata)
+            if isinstance(hook, _PrivateStateDictHook):
+                destination = destination if result is None else result
+            elif result is not None:
                 raise RuntimeError("state_dict post-hook must return None")
         return destination
 
