@@ -148,3 +148,45 @@ def test_errors_match_torch():
             dist.Multinomial(3, probs=lib.tensor([0.5, 0.5])).log_prob(lib.tensor([-1.0, 2.0]))
         with pytest.raises(ValueError):
             dist.NegativeBinomial(lib.tensor(-1.0), probs=lib.tensor(0.5))
+
+
+KL_PAIRS = {
+    "uniform_normal": (lambda d, t: d.Uniform(t(LOC - 1), t(LOC + SCALE)),
+                       lambda d, t: d.Normal(t(LOC * 0.5), t(SCALE))),
+    "uniform_gumbel": (lambda d, t: d.Uniform(t(LOC - 1), t(LOC + SCALE)),
+                       lambda d, t: d.Gumbel(t(LOC * 0.5), t(SCALE))),
+    "normal_gumbel": (lambda d, t: d.Normal(t(LOC), t(SCALE)),
+                      lambda d, t: d.Gumbel(t(LOC * 0.5), t(SCALE * 1.5))),
+    "gumbel_gumbel": (lambda d, t: d.Gumbel(t(LOC), t(SCALE)),
+                      lambda d, t: d.Gumbel(t(LOC * 0.5), t(SCALE * 1.5))),
+    "halfnormal_halfnormal": (lambda d, t: d.HalfNormal(t(SCALE)),
+                              lambda d, t: d.HalfNormal(t(SCALE * 1.7))),
+    "cauchy_cauchy": (lambda d, t: d.Cauchy(t(LOC), t(SCALE)),
+                      lambda d, t: d.Cauchy(t(LOC * 0.5), t(SCALE * 1.5))),
+    "geometric_geometric": (lambda d, t: d.Geometric(probs=t(P)),
+                            lambda d, t: d.Geometric(probs=t(1 - P))),
+    "exponential_gamma": (lambda d, t: d.Exponential(t(SCALE)),
+                          lambda d, t: d.Gamma(t(DF), t(SCALE * 1.5))),
+    "gamma_exponential": (lambda d, t: d.Gamma(t(DF), t(SCALE)),
+                          lambda d, t: d.Exponential(t(SCALE * 1.5))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KL_PAIRS))
+def test_kl_pairs_against_torch(name):
+    make_p, make_q = KL_PAIRS[name]
+    values, grads = [], []
+    for dist, lib in ((D, ember), (torch.distributions, torch)):
+        params = []
+
+        def tensor(array):
+            params.append(lib.tensor(array, requires_grad=True))
+            return params[-1]
+
+        kl = dist.kl_divergence(make_p(dist, tensor), make_q(dist, tensor))
+        kl.sum().backward()
+        values.append(kl)
+        grads.append([p.grad for p in params])
+    assert_close(values[0], values[1], f"kl {name}")
+    for ge, gt in zip(*grads):
+        assert_close(ge, gt, f"kl {name} gradient")
