@@ -39,6 +39,7 @@ from .transformed_distribution import TransformedDistribution
 from .transforms import (AffineTransform, ExpTransform, PowerTransform, SigmoidTransform,
                          SoftplusTransform, TanhTransform, Transform)
 from .uniform import Uniform
+from .weibull import Weibull
 
 __all__ = [
     "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2",
@@ -47,6 +48,6 @@ __all__ = [
     "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical",
     "OneHotCategoricalStraightThrough", "Poisson", "PowerTransform", "RelaxedBernoulli",
     "RelaxedOneHotCategorical", "SigmoidTransform", "SoftplusTransform", "StudentT",
-    "TanhTransform", "Transform", "TransformedDistribution", "Uniform", "constraints",
-    "kl_divergence", "register_kl", "transforms",
+    "TanhTransform", "Transform", "TransformedDistribution", "Uniform", "Weibull",
+    "constraints", "kl_divergence", "register_kl", "transforms",
 ]

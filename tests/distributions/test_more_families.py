@@ -1,6 +1,6 @@
-"""Gumbel, HalfNormal, Cauchy, StudentT, Chi2, Geometric, Multinomial, NegativeBinomial, the
-relaxed (Gumbel-softmax) distributions and OneHotCategoricalStraightThrough against
-torch.distributions."""
+"""Gumbel, HalfNormal, Cauchy, StudentT, Chi2, Geometric, Multinomial, NegativeBinomial,
+Weibull, the relaxed (Gumbel-softmax) distributions, OneHotCategoricalStraightThrough and their
+KL divergences against torch.distributions."""
 import numpy as np
 import pytest
 import torch
@@ -40,6 +40,7 @@ FAMILIES = {
                                False),
     "NegativeBinomial_logits": (lambda d, t: d.NegativeBinomial(t(DF), logits=t(LOC)), COUNTS,
                                 False),
+    "Weibull": (lambda d, t: d.Weibull(t(SCALE), t(DF)), POS, True),
     "RelaxedBernoulli": (lambda d, t: d.RelaxedBernoulli(t(np.array(0.7)), logits=t(LOC)),
                          UNIT, False),
     "RelaxedOneHotCategorical": (
