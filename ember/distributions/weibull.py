@@ -1,5 +1,4 @@
 """Weibull(scale, concentration): lifetimes with a power-law hazard."""
-
 from .._tensor import Size
 from ..ops.random import rand
 from ..ops.special import lgamma
