@@ -21,7 +21,7 @@ class Multinomial(Distribution):
     Example:
         >>> m = Multinomial(4, probs=ember.tensor([0.25, 0.75]))
         >>> m.log_prob(ember.tensor([1.0, 3.0]))
-        tensor(-0.7520)
+        tensor(-0.8630)
     """
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}

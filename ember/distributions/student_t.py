@@ -45,7 +45,7 @@ class StudentT(Distribution):
 
     Example:
         >>> StudentT(ember.tensor(3.0)).log_prob(ember.tensor(0.0))
-        tensor(-1.0014)
+        tensor(-1.0009)
     """
 
     arg_constraints = {"df": constraints.positive, "loc": constraints.real,
