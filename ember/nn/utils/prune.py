@@ -8,10 +8,10 @@ PruningContainer; `remove` makes the pruning permanent and restores a single par
 
 Example:
     >>> lin = ember.nn.Linear(4, 3)
-    >>> prune.l1_unstructured(lin, name="weight", amount=0.5)
+    >>> lin = prune.l1_unstructured(lin, name="weight", amount=0.5)
     >>> int((lin.weight == 0).sum())
     6
-    >>> prune.remove(lin, "weight")
+    >>> lin = prune.remove(lin, "weight")
 """
 import numbers
 from abc import ABC, abstractmethod
