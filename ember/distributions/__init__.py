@@ -9,45 +9,52 @@ Example:
     >>> m.log_prob(action)
     tensor(-1.3863)
 """
-from . import constraints, transforms
+from . import constraint_registry, constraints, transforms
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
 from .cauchy import Cauchy
 from .categorical import Categorical
+from .constraint_registry import biject_to, transform_to
 from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exponential import Exponential
 from .gamma import Gamma
 from .geometric import Geometric
 from .gumbel import Gumbel
+from .half_cauchy import HalfCauchy
 from .half_normal import HalfNormal
 from .independent import Independent
+from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
 from .negative_binomial import NegativeBinomial
 from .normal import Normal
+from .pareto import Pareto
 from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
 from .poisson import Poisson
 from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical
 from .student_t import Chi2, StudentT
 from .transformed_distribution import TransformedDistribution
-from .transforms import (AffineTransform, ExpTransform, PowerTransform, SigmoidTransform,
-                         SoftplusTransform, TanhTransform, Transform)
+from .transforms import *  # noqa: F401,F403 (every transform is public here, as in torch)
+from .transforms import __all__ as _transforms_all
 from .uniform import Uniform
 from .weibull import Weibull
 
-__all__ = [
-    "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2",
-    "Dirichlet", "Distribution", "ExpTransform", "Exponential", "Gamma", "Geometric", "Gumbel",
-    "HalfNormal", "Independent", "Laplace", "LogNormal", "MixtureSameFamily", "Multinomial",
+__all__ = sorted(_transforms_all + [
+    "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2",
+    "Dirichlet", "Distribution", "Exponential", "Gamma", "Geometric", "Gumbel",
+    "HalfCauchy", "HalfNormal", "Independent", "InverseGamma", "LowRankMultivariateNormal",
+    "Pareto", "Laplace", "LogNormal", "MixtureSameFamily", "Multinomial",
     "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical",
-    "OneHotCategoricalStraightThrough", "Poisson", "PowerTransform", "RelaxedBernoulli",
-    "RelaxedOneHotCategorical", "SigmoidTransform", "SoftplusTransform", "StudentT",
-    "TanhTransform", "Transform", "TransformedDistribution", "Uniform", "Weibull",
+    "OneHotCategoricalStraightThrough", "Poisson", "RelaxedBernoulli",
+    "RelaxedOneHotCategorical", "StudentT",
+    "TransformedDistribution", "Uniform", "Weibull",
     "constraints", "kl_divergence", "register_kl", "transforms",
-]
+    "biject_to", "constraint_registry", "transform_to",
+])

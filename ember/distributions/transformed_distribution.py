@@ -3,7 +3,8 @@ pushed through invertible maps, with the change-of-variables log density."""
 from .._tensor import Size
 from . import constraints
 from .distribution import Distribution
-from .transforms import Transform
+from .independent import Independent
+from .transforms import ComposeTransform, Transform
 from .utils import sum_rightmost
 
 __all__ = ["TransformedDistribution"]
@@ -12,8 +13,9 @@ __all__ = ["TransformedDistribution"]
 class TransformedDistribution(Distribution):
     """y = t_n(... t_1(x)) with x ~ base_distribution; log p(y) = log p(x) - Σ log|det J_t|.
 
-    Differs from PyTorch: transforms must keep the shape of a value (the elementwise ones in
-    transforms.py do), so batch_shape and event_shape are the base distribution's.
+    Transforms may change the shape (StickBreakingTransform, ReshapeTransform) and the event
+    dims (IndependentTransform); the base distribution is expanded and wrapped in Independent
+    as the transforms' domain asks, and batch_shape/event_shape are read off the result.
 
     Example:
         >>> from ember.distributions import Normal, ExpTransform
@@ -31,15 +33,35 @@ class TransformedDistribution(Distribution):
                   and all(isinstance(t, Transform) for t in transforms)):
             raise ValueError(f"transforms must be a Transform or a list of Transforms, but "
                              f"was {transforms}")
-        self.base_dist = base_distribution
         self.transforms = transforms
-        super().__init__(base_distribution.batch_shape, base_distribution.event_shape,
-                         validate_args=validate_args)
+        base_shape = base_distribution.batch_shape + base_distribution.event_shape
+        base_event_dim = len(base_distribution.event_shape)
+        transform = ComposeTransform(transforms)
+        if len(base_shape) < transform.domain.event_dim:
+            raise ValueError(f"base_distribution needs to have shape with size at least "
+                             f"{transform.domain.event_dim}, but got {base_shape}.")
+        forward_shape = transform.forward_shape(base_shape)
+        expanded_base_shape = transform.inverse_shape(forward_shape)
+        if base_shape != expanded_base_shape:
+            base_batch_shape = expanded_base_shape[:len(expanded_base_shape) - base_event_dim]
+            base_distribution = base_distribution.expand(base_batch_shape)
+        reinterpreted_batch_ndims = transform.domain.event_dim - base_event_dim
+        if reinterpreted_batch_ndims > 0:
+            base_distribution = Independent(base_distribution, reinterpreted_batch_ndims)
+        self.base_dist = base_distribution
+        event_dim = max(transform.codomain.event_dim,
+                        base_event_dim + transform.codomain.event_dim
+                        - transform.domain.event_dim)
+        cut = len(forward_shape) - event_dim
+        super().__init__(forward_shape[:cut], forward_shape[cut:], validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(TransformedDistribution, _instance)
         batch_shape = Size(batch_shape)
-        new.base_dist = self.base_dist.expand(batch_shape)
+        shape = batch_shape + self.event_shape
+        for transform in reversed(self.transforms):
+            shape = transform.inverse_shape(shape)
+        new.base_dist = self.base_dist.expand(shape[:len(shape) - len(self.base_dist.event_shape)])
         new.transforms = self.transforms
         Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
         new._validate_args = self._validate_args
@@ -77,6 +99,7 @@ class TransformedDistribution(Distribution):
         y = value
         for transform in reversed(self.transforms):
             x = transform.inv(y)
+            event_dim += transform.domain.event_dim - transform.codomain.event_dim
             jacobian = transform.log_abs_det_jacobian(x, y)
             log_prob = log_prob - sum_rightmost(jacobian, event_dim - transform.domain.event_dim)
             y = x
