@@ -15,9 +15,11 @@ from .beta import Beta
 from .binomial import Binomial
 from .cauchy import Cauchy
 from .categorical import Categorical
+from .continuous_bernoulli import ContinuousBernoulli
 from .constraint_registry import biject_to, transform_to
 from .dirichlet import Dirichlet
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .exponential import Exponential
 from .gamma import Gamma
 from .geometric import Geometric
@@ -25,6 +27,7 @@ from .gumbel import Gumbel
 from .half_cauchy import HalfCauchy
 from .half_normal import HalfNormal
 from .independent import Independent
+from .kumaraswamy import Kumaraswamy
 from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
@@ -44,10 +47,12 @@ from .transformed_distribution import TransformedDistribution
 from .transforms import *  # noqa: F401,F403 (every transform is public here, as in torch)
 from .transforms import __all__ as _transforms_all
 from .uniform import Uniform
+from .von_mises import VonMises
 from .weibull import Weibull
 
 __all__ = sorted(_transforms_all + [
-    "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2",
+    "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ContinuousBernoulli",
+    "ExponentialFamily", "Kumaraswamy", "VonMises",
     "Dirichlet", "Distribution", "Exponential", "Gamma", "Geometric", "Gumbel",
     "HalfCauchy", "HalfNormal", "Independent", "InverseGamma", "LowRankMultivariateNormal",
     "Pareto", "Laplace", "LogNormal", "MixtureSameFamily", "Multinomial",

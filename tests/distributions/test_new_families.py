@@ -34,6 +34,17 @@ FAMILIES = {
     "Pareto_heavy": (lambda d, t: d.Pareto(t(SCALE * 0.1), t(SCALE)), POS + 0.2, True, True,
                      True),
     "InverseGamma": (lambda d, t: d.InverseGamma(t(SHAPE), t(SCALE)), POS, True, False, False),
+    "VonMises": (lambda d, t: d.VonMises(t(LOC), t(SCALE * 2)), VEC, False, False, True),
+    "VonMises_small": (lambda d, t: d.VonMises(t(LOC), t(SCALE * 0.01)), VEC, False, False,
+                       True),
+    "ContinuousBernoulli_probs": (lambda d, t: d.ContinuousBernoulli(probs=t(UNIT[0])), UNIT,
+                                  True, True, True),
+    "ContinuousBernoulli_logits": (lambda d, t: d.ContinuousBernoulli(logits=t(LOC)), UNIT,
+                                   True, True, True),
+    "ContinuousBernoulli_half": (
+        lambda d, t: d.ContinuousBernoulli(probs=t(np.full((2, 3), 0.5)) + 0.0005 * t(LOC)),
+        UNIT, True, True, True),
+    "Kumaraswamy": (lambda d, t: d.Kumaraswamy(t(SHAPE), t(SCALE)), UNIT, False, False, True),
 }
 
 
@@ -51,8 +62,18 @@ def test_against_torch(name):
         m = make(dist, tensor)
         result = {"log_prob": m.log_prob(lib.tensor(value))}
         for attr in ("mean", "variance", "mode", "stddev"):
-            result[attr] = getattr(m, attr)
-        result["entropy"] = m.entropy()
+            try:
+                result[attr] = getattr(m, attr)
+            except NotImplementedError:
+                pass
+        if isinstance(m, torch.distributions.ExponentialFamily):
+            result["exp_family_entropy"] = torch.distributions.ExponentialFamily.entropy(m)
+        elif isinstance(m, D.ExponentialFamily):
+            result["exp_family_entropy"] = D.ExponentialFamily.entropy(m)
+        try:
+            result["entropy"] = m.entropy()
+        except NotImplementedError:
+            result["entropy"] = lib.zeros(())
         if has_cdf:
             result["cdf"] = m.cdf(lib.tensor(value))
         if has_icdf:
@@ -105,6 +126,17 @@ GRADCHECKS = {
     "InverseGamma_log_prob": (lambda c, r: D.InverseGamma(c, r).log_prob(ember.tensor(POS[0])),
                               [SHAPE, SCALE]),
     "InverseGamma_entropy": (lambda c, r: D.InverseGamma(c, r).entropy(), [SHAPE, SCALE]),
+    "VonMises_log_prob": (lambda loc, k: D.VonMises(loc, k).log_prob(ember.tensor(VEC[0])),
+                          [LOC, SCALE * 3]),
+    "VonMises_variance": (lambda k: D.VonMises(0.0, k).variance, [SCALE * 3]),
+    "ContinuousBernoulli_log_prob": (
+        lambda p: D.ContinuousBernoulli(probs=p).log_prob(ember.tensor(UNIT[0])), [UNIT[1]]),
+    "ContinuousBernoulli_rsample": (lambda l: D.ContinuousBernoulli(logits=l).rsample(), [LOC]),
+    "ContinuousBernoulli_entropy": (lambda l: D.ContinuousBernoulli(logits=l).entropy(), [LOC]),
+    "Kumaraswamy_log_prob": (
+        lambda a, b: D.Kumaraswamy(a, b).log_prob(ember.tensor(UNIT[0])), [SHAPE, SCALE]),
+    "Kumaraswamy_rsample": (lambda a, b: D.Kumaraswamy(a, b).rsample(), [SHAPE, SCALE]),
+    "Kumaraswamy_entropy": (lambda a, b: D.Kumaraswamy(a, b).entropy(), [SHAPE, SCALE]),
 }
 
 
@@ -156,6 +188,18 @@ def test_errors_match_torch():
             dist.Pareto(lib.tensor(1.0), lib.tensor(0.0))
         with pytest.raises(ValueError):
             dist.Pareto(lib.tensor(2.0), lib.tensor(1.0)).log_prob(lib.tensor(1.0))
+        with pytest.raises(ValueError):
+            dist.VonMises(lib.tensor(0.0), lib.tensor(-1.0))
+        with pytest.raises(ValueError, match="Either `probs` or `logits`"):
+            dist.ContinuousBernoulli()
+        with pytest.raises(ValueError, match="probs has invalid values"):
+            dist.ContinuousBernoulli(lib.tensor(1.5), validate_args=True)
+        with pytest.raises(ValueError):
+            dist.ContinuousBernoulli(lib.tensor(0.3)).log_prob(lib.tensor(1.5))
+        with pytest.raises(ValueError):
+            dist.Kumaraswamy(lib.tensor(1.0), lib.tensor(-1.0))
+        with pytest.raises(ValueError):
+            dist.Kumaraswamy(lib.tensor(1.0), lib.tensor(2.0)).log_prob(lib.tensor(1.5))
         with pytest.raises(ValueError):
             dist.InverseGamma(lib.tensor(-1.0), lib.tensor(1.0))
         with pytest.raises(ValueError):
