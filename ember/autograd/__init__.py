@@ -7,10 +7,14 @@ anomaly.py   detect_anomaly: which forward op produced a NaN
 graph.py     saved-tensor hooks; the recorded graph described, compared, summarised
 render.py    pictures of a described graph: DOT, SVG, Mermaid, HTML
 gradcheck.py gradients against finite differences
+hooks.py     gradient edges, multi-grad hooks, mutation of saved tensors (via graph)
+forward_ad.py dual tensors: forward-mode AD by the double-backward trick
 """
 from .. import _tensor as _tensor_module
 from . import anomaly, engine, grad_mode, graph
 from .anomaly import detect_anomaly, set_detect_anomaly
+from .engine import (enforce_grad_layout_policy, is_multithreading_enabled,
+                     set_multithreading_enabled)
 from .function import Function, FunctionCtx, Node, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
@@ -18,13 +22,14 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "Node", "once_differentiable",
            "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly",
-           "gradcheck", "gradgradcheck", "Variable"]
+           "gradcheck", "gradgradcheck", "Variable", "set_multithreading_enabled",
+           "is_multithreading_enabled", "enforce_grad_layout_policy", "variable"]
 
 
 def _as_tuple(value):
     if value is None:
         return None
-    if isinstance(value, _tensor_module.Tensor):
+    if isinstance(value, (_tensor_module.Tensor, graph.GradientEdge)):
         return (value,)
     return tuple(value)
 
@@ -34,6 +39,13 @@ def _root_grads(outputs, grad_outputs):
     from ..ops.creation import ones_like
     grads = []
     for index, (out, grad) in enumerate(zip(outputs, grad_outputs)):
+        if isinstance(out, graph.GradientEdge):
+            if not isinstance(grad, _tensor_module.Tensor):
+                raise RuntimeError(
+                    f"output {index} is a GradientEdge: pass its gradient as a tensor in "
+                    f"grad_outputs (ember can't create it from the edge).")
+            grads.append(grad)
+            continue
         if grad is None:
             if out._requires_grad and out._data.size != 1:
                 raise RuntimeError(
@@ -90,7 +102,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if allow_unused is None:
         allow_unused = materialize_grads
     for index, tensor in enumerate(inputs):
-        if not tensor._requires_grad:
+        if not isinstance(tensor, graph.GradientEdge) and not tensor._requires_grad:
             raise RuntimeError(
                 f"One of the differentiated Tensors (input {index}) does not require grad")
     if retain_graph is None:
@@ -109,6 +121,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                     f"been used in the graph. Set allow_unused=True if this is the desired "
                     f"behavior.")
             if materialize_grads:
+                if isinstance(tensor, graph.GradientEdge):
+                    raise RuntimeError("materialize_grads=True can't make a zero gradient for "
+                                       "a GradientEdge input: its shape is unknown")
                 from ..ops.creation import zeros_like
                 results[index] = zeros_like(tensor)
     return tuple(results)
@@ -169,5 +184,12 @@ class Variable(metaclass=_VariableMeta):
         return data.detach().requires_grad_(requires_grad)
 
 
+def variable(*args, **kwargs):
+    """Removed in torch: raises, pointing to ember.tensor."""
+    raise RuntimeError("torch.autograd.variable(...) is deprecated, use torch.tensor(...) "
+                       "instead")
+
+
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402  (needs grad above)
 from . import functional  # noqa: E402,F401  (torch.autograd.functional)
+from . import forward_ad  # noqa: E402,F401  (torch.autograd.forward_ad; needs grad above)

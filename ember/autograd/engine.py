@@ -9,11 +9,39 @@ The walk is iterative (no Python recursion, so a graph 100,000 ops deep is fine)
    captures the gradients of the tensors it was asked about.
 Saved tensors are released node by node unless retain_graph is set.
 """
+import functools
+
 from . import anomaly, grad_mode
 from .function import AccumulateGrad, _edge
 from .. import _tensor as _tensor_module
 
-__all__ = ["run_backward"]
+__all__ = ["run_backward", "current_graph_task_id", "will_execute", "set_multithreading_enabled",
+           "is_multithreading_enabled", "enforce_grad_layout_policy"]
+
+
+class _GraphTask:
+    """The backward call now running: which nodes it will execute (for multi-grad hooks)."""
+
+    __slots__ = ("id", "dependencies", "roots", "needed")
+
+
+_tasks = []        # the running backward calls, innermost last (a hook may call backward)
+_task_count = [0]  # ids handed out so far
+
+
+def current_graph_task_id():
+    """An id for the backward call now running, or -1 outside backward."""
+    return _tasks[-1].id if _tasks else -1
+
+
+def will_execute(node):
+    """Whether the running backward call will execute `node` (torch's
+    _will_engine_execute_node)."""
+    if not _tasks:
+        raise RuntimeError("will_execute should only be called during the backward pass")
+    task = _tasks[-1]
+    reachable = node in task.dependencies or node in task.roots
+    return reachable and (task.needed is None or node in task.needed)
 
 
 def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, accumulate=True):
@@ -26,7 +54,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
     """
     root_edges = []
     for index, root in enumerate(roots):
-        edge = _edge(root)
+        edge = _edge_of(root)
         if edge[0] is None:
             raise RuntimeError(
                 f"element {index} of tensors does not require grad and does not have a "
@@ -37,7 +65,7 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
     captures = {}
     if inputs is not None:
         for index, tensor in enumerate(inputs):
-            captures.setdefault(_edge(tensor), []).append(index)
+            captures.setdefault(_edge_of(tensor), []).append(index)
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
     parents = None if inputs is None else {}
@@ -53,13 +81,19 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
 
     check_anomaly = anomaly._state["enabled"]
     make = _tensor_module.Tensor._make
+    task = _GraphTask()
+    _task_count[0] += 1
+    task.id, task.needed = _task_count[0], needed
+    task.dependencies, task.roots = dependencies, [edge[0] for edge in root_edges]
+    _tasks.append(task)
     previous_mode = grad_mode._state["enabled"]
     grad_mode._state["enabled"] = create_graph
     try:
         while ready:
             node = ready.pop()
             grads = buffers.pop(node, None) or [None] * node._num_outputs
-            if node._pre_hooks:
+            # tensor hooks run only on the nodes this call executes, as torch's
+            if node._pre_hooks and (needed is None or node in needed):
                 grads = _run_pre_hooks(node, grads)
             if captures:
                 for output_nr, grad in enumerate(grads):
@@ -105,7 +139,15 @@ def run_backward(roots, grad_roots, retain_graph, create_graph, inputs=None, acc
                     ready.append(child)
     finally:
         grad_mode._state["enabled"] = previous_mode
+        _tasks.pop()
     return captured
+
+
+def _edge_of(value):
+    """The (node, output_nr) a tensor's gradient goes to; a GradientEdge names it directly."""
+    if isinstance(value, tuple):  # ember.autograd.graph.GradientEdge
+        return (value.node, value.output_nr)
+    return _edge(value)
 
 
 def _walk(root_nodes, parents=None):
@@ -191,3 +233,67 @@ def _accumulate(node, grad, create_graph):
         variable.grad._data += grad._data
     for hook in list((variable._post_accumulate_hooks or {}).values()):
         hook(variable)
+
+
+# -- engine settings torch exposes: accepted and recorded ------------------------------------
+
+_settings = {"multithreading": True, "grad_layout": True}
+
+
+class _EngineSetting:
+    """Sets an engine flag at once (a plain call works); as a context manager or decorator it
+    puts the previous value back afterwards."""
+
+    _key = None
+
+    def __init__(self, mode):
+        self.mode = bool(mode)
+        self.prev = _settings[self._key]
+        _settings[self._key] = self.mode
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        _settings[self._key] = self.prev
+        return False
+
+    def __call__(self, orig_func):
+        _settings[self._key] = self.prev  # decorating changes nothing until a call
+
+        @functools.wraps(orig_func)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return orig_func(*args, **kwargs)
+        return wrapper
+
+    def clone(self):
+        return type(self)(self.mode)
+
+
+class set_multithreading_enabled(_EngineSetting):
+    """Turn multithreaded backward on or off (torch runs device backward on worker threads).
+
+    Differs from PyTorch: ember's engine always runs backward on the calling thread; the flag is
+    recorded (is_multithreading_enabled reads it) and changes nothing else.
+    """
+
+    _key = "multithreading"
+
+
+def is_multithreading_enabled():
+    """The flag set_multithreading_enabled last set (True by default)."""
+    return _settings["multithreading"]
+
+
+class enforce_grad_layout_policy(_EngineSetting):
+    """Whether accumulated .grad must match its parameter's strides (torch's layout contract).
+
+    Differs from PyTorch: ember's .grad is always a fresh row-major array, so the flag is
+    recorded and changes nothing.
+    """
+
+    _key = "grad_layout"
+
+    def __init__(self, enable=True):
+        super().__init__(enable)

@@ -2,6 +2,8 @@
 
 - Saved-tensor hooks, as torch's: `saved_tensors_hooks(pack_hook, unpack_hook)`, `save_on_cpu`,
   `disable_saved_tensors_hooks`. See NOTE [ Saved tensors ] in function.py for what a node keeps.
+- From hooks.py: `GradientEdge`, `get_gradient_edge`, `increment_version`,
+  `register_multi_grad_hook`, `allow_mutation_on_saved_tensors`.
 - Annotation: inside `annotate()` (and while anomaly mode or the profiler asks for it) each
   recorded node is stamped with the nn.Module path it ran in, the user's source line that made
   it, and its input and output shapes. Module paths come from a stack that global module hooks
@@ -31,10 +33,14 @@ from collections import Counter
 from .. import _tensor as _tensor_module
 from .._dtype import BY_NUMPY
 from ..backend import _BY_ARRAY_TYPE
-from . import function, grad_mode
+from . import function, grad_mode, hooks
 from .function import AccumulateGrad, Node, _SavedInput, _SavedOutput
+from .hooks import (GradientEdge, allow_mutation_on_saved_tensors, get_gradient_edge,
+                    increment_version, register_multi_grad_hook)
 
 __all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
+           "register_multi_grad_hook", "allow_mutation_on_saved_tensors", "GradientEdge",
+           "get_gradient_edge", "increment_version",
            "annotate", "describe", "trace", "diff", "Graph", "GraphNode", "GraphDiff"]
 
 
@@ -134,14 +140,25 @@ class saved_tensors_hooks:
         if _disabled_reason:
             raise RuntimeError(_disabled_reason[-1])
         _hook_stack.append((self.pack_hook, self.unpack_hook))
-        function.pack_saved = _pack_all
+        _update_packer()
         return self
 
     def __exit__(self, *exc):
         _hook_stack.pop()
-        if not _hook_stack:
-            function.pack_saved = None
+        _update_packer()
         return False
+
+
+def _pack_copies(entries):
+    """Inside allow_mutation_on_saved_tensors: private copies, then the open pack hook."""
+    entries = hooks._copy_saved(entries)
+    return _pack_all(entries) if _hook_stack else tuple(entries)
+
+
+def _update_packer():
+    """Bind function.pack_saved to what the open saved-tensor contexts ask for (None: none)."""
+    function.pack_saved = (_pack_copies if hooks._mutation_context else
+                           _pack_all if _hook_stack else None)
 
 
 class save_on_cpu(saved_tensors_hooks):
