@@ -2,6 +2,7 @@
 hooks, modes, dtype moves, repr, copying."""
 import copy
 import pickle
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -326,6 +327,56 @@ def test_full_backward_hook_with_non_tensor_and_no_grad_inputs():
         m(ember.ones(3)).sum().backward()
     assert calls == [(1, True, [1.0, 1.0, 1.0])]
     assert m.w.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+class _Product:
+    """A module whose forward is one op, so the non-full hook sees all of its gradients."""
+
+    @staticmethod
+    def build(lib):
+        class Product(lib.nn.Module):
+            def forward(self, x, y):
+                return x * y
+        return Product()
+
+
+def test_deprecated_backward_hook_sees_the_last_nodes_gradients_like_torch():
+    seen = {}
+    for lib in (ember, torch):
+        m = _Product.build(lib)
+        log = []
+
+        def hook(module, grad_input, grad_output):
+            log.append((module is m, [g.tolist() for g in grad_input],
+                        [g.tolist() for g in grad_output]))
+            return (grad_input[0] * 10, grad_input[1])
+
+        handle = m.register_backward_hook(hook)
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = lib.tensor([3.0, 4.0], requires_grad=True)
+        with pytest.warns(FutureWarning, match="multiple autograd Nodes"):
+            m(x, y)  # leaf inputs: the grad_fn's edges are not the inputs' grad_fns
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            out = m(x * 1, y * 1)
+        out.sum().backward()
+        handle.remove()
+        m(x * 1, y * 1).sum().backward()
+        seen[lib.__name__] = (log, x.grad.tolist(), y.grad.tolist())
+    assert seen["ember"] == seen["torch"]
+    assert seen["ember"][1] == [33.0, 44.0]
+
+
+@pytest.mark.parametrize("lib", [ember, torch])
+def test_backward_hook_kinds_cannot_mix(lib):
+    m = _Product.build(lib)
+    m.register_backward_hook(lambda *args: None)
+    with pytest.raises(RuntimeError, match="Cannot use both"):
+        m.register_full_backward_hook(lambda *args: None)
+    m = _Product.build(lib)
+    m.register_full_backward_hook(lambda *args: None)
+    with pytest.raises(RuntimeError, match="Cannot use both"):
+        m.register_backward_hook(lambda *args: None)
 
 
 def test_global_forward_hook():

@@ -209,7 +209,9 @@ def call_with_hooks(module, args, kwargs):
                 new = hook(module, args)
                 if new is not None:
                     args = new if isinstance(new, tuple) else (new,)
-        backward_hooks = [*global_backward_hooks.values(), *module._backward_hooks.values()]
+        backward_hooks = [*global_backward_hooks.values(),
+                          *(module._backward_hooks.values() if module._is_full_backward_hook
+                            else ())]  # False: register_backward_hook's non-full hooks
         backward_pre_hooks = [*global_backward_pre_hooks.values(),
                               *module._backward_pre_hooks.values()]
         backward_hook = None
@@ -232,6 +234,8 @@ def call_with_hooks(module, args, kwargs):
                               f"Tensor or a tuple of Tensors but received {type(result)}",
                               stacklevel=3)
             result = backward_hook.setup_output_hook(result)
+        if module._is_full_backward_hook is False and module._backward_hooks:
+            module._attach_non_full_backward_hooks(args, result)
         return result
     except Exception:
         _run_always_called_hooks(module, args, kwargs, result, called_always)
