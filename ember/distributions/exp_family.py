@@ -1,5 +1,6 @@
 """ExponentialFamily: the base of distributions p(x; θ) = exp(<t(x), θ> - F(θ) + k(x))."""
 from ..autograd import grad
+from ..autograd.grad_mode import enable_grad
 from .distribution import Distribution
 
 __all__ = ["ExponentialFamily"]
@@ -11,8 +12,10 @@ class ExponentialFamily(Distribution):
 
     A subclass gives `_natural_params` (a tuple of tensors), `_log_normalizer(*θ)` and
     `_mean_carrier_measure` (E[k(x)]); `entropy` then follows from the Bregman divergence of F:
-    H = F(θ) - <θ, ∇F(θ)> - E[k(x)], with ∇F from autograd (create_graph, so the entropy is
-    itself differentiable).
+    H = F(θ) - <θ, ∇F(θ)> - E[k(x)], with ∇F from autograd.  Like torch's, it is not
+    differentiable in the distribution's parameters, which are detached to take ∇F.
+
+    Differs from PyTorch: works under no_grad too (torch's raises there).
     """
 
     @property
@@ -29,8 +32,9 @@ class ExponentialFamily(Distribution):
     def entropy(self):
         result = -self._mean_carrier_measure
         natural_params = [p.detach().requires_grad_() for p in self._natural_params]
-        log_normalizer = self._log_normalizer(*natural_params)
-        gradients = grad(log_normalizer.sum(), natural_params, create_graph=True)
+        with enable_grad():  # ∇F is needed even under no_grad
+            log_normalizer = self._log_normalizer(*natural_params)
+            gradients = grad(log_normalizer.sum(), natural_params, create_graph=True)
         result = result + log_normalizer
         for param, gradient in zip(natural_params, gradients):
             result = result - (param * gradient).reshape(self._batch_shape + (-1,)).sum(-1)
