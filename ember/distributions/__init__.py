@@ -21,7 +21,9 @@ from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .exponential import Exponential
+from .fishersnedecor import FisherSnedecor
 from .gamma import Gamma
+from .generalized_pareto import GeneralizedPareto
 from .geometric import Geometric
 from .gumbel import Gumbel
 from .half_cauchy import HalfCauchy
@@ -32,6 +34,7 @@ from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .logistic_normal import LogisticNormal
 from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial
@@ -52,7 +55,8 @@ from .weibull import Weibull
 
 __all__ = sorted(_transforms_all + [
     "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ContinuousBernoulli",
-    "ExponentialFamily", "Kumaraswamy", "VonMises",
+    "ExponentialFamily", "FisherSnedecor", "GeneralizedPareto", "Kumaraswamy", "LogisticNormal",
+    "VonMises",
     "Dirichlet", "Distribution", "Exponential", "Gamma", "Geometric", "Gumbel",
     "HalfCauchy", "HalfNormal", "Independent", "InverseGamma", "LowRankMultivariateNormal",
     "Pareto", "Laplace", "LogNormal", "MixtureSameFamily", "Multinomial",

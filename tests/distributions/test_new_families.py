@@ -18,10 +18,15 @@ POS = RNG.uniform(0.1, 3.0, size=(4, 2, 3))
 UNIT = RNG.uniform(0.05, 0.95, size=(4, 2, 3))
 W = RNG.normal(size=(2, 3, 2))
 VEC = RNG.normal(size=(4, 2, 3))
+XI = RNG.uniform(-0.3, 0.5, size=(2, 3))
+SIMPLEX = RNG.dirichlet(np.ones(4), size=(4, 2))
+F32 = np.float32
 
 
 def assert_close(ember_value, torch_value, what):
-    _assert_close(ember_value, torch_value, 1e-6, 1e-9, what)
+    single = torch_value.dtype == torch.float32
+    _assert_close(ember_value, torch_value, 1e-4 if single else 1e-6, 1e-6 if single else 1e-9,
+                  what)
 
 
 # name: (make(dist module, tensor), value, has_cdf, has_icdf, samples match torch's stream)
@@ -45,6 +50,19 @@ FAMILIES = {
         lambda d, t: d.ContinuousBernoulli(probs=t(np.full((2, 3), 0.5)) + 0.0005 * t(LOC)),
         UNIT, True, True, True),
     "Kumaraswamy": (lambda d, t: d.Kumaraswamy(t(SHAPE), t(SCALE)), UNIT, False, False, True),
+    "FisherSnedecor": (lambda d, t: d.FisherSnedecor(t(SHAPE), t(SHAPE * 2)), POS, False, False,
+                       False),
+    "FisherSnedecor_small_df": (lambda d, t: d.FisherSnedecor(t(SCALE), t(SCALE)), POS, False,
+                                False, False),
+    # float32: torch's GeneralizedPareto compares float64 parameters with a float32 zero.
+    "GeneralizedPareto": (lambda d, t: d.GeneralizedPareto(t(F32(LOC)), t(F32(SCALE)),
+                                                           t(F32(XI))),
+                          F32(LOC + 0.1 * POS), True, True, True),
+    "GeneralizedPareto_zero": (lambda d, t: d.GeneralizedPareto(t(F32(LOC)), t(F32(SCALE)),
+                                                                t(F32(XI * 0))),
+                               F32(LOC + POS), True, True, True),
+    "LogisticNormal": (lambda d, t: d.LogisticNormal(t(LOC), t(SCALE)), SIMPLEX, False, False,
+                       True),
 }
 
 
@@ -77,7 +95,7 @@ def test_against_torch(name):
         if has_cdf:
             result["cdf"] = m.cdf(lib.tensor(value))
         if has_icdf:
-            result["icdf"] = m.icdf(lib.tensor(UNIT))
+            result["icdf"] = m.icdf(lib.tensor(UNIT.astype(value.dtype)))
         result["batch_shape"], result["event_shape"] = m.batch_shape, m.event_shape
         lib.manual_seed(3)
         sample = (m.rsample if m.has_rsample else m.sample)((4,))
@@ -137,6 +155,20 @@ GRADCHECKS = {
         lambda a, b: D.Kumaraswamy(a, b).log_prob(ember.tensor(UNIT[0])), [SHAPE, SCALE]),
     "Kumaraswamy_rsample": (lambda a, b: D.Kumaraswamy(a, b).rsample(), [SHAPE, SCALE]),
     "Kumaraswamy_entropy": (lambda a, b: D.Kumaraswamy(a, b).entropy(), [SHAPE, SCALE]),
+    "FisherSnedecor_log_prob": (
+        lambda a, b: D.FisherSnedecor(a, b).log_prob(ember.tensor(POS[0])), [SHAPE, SCALE]),
+    "GeneralizedPareto_log_prob": (
+        lambda loc, s, xi: D.GeneralizedPareto(loc, s, xi).log_prob(ember.tensor(LOC + 0.1)),
+        [LOC, SCALE, XI]),
+    "GeneralizedPareto_rsample": (
+        lambda loc, s, xi: D.GeneralizedPareto(loc, s, xi).rsample(), [LOC, SCALE, XI]),
+    "GeneralizedPareto_cdf": (
+        lambda loc, s, xi: D.GeneralizedPareto(loc, s, xi).cdf(ember.tensor(LOC + 0.1)),
+        [LOC, SCALE, XI]),
+    "LogisticNormal_log_prob": (
+        lambda loc, s: D.LogisticNormal(loc, s).log_prob(ember.tensor(SIMPLEX[0])),
+        [LOC, SCALE]),
+    "LogisticNormal_rsample": (lambda loc, s: D.LogisticNormal(loc, s).rsample(), [LOC, SCALE]),
 }
 
 
@@ -158,6 +190,9 @@ def test_sample_statistics():
     x = D.InverseGamma(ember.tensor(5.0, dtype=ember.float64), ember.tensor(2.0)).rsample(
         (40000,))
     assert abs(float(x.mean()) - 0.5) < 0.01 and abs(float(x.var()) - 1 / 12) < 0.01
+    f = D.FisherSnedecor(ember.tensor(4.0, dtype=ember.float64), ember.tensor(10.0)).rsample(
+        (40000,))
+    assert abs(float(f.mean()) - 10 / 8) < 0.03
     h = D.HalfCauchy(ember.tensor(2.0)).sample((40000,))
     assert bool((h >= 0).all()) and abs(float(h.median()) - 2.0) < 0.1
     m = D.LowRankMultivariateNormal(ember.zeros(3, dtype=ember.float64), ember.tensor(W[0]),
@@ -200,6 +235,13 @@ def test_errors_match_torch():
             dist.Kumaraswamy(lib.tensor(1.0), lib.tensor(-1.0))
         with pytest.raises(ValueError):
             dist.Kumaraswamy(lib.tensor(1.0), lib.tensor(2.0)).log_prob(lib.tensor(1.5))
+        with pytest.raises(ValueError):
+            dist.FisherSnedecor(lib.tensor(1.0), lib.tensor(-1.0))
+        with pytest.raises(ValueError):
+            dist.GeneralizedPareto(lib.tensor(0.0), lib.tensor(1.0), lib.tensor(-0.5)).log_prob(
+                lib.tensor(3.0))
+        with pytest.raises(ValueError):
+            dist.LogisticNormal(lib.zeros(2), lib.ones(2)).log_prob(lib.tensor([0.5, 0.6, 0.1]))
         with pytest.raises(ValueError):
             dist.InverseGamma(lib.tensor(-1.0), lib.tensor(1.0))
         with pytest.raises(ValueError):
