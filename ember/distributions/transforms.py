@@ -4,7 +4,8 @@ Elementwise: ExpTransform, AffineTransform, SigmoidTransform, TanhTransform (squ
 policies), SoftplusTransform, PowerTransform, AbsTransform, CumulativeDistributionTransform.
 Structural: ComposeTransform (and identity_transform), IndependentTransform, ReshapeTransform.
 Onto a constraint: SoftmaxTransform and StickBreakingTransform (the simplex),
-LowerCholeskyTransform and PositiveDefiniteTransform (matrices).
+LowerCholeskyTransform and PositiveDefiniteTransform (matrices). CatTransform, StackTransform
+and CorrCholeskyTransform live in _joined_transforms.py and are imported at the end.
 """
 import functools
 import math
@@ -19,11 +20,11 @@ from ..nn.functional import logsigmoid, pad, softplus
 from . import constraints
 from .utils import finfo, lazy_property, sum_rightmost
 
-__all__ = ["AbsTransform", "AffineTransform", "ComposeTransform",
-           "CumulativeDistributionTransform", "ExpTransform", "IndependentTransform",
+__all__ = ["AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform",
+           "CorrCholeskyTransform", "CumulativeDistributionTransform", "ExpTransform", "IndependentTransform",
            "LowerCholeskyTransform", "PositiveDefiniteTransform", "PowerTransform",
            "ReshapeTransform", "SigmoidTransform", "SoftmaxTransform", "SoftplusTransform",
-           "StickBreakingTransform", "TanhTransform", "Transform", "identity_transform"]
+           "StackTransform", "StickBreakingTransform", "TanhTransform", "Transform", "identity_transform"]
 
 
 class Transform:
@@ -805,3 +806,6 @@ class CumulativeDistributionTransform(Transform):
 
     def log_abs_det_jacobian(self, x, y):
         return self.distribution.log_prob(x)
+
+
+from ._joined_transforms import CatTransform, CorrCholeskyTransform, StackTransform  # noqa: E402

@@ -7,7 +7,9 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..nn import functional as F
-from ..ops.creation import tensor as _tensor
+from ..ops.compare import where
+from ..ops.creation import arange, tensor as _tensor
+from ..ops.matrices import tril_indices
 from ..ops.shape import broadcast_tensors
 
 __all__ = ["broadcast_all", "clamp_probs", "lazy_property", "logits_to_probs",
@@ -85,3 +87,30 @@ def sum_rightmost(value, dim):
     if dim == 0:
         return value
     return value.reshape(tuple(value.shape[:value.dim() - dim]) + (-1,)).sum(-1)
+
+
+def tril_matrix_to_vec(mat, diag=0):
+    """The entries of the lower triangle (on and below diagonal `diag`) of each (D, D) matrix
+    in row order, (..., N)."""
+    n = mat.shape[-1]
+    if diag < -n or diag >= n:
+        raise ValueError(f"diag ({diag}) provided is outside [{-n}, {n - 1}].")
+    rows, cols = tril_indices(n, n, diag, device=mat.device)
+    return mat[..., rows, cols]
+
+
+def vec_to_tril_matrix(vec, diag=0):
+    """The inverse of tril_matrix_to_vec: (..., N) vectors into (..., D, D) lower-triangular
+    matrices, zeros elsewhere (by indexing, so gradients flow back to vec)."""
+    # The positive root of D**2 + (1 + 2 diag) D - |diag| (diag + 1) - 2 N = 0.
+    n = (-(1 + 2 * diag) + ((1 + 2 * diag) ** 2 + 8 * vec.shape[-1]
+                            + 4 * abs(diag) * (diag + 1)) ** 0.5) / 2
+    if round(n) - n > float(finfo(vec.dtype).eps):
+        raise ValueError(f"The size of last dimension is {vec.shape[-1]} which cannot be "
+                         f"expressed as the lower triangular part of a square D x D matrix.")
+    n = round(n)
+    positions = arange(n, device=vec.device)
+    mask = positions < positions.reshape(-1, 1) + (diag + 1)  # (D, D)
+    count = vec.shape[-1]
+    index = where(mask, mask.reshape(-1).long().cumsum(0).reshape(n, n) - 1, count)
+    return F.pad(vec, [0, 1])[..., index]  # the padded zero fills the upper triangle

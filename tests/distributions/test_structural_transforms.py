@@ -12,6 +12,7 @@ import ember.distributions as D
 RNG = np.random.default_rng(2)
 X = RNG.normal(size=(2, 3))
 SQUARE = RNG.normal(size=(2, 3, 3))
+VEC6 = RNG.normal(size=(2, 6))
 
 
 def assert_close(ember_value, torch_value, what):
@@ -33,6 +34,14 @@ TRANSFORMS = {
     "lower_cholesky": (lambda d: d.LowerCholeskyTransform(), SQUARE, False),
     "positive_definite": (lambda d: d.PositiveDefiniteTransform(), SQUARE, False),
     "cdf": (lambda d: d.CumulativeDistributionTransform(d.Normal(0.5, 2.0)), X, True),
+    "cat": (lambda d: d.CatTransform([d.ExpTransform(), d.SigmoidTransform()], dim=1,
+                                     lengths=[2, 1]), X, True),
+    "cat_event": (lambda d: d.CatTransform([d.IndependentTransform(d.ExpTransform(), 1),
+                                            d.IndependentTransform(d.SigmoidTransform(), 1)],
+                                           dim=0), VEC6, True),
+    "stack": (lambda d: d.StackTransform([d.ExpTransform(), d.AffineTransform(1.0, 3.0)],
+                                         dim=0), X, True),
+    "corr_cholesky": (lambda d: d.CorrCholeskyTransform(), VEC6, True),
 }
 
 
@@ -67,10 +76,11 @@ def test_transform_against_torch(name):
 
 
 @pytest.mark.parametrize("name", ["compose", "compose_event", "independent", "stick_breaking",
-                                  "cdf"])
+                                  "cdf", "cat", "stack", "corr_cholesky"])
 def test_log_det_gradcheck(name):
-    t = TRANSFORMS[name][0](D)
-    x = ember.tensor(X, dtype=ember.float64, requires_grad=True)
+    make, x, _ = TRANSFORMS[name]
+    t = make(D)
+    x = ember.tensor(x, dtype=ember.float64, requires_grad=True)
     assert ember.autograd.gradcheck(lambda v: t.log_abs_det_jacobian(v, t(v)), [x])
     assert ember.autograd.gradgradcheck(lambda v: t.log_abs_det_jacobian(v, t(v)), [x])
     assert ember.autograd.gradcheck(lambda v: t.inv(t(v)), [x])
@@ -99,6 +109,12 @@ def test_reshape_errors_match_torch():
             dist.IndependentTransform(dist.ExpTransform(), 2)(lib.zeros(3))
         with pytest.raises(NotImplementedError):
             dist.AbsTransform().log_abs_det_jacobian(lib.ones(1), lib.ones(1))
+        with pytest.raises(ValueError, match="flattened lower-diagonal"):
+            dist.CorrCholeskyTransform().forward_shape((2, 5))
+        with pytest.raises(AssertionError, match="must equal length"):
+            dist.CatTransform([dist.ExpTransform()], 0, [2])(lib.zeros(3))
+        with pytest.raises(AssertionError, match="must equal len"):
+            dist.StackTransform([dist.ExpTransform()], 0)(lib.zeros(3))
 
 
 CONSTRAINTS = {
@@ -114,6 +130,8 @@ CONSTRAINTS = {
     "half_open_interval": lambda c, lib: c.half_open_interval(0.0, 2.0),
     "simplex": lambda c, lib: c.simplex,
     "independent_positive": lambda c, lib: c.independent(c.positive, 1),
+    "cat": lambda c, lib: c.cat([c.positive, c.interval(0.0, 2.0)], 1, [1, 2]),
+    "stack": lambda c, lib: c.stack([c.real, c.positive], 0),
 }
 
 
@@ -136,6 +154,19 @@ def test_registry_against_torch(registry, name):
             assert_close(results[0][key], expected, f"{registry}({name}).{key}")
         else:
             assert results[0][key] == expected, f"{registry}({name}).{key}"
+
+
+def test_corr_cholesky_registry():
+    for registry in ("biject_to", "transform_to"):
+        t = getattr(D, registry)(D.constraints.corr_cholesky)
+        y = t(ember.tensor(VEC6))
+        assert bool(D.constraints.corr_cholesky.check(y).all())
+        assert tuple(y.shape) == (2, 4, 4)
+        expected = getattr(torch.distributions, registry)(
+            torch.distributions.constraints.corr_cholesky)(torch.tensor(VEC6))
+        assert_close(y, expected, registry)
+    not_unit = ember.tensor([[1.0, 0.0], [0.5, 1.0]])
+    assert not bool(D.constraints.corr_cholesky.check(not_unit))
 
 
 @pytest.mark.parametrize("name", ["lower_cholesky", "positive_definite",
