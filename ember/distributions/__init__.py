@@ -33,6 +33,7 @@ from .kumaraswamy import Kumaraswamy
 from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
+from .lkj_cholesky import LKJCholesky
 from .log_normal import LogNormal
 from .logistic_normal import LogisticNormal
 from .lowrank_multivariate_normal import LowRankMultivariateNormal
@@ -55,7 +56,7 @@ from .weibull import Weibull
 
 __all__ = sorted(_transforms_all + [
     "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ContinuousBernoulli",
-    "ExponentialFamily", "FisherSnedecor", "GeneralizedPareto", "Kumaraswamy", "LogisticNormal",
+    "ExponentialFamily", "FisherSnedecor", "GeneralizedPareto", "Kumaraswamy", "LKJCholesky", "LogisticNormal",
     "VonMises",
     "Dirichlet", "Distribution", "Exponential", "Gamma", "Geometric", "Gumbel",
     "HalfCauchy", "HalfNormal", "Independent", "InverseGamma", "LowRankMultivariateNormal",

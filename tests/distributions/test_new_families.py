@@ -21,6 +21,8 @@ VEC = RNG.normal(size=(4, 2, 3))
 XI = RNG.uniform(-0.3, 0.5, size=(2, 3))
 SIMPLEX = RNG.dirichlet(np.ones(4), size=(4, 2))
 F32 = np.float32
+LKJ_VALUE = torch.distributions.LKJCholesky(4, torch.ones(3, dtype=torch.float64)).sample(
+    (2,)).numpy()
 
 
 def assert_close(ember_value, torch_value, what):
@@ -61,6 +63,8 @@ FAMILIES = {
     "GeneralizedPareto_zero": (lambda d, t: d.GeneralizedPareto(t(F32(LOC)), t(F32(SCALE)),
                                                                 t(F32(XI * 0))),
                                F32(LOC + POS), True, True, True),
+    "LKJCholesky": (lambda d, t: d.LKJCholesky(4, t(SCALE[0])), LKJ_VALUE, False, False,
+                    False),
     "LogisticNormal": (lambda d, t: d.LogisticNormal(t(LOC), t(SCALE)), SIMPLEX, False, False,
                        True),
 }
@@ -165,6 +169,8 @@ GRADCHECKS = {
     "GeneralizedPareto_cdf": (
         lambda loc, s, xi: D.GeneralizedPareto(loc, s, xi).cdf(ember.tensor(LOC + 0.1)),
         [LOC, SCALE, XI]),
+    "LKJCholesky_log_prob": (lambda c: D.LKJCholesky(4, c).log_prob(ember.tensor(LKJ_VALUE)),
+                             [SCALE[0]]),
     "LogisticNormal_log_prob": (
         lambda loc, s: D.LogisticNormal(loc, s).log_prob(ember.tensor(SIMPLEX[0])),
         [LOC, SCALE]),
@@ -193,6 +199,17 @@ def test_sample_statistics():
     f = D.FisherSnedecor(ember.tensor(4.0, dtype=ember.float64), ember.tensor(10.0)).rsample(
         (40000,))
     assert abs(float(f.mean()) - 10 / 8) < 0.03
+    # LKJ(η) on 3 x 3: the correlation r_10 has variance 1 / (2η + 2); the later rows follow
+    # torch's onion sampler, whose moments are compared with torch's own draws.
+    L = D.LKJCholesky(3, ember.tensor(2.0, dtype=ember.float64)).sample((20000,))
+    assert bool(D.constraints.corr_cholesky.check(L).all())
+    C = (L @ L.mT).numpy()
+    torch.manual_seed(0)
+    L_torch = torch.distributions.LKJCholesky(3, torch.tensor(2.0, dtype=torch.float64)).sample(
+        (20000,))
+    C_torch = (L_torch @ L_torch.mT).numpy()
+    assert abs(C[:, 1, 0].mean()) < 0.02 and abs(C[:, 1, 0].var() - 1 / 6) < 0.01
+    np.testing.assert_allclose(C.var(0), C_torch.var(0), atol=0.01)
     h = D.HalfCauchy(ember.tensor(2.0)).sample((40000,))
     assert bool((h >= 0).all()) and abs(float(h.median()) - 2.0) < 0.1
     m = D.LowRankMultivariateNormal(ember.zeros(3, dtype=ember.float64), ember.tensor(W[0]),
@@ -242,6 +259,10 @@ def test_errors_match_torch():
                 lib.tensor(3.0))
         with pytest.raises(ValueError):
             dist.LogisticNormal(lib.zeros(2), lib.ones(2)).log_prob(lib.tensor([0.5, 0.6, 0.1]))
+        with pytest.raises(ValueError, match="greater than or equal to 2"):
+            dist.LKJCholesky(1, 1.0)
+        with pytest.raises(ValueError):
+            dist.LKJCholesky(2, lib.tensor(1.0)).log_prob(lib.tensor([[1.0, 0.0], [1.0, 1.0]]))
         with pytest.raises(ValueError):
             dist.InverseGamma(lib.tensor(-1.0), lib.tensor(1.0))
         with pytest.raises(ValueError):
