@@ -53,18 +53,21 @@ from .transforms import __all__ as _transforms_all
 from .uniform import Uniform
 from .von_mises import VonMises
 from .weibull import Weibull
+from .wishart import Wishart
+
+# Modules under torch's file names where ember groups them differently (chi2 is in
+# student_t.py, the relaxed distributions in relaxed.py), so `distributions.chi2.Chi2` works.
+from . import chi2, relaxed_bernoulli, relaxed_categorical, studentT  # noqa: E402,F401
 
 __all__ = sorted(_transforms_all + [
     "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ContinuousBernoulli",
-    "ExponentialFamily", "FisherSnedecor", "GeneralizedPareto", "Kumaraswamy", "LKJCholesky", "LogisticNormal",
-    "VonMises",
-    "Dirichlet", "Distribution", "Exponential", "Gamma", "Geometric", "Gumbel",
-    "HalfCauchy", "HalfNormal", "Independent", "InverseGamma", "LowRankMultivariateNormal",
-    "Pareto", "Laplace", "LogNormal", "MixtureSameFamily", "Multinomial",
-    "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical",
-    "OneHotCategoricalStraightThrough", "Poisson", "RelaxedBernoulli",
-    "RelaxedOneHotCategorical", "StudentT",
-    "TransformedDistribution", "Uniform", "Weibull",
-    "constraints", "kl_divergence", "register_kl", "transforms",
-    "biject_to", "constraint_registry", "transform_to",
+    "Dirichlet", "Distribution", "Exponential", "ExponentialFamily", "FisherSnedecor", "Gamma",
+    "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent",
+    "InverseGamma", "Kumaraswamy", "LKJCholesky", "Laplace", "LogNormal", "LogisticNormal",
+    "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial", "MultivariateNormal",
+    "NegativeBinomial", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough",
+    "Pareto", "Poisson", "RelaxedBernoulli", "RelaxedOneHotCategorical", "StudentT",
+    "TransformedDistribution", "Uniform", "VonMises", "Weibull", "Wishart",
+    "biject_to", "constraint_registry", "constraints", "kl_divergence", "register_kl",
+    "transform_to", "transforms",
 ])

@@ -5,37 +5,10 @@ from ..autograd.grad_mode import no_grad
 from ..nn.functional import log_softmax
 from . import constraints
 from .categorical import Categorical
+from .constraints import MixtureSameFamilyConstraint
 from .distribution import Distribution
 
 __all__ = ["MixtureSameFamily", "MixtureSameFamilyConstraint"]
-
-
-class MixtureSameFamilyConstraint(constraints.Constraint):
-    """The component support, checked on a value with the component dim added back."""
-
-    def __init__(self, base_constraint):
-        if not isinstance(base_constraint, constraints.Constraint):
-            raise AssertionError(f"base_constraint must be a Constraint, got "
-                                 f"{type(base_constraint).__name__}")
-        self.base_constraint = base_constraint
-
-    @property
-    def is_discrete(self):
-        return self.base_constraint.is_discrete
-
-    @property
-    def event_dim(self):
-        return self.base_constraint.event_dim
-
-    def check(self, value):
-        if value.dim() < self.event_dim:
-            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.dim()}")
-        result = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
-        kept = value.dim() - self.event_dim
-        return result.reshape(tuple(result.shape[:kept]) + (-1,)).all(-1)
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self.base_constraint!r})"
 
 
 class MixtureSameFamily(Distribution):

@@ -2,6 +2,8 @@
 them) against torch.distributions: values, moments, entropy, cdf/icdf, shapes, expand,
 parameter gradients, seeded samples where the sampler draws as torch's does, gradcheck, and
 the validation errors."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -21,6 +23,12 @@ VEC = RNG.normal(size=(4, 2, 3))
 XI = RNG.uniform(-0.3, 0.5, size=(2, 3))
 SIMPLEX = RNG.dirichlet(np.ones(4), size=(4, 2))
 F32 = np.float32
+COV = W @ W.transpose(0, 2, 1) + np.eye(3)
+with warnings.catch_warnings():  # torch's Wishart warns "Singular sample" on every draw
+    warnings.simplefilter("ignore")
+    WISHART_VALUE = torch.distributions.Wishart(
+        torch.tensor(5.0, dtype=torch.float64), torch.eye(3, dtype=torch.float64)).sample(
+            (4, 2)).numpy()
 LKJ_VALUE = torch.distributions.LKJCholesky(4, torch.ones(3, dtype=torch.float64)).sample(
     (2,)).numpy()
 
@@ -65,11 +73,21 @@ FAMILIES = {
                                F32(LOC + POS), True, True, True),
     "LKJCholesky": (lambda d, t: d.LKJCholesky(4, t(SCALE[0])), LKJ_VALUE, False, False,
                     False),
+    "Wishart_covariance": (lambda d, t: d.Wishart(t(SHAPE[:, 0] + 2), t(COV)), WISHART_VALUE,
+                           False, False, False),
+    "Wishart_precision": (lambda d, t: d.Wishart(t(SHAPE[:, 0] + 2),
+                                                 precision_matrix=t(np.linalg.inv(COV))),
+                          WISHART_VALUE, False, False, False),
+    # .tril(): torch's cholesky_solve sends gradient to the unused upper triangle too.
+    "Wishart_scale_tril": (lambda d, t: d.Wishart(t(SHAPE[:, 0] + 2),
+                                                  scale_tril=t(np.linalg.cholesky(COV)).tril()),
+                           WISHART_VALUE, False, False, False),
     "LogisticNormal": (lambda d, t: d.LogisticNormal(t(LOC), t(SCALE)), SIMPLEX, False, False,
                        True),
 }
 
 
+@pytest.mark.filterwarnings("ignore:Singular sample detected")  # torch's Wishart, every draw
 @pytest.mark.parametrize("name", sorted(FAMILIES))
 def test_against_torch(name):
     make, value, has_cdf, has_icdf, same_stream = FAMILIES[name]
@@ -171,6 +189,14 @@ GRADCHECKS = {
         [LOC, SCALE, XI]),
     "LKJCholesky_log_prob": (lambda c: D.LKJCholesky(4, c).log_prob(ember.tensor(LKJ_VALUE)),
                              [SCALE[0]]),
+    "Wishart_log_prob": (
+        lambda df, L: D.Wishart(df, scale_tril=L.tril()).log_prob(ember.tensor(WISHART_VALUE[0])),
+        [SHAPE[:, 0] + 2, np.linalg.cholesky(COV)]),
+    "Wishart_rsample": (lambda L: D.Wishart(ember.tensor(5.0, dtype=ember.float64),
+                                            scale_tril=L.tril()).rsample(),
+                        [np.linalg.cholesky(COV)]),
+    "Wishart_entropy": (lambda df, L: D.Wishart(df, scale_tril=L.tril()).entropy(),
+                        [SHAPE[:, 0] + 2, np.linalg.cholesky(COV)]),
     "LogisticNormal_log_prob": (
         lambda loc, s: D.LogisticNormal(loc, s).log_prob(ember.tensor(SIMPLEX[0])),
         [LOC, SCALE]),
@@ -210,6 +236,8 @@ def test_sample_statistics():
     C_torch = (L_torch @ L_torch.mT).numpy()
     assert abs(C[:, 1, 0].mean()) < 0.02 and abs(C[:, 1, 0].var() - 1 / 6) < 0.01
     np.testing.assert_allclose(C.var(0), C_torch.var(0), atol=0.01)
+    w = D.Wishart(ember.tensor(5.0, dtype=ember.float64), ember.tensor(COV[0])).sample((20000,))
+    np.testing.assert_allclose(w.mean(0).numpy(), 5.0 * COV[0], rtol=0.05, atol=0.1)
     h = D.HalfCauchy(ember.tensor(2.0)).sample((40000,))
     assert bool((h >= 0).all()) and abs(float(h.median()) - 2.0) < 0.1
     m = D.LowRankMultivariateNormal(ember.zeros(3, dtype=ember.float64), ember.tensor(W[0]),
@@ -263,7 +291,29 @@ def test_errors_match_torch():
             dist.LKJCholesky(1, 1.0)
         with pytest.raises(ValueError):
             dist.LKJCholesky(2, lib.tensor(1.0)).log_prob(lib.tensor([[1.0, 0.0], [1.0, 1.0]]))
+        with pytest.raises(AssertionError, match="Exactly one"):
+            dist.Wishart(lib.tensor(3.0))
+        with pytest.raises(ValueError, match="greater than ndim - 1"):
+            dist.Wishart(lib.tensor(1.0), lib.eye(3))
+        with pytest.raises(ValueError, match="two-dimensional"):
+            dist.Wishart(lib.tensor(3.0), lib.ones(3))
+        with pytest.raises(ValueError):
+            dist.Wishart(lib.tensor(3.0), -lib.eye(2))
+        with pytest.raises(ValueError):
+            dist.Wishart(lib.tensor(3.0), lib.eye(2)).log_prob(-lib.eye(2))
+        with pytest.warns(UserWarning, match="Low df"):
+            dist.Wishart(lib.tensor(2.5), lib.eye(3))
         with pytest.raises(ValueError):
             dist.InverseGamma(lib.tensor(-1.0), lib.tensor(1.0))
         with pytest.raises(ValueError):
             dist.InverseGamma(lib.tensor(1.0), lib.tensor(1.0)).log_prob(lib.tensor(-1.0))
+
+
+def test_public_names_match_torch():
+    assert set(dir(torch.distributions)) <= set(dir(D))
+    assert D.chi2.Chi2 is D.Chi2 and D.studentT.StudentT is D.StudentT
+    assert D.relaxed_bernoulli.RelaxedBernoulli is D.RelaxedBernoulli
+    assert D.relaxed_categorical.RelaxedOneHotCategorical is D.RelaxedOneHotCategorical
+    assert D.wishart.Wishart is D.Wishart and D.pareto.Pareto is D.Pareto
+    assert set(torch.distributions.transforms.__all__) <= set(D.transforms.__all__)
+    assert set(torch.distributions.constraints.__all__) <= set(D.constraints.__all__)
