@@ -292,13 +292,14 @@ def _conv_input_grad(xp, grad_y, weight, bias, geometry, input_size):
 # Every GEMM is K or a chunk deep (W.T @ g was only O deep, then 9 shifted adds), and backward
 # builds one set of columns for both gradients. Backward keeps the flat input (about the
 # input's size), not an im2col matrix K times the input. The grid costs H_g * W_g /
-# (H_out * W_out) more GEMM, so it is used only up to _WIDE_MAX_GRID (8x8 with padding 1, at
-# 1.27, was faster by im2col). The weight gradient alone (a frozen input) multiplies columns
+# (H_out * W_out) more GEMM, so it is used only up to _WIDE_MAX_GRID (in shares, 64 channels
+# batch 128: 8x8 with padding 1, at 1.27, 30-36 ms against 32-40 by im2col; 6x6 at 1.36 and
+# 4x4 at 1.56 were faster by im2col). The weight gradient alone (a frozen input) multiplies columns
 # of the input instead when it has fewer channels: C * K rows, not O * K. 1 BLAS thread, batch 128,
 # forward + backward, before (separate gradients, W.T @ g and 9 adds, unshared padding) and
 # after: 16 -> 16 channels on 32x32 71 -> 48 ms (torch 44), 32 -> 32 on 16x16 65 -> 43 ms.
 
-_WIDE_MAX_GRID = 1.2     # the most grid positions per output position
+_WIDE_MAX_GRID = 1.3     # the most grid positions per output position
 _WIDE_CHUNK_BYTES = 2 << 20  # im2col columns built (and multiplied) at a time: in cache
 
 
