@@ -5,7 +5,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis.extra import numpy as hnp
-from oracle import TORCH_KERNELS_AS_EMBERS, assert_close, check_op, random_array
+from oracle import TOLERANCE, TORCH_KERNELS_AS_EMBERS, assert_close, check_op, random_array
 
 import ember
 from ember.autograd import gradcheck, gradgradcheck
@@ -186,7 +186,8 @@ def test_scalar_product_gradient_like_torch(dtype):
                                   "lerp large", "lerp negative", "lerp tensor weight"])
 def test_fused_multiply_add_kernels_like_torch(case, dtype):
     """torch's vectorised kernels for add/sub with alpha, addcmul and lerp round a * b + c
-    once (a fused multiply-add); two roundings differ in 15-27% of float32 elements."""
+    once (a fused multiply-add); two roundings differ in 15-27% of float32 elements. torch's
+    kernels for CPUs without AVX2 round twice: there the check allows the last bit."""
     fns = {
         "add alpha": lambda lib, x, y, z: lib.add(x, y, alpha=0.7123),
         "sub alpha": lambda lib, x, y, z: lib.sub(x, y, alpha=0.7123),
@@ -202,7 +203,8 @@ def test_fused_multiply_add_kernels_like_torch(case, dtype):
         "lerp tensor weight": lambda lib, x, y, z: lib.lerp(x, y, z.abs()),
     }
     arrays = np.random.default_rng(0).standard_normal((3, 20000))
-    check_like_torch(fns[case], list(arrays), dtype, rtol=0, atol=0, name=case)
+    rtol, atol = (0, 0) if TORCH_KERNELS_AS_EMBERS else TOLERANCE[dtype]
+    check_like_torch(fns[case], list(arrays), dtype, rtol=rtol, atol=atol, name=case)
 
 
 def test_addcmul_gradients():
