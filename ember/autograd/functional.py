@@ -386,6 +386,20 @@ def _scalar_output(func, inputs, fn_name, strict):
     return outputs
 
 
+def _first_derivative(func, inputs, v, create_graph, strict, api):
+    """vhp's and hvp's common start (under enable_grad): the inputs made differentiable, v
+    checked, the one-element output and its gradient kept in the graph."""
+    is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", api)
+    inputs = _differentiable(inputs, create_graph, need_graph=True)
+    v = _prepare_v(v, inputs, is_inputs_tuple, create_graph, api,
+                   "The vector v can only be None if the input to the user-provided "
+                   "function is a single Tensor with a single element.")
+    outputs = _scalar_output(func, inputs, api, strict)
+    jac = _grad(outputs, inputs, create_graph=True)
+    _check_requires_grad(jac, "jacobian", strict)
+    return is_inputs_tuple, inputs, v, outputs, jac
+
+
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), v^T H): a vector-Hessian product of a one-element function.
 
@@ -394,14 +408,8 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
         (tensor(9.), tensor([ 6., 12.]))
     """
     with grad_mode.enable_grad():
-        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
-        inputs = _differentiable(inputs, create_graph, need_graph=True)
-        v = _prepare_v(v, inputs, is_inputs_tuple, create_graph, "vhp",
-                       "The vector v can only be None if the input to the user-provided "
-                       "function is a single Tensor with a single element.")
-        outputs = _scalar_output(func, inputs, "vhp", strict)
-        jac = _grad(outputs, inputs, create_graph=True)
-        _check_requires_grad(jac, "jacobian", strict)
+        is_inputs_tuple, inputs, v, outputs, jac = _first_derivative(func, inputs, v,
+                                                                     create_graph, strict, "vhp")
     with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
         grads = _grad(jac, inputs, v, create_graph=create_graph)
         result = _fill_in_zeros(grads, inputs, strict, create_graph, "double_back")
@@ -419,14 +427,8 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """
     from ..ops.creation import zeros_like
     with grad_mode.enable_grad():
-        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hvp")
-        inputs = _differentiable(inputs, create_graph, need_graph=True)
-        v = _prepare_v(v, inputs, is_inputs_tuple, create_graph, "hvp",
-                       "The vector v can only be None if the input to the user-provided "
-                       "function is a single Tensor with a single element.")
-        outputs = _scalar_output(func, inputs, "hvp", strict)
-        jac = _grad(outputs, inputs, create_graph=True)
-        _check_requires_grad(jac, "jacobian", strict)
+        is_inputs_tuple, inputs, v, outputs, jac = _first_derivative(func, inputs, v,
+                                                                     create_graph, strict, "hvp")
         grad_jac = tuple(zeros_like(t, requires_grad=True) for t in inputs)
         double_back = _grad(jac, inputs, grad_jac, create_graph=True)
         _check_requires_grad(jac, "hessian", strict)
