@@ -266,17 +266,24 @@ def xlogy(input, other, *, out=None):
         >>> ember.xlogy(ember.tensor([0., 2.]), ember.tensor([0., 1.]))
         tensor([0., 0.])
     """
-    _require_a_tensor("xlogy", input, other)
-    x, y = promote(input, other, "xlogy")
+    x, y = float_tensor_pair("xlogy", input, other)
+    return _maybe_out(out, Xlogy.apply(x, y), "xlogy")
+
+
+def float_tensor_pair(op_name, input, other):
+    """The operands of an x * log(...)-style op as two tensors of one floating dtype (integers
+    become the default float; a number becomes a 0-d tensor, as numpy would compute the log
+    of a Python float in float64)."""
+    _require_a_tensor(op_name, input, other)
+    x, y = promote(input, other, op_name)
     like = x if isinstance(x, Tensor) else y
     if like._data.dtype not in FLOAT_NP:
         default = _dtype.get_default_dtype()
         x, y = _cast(x, default, like), _cast(y, default, like)
-    # a scalar becomes a 0-d tensor: numpy would compute log(scalar) in float64
     dtype = x.dtype if isinstance(x, Tensor) else y.dtype
     x = x if isinstance(x, Tensor) else _scalar_tensor(x, dtype, y)
     y = y if isinstance(y, Tensor) else _scalar_tensor(y, dtype, x)
-    return _maybe_out(out, Xlogy.apply(x, y), "xlogy")
+    return x, y
 
 
 # -- Tensor methods -----------------------------------------------------------------------

@@ -15,8 +15,8 @@ from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ._inplace import inplace_method
-from .elementwise import (_cast, _maybe_out, _require_a_tensor, _scalar_tensor, broadcast_error,
-                          promote, sum_to)
+from .binary import float_tensor_pair
+from .elementwise import _cast, _maybe_out, broadcast_error, promote, sum_to
 from .random import _numpy_generator, _on_device_of
 from .unary import _float_unary, _special
 
@@ -314,15 +314,7 @@ def xlog1py(input, other, *, out=None):
         >>> ember.special.xlog1py(ember.tensor([0., 2.]), ember.tensor([-1., 0.]))
         tensor([0., 0.])
     """
-    _require_a_tensor("special_xlog1py", input, other)
-    x, y = promote(input, other, "special_xlog1py")
-    like = x if isinstance(x, Tensor) else y
-    if like._data.dtype not in FLOAT_NP:
-        default = _dtype.get_default_dtype()
-        x, y = _cast(x, default, like), _cast(y, default, like)
-    dtype = x.dtype if isinstance(x, Tensor) else y.dtype
-    x = x if isinstance(x, Tensor) else _scalar_tensor(x, dtype, y)
-    y = y if isinstance(y, Tensor) else _scalar_tensor(y, dtype, x)
+    x, y = float_tensor_pair("special_xlog1py", input, other)
     return _maybe_out(out, Xlog1py.apply(x, y), "special_xlog1py")
 
 
