@@ -9,6 +9,7 @@ Measured on this project's 2-core machine while another process kept one core bu
 resnet benchmark's training step took 8.8 s with the convolutions on 2-thread BLAS, 0.73 s
 in two shares (torch: 1.8 s).
 """
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,6 +23,18 @@ __all__ = ["map_shares", "assign", "elementwise"]
 _blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
 _lock = threading.Lock()  # one parallel region at a time: each sets and restores BLAS threads
 _pools = {}
+
+
+def _after_fork_in_child():
+    """A forked child (a DataLoader worker) has none of its parent's pool threads, and the lock
+    may have been held by one: start both afresh, or the child's first shares would wait
+    forever."""
+    global _lock
+    _lock = threading.Lock()
+    _pools.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 _MIN_ELEMENTS = 1 << 17  # less work than this runs whole: a hand-off costs 20-50 µs
 
 

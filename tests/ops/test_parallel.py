@@ -110,3 +110,26 @@ def test_large_batch_norm_and_relu_in_shares_match_torch(two_threads, training):
                                                       bn.running_var)])
     for actual, expected in zip(*results):
         np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_a_forked_child_runs_shares_on_threads_of_its_own(two_threads):
+    """A DataLoader worker is a fork of a process whose pool threads it does not inherit."""
+    import os
+    import time
+
+    values = np.random.default_rng(0).standard_normal(300_000).astype(np.float32)
+    _parallel.elementwise(np, np.maximum, values, 0)  # the parent's pool thread now exists
+    child = os.fork()
+    if child == 0:  # the child: exit 0 only if its shares finish and are right
+        result = _parallel.elementwise(np, np.maximum, values, 0)
+        os._exit(0 if np.array_equal(result, np.maximum(values, 0)) else 1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(child, 9)
+    os.waitpid(child, 0)
+    pytest.fail("the forked child's shares never finished")
