@@ -34,7 +34,8 @@ def _after_fork_in_child():
     _pools.clear()
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+if hasattr(os, "register_at_fork"):  # POSIX: Windows has no fork
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 _MIN_ELEMENTS = 1 << 17  # less work than this runs whole: a hand-off costs 20-50 µs
 
 
