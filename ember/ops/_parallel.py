@@ -5,9 +5,9 @@ convolution that alternates im2col copies with mid-sized GEMMs then leaves cores
 the copies and pays OpenBLAS's thread hand-off on every GEMM; when another process wants a
 core, the GEMM's threads spin waiting for each other. Giving each thread a share of the
 GEMMs and copies instead (NumPy releases the GIL in both) keeps every core on useful work.
-Measured on this project's 2-core machine while another process kept one core busy: the
-resnet benchmark's training step took 8.8 s with the convolutions on 2-thread BLAS, 0.73 s
-in two shares (torch: 1.8 s).
+Measured on this project's 2-core machine, the resnet benchmark's training step: quiet,
+513-660 ms with the convolutions on 2-thread BLAS, 434-568 ms in two shares (torch 249-334);
+while another process kept one core busy, 8.8 s against 0.73 s (torch 1.8 s).
 """
 import os
 import threading
@@ -36,6 +36,7 @@ def _after_fork_in_child():
 
 if hasattr(os, "register_at_fork"):  # POSIX: Windows has no fork
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
 _MIN_ELEMENTS = 1 << 17  # less work than this runs whole: a hand-off costs 20-50 µs
 
 
@@ -64,7 +65,7 @@ def assign(xp, target, source):
     def copy(rows):
         target[rows.start:rows.stop] = source[rows.start:rows.stop]
 
-    map_shares(xp, copy, range(target.shape[0]))
+    map_shares(xp, copy, range(target.shape[0]), target.size)
 
 
 def elementwise(xp, kernel, *operands):
