@@ -61,8 +61,8 @@ def test_an_error_in_a_share_reaches_the_caller_and_restores_blas(two_threads):
 
 
 def test_assign_copies_every_row(two_threads):
-    source = np.arange(5 * 6 * 7, dtype=np.float32).reshape(5, 6, 7)
-    target = np.zeros((7, 6, 5), np.float32).transpose(2, 1, 0)
+    source = np.arange(300 * 30 * 20, dtype=np.float32).reshape(300, 30, 20)  # > 2**17
+    target = np.zeros((20, 30, 300), np.float32).transpose(2, 1, 0)
     _parallel.assign(np, target, source)
     np.testing.assert_array_equal(target, source)
 
