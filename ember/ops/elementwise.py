@@ -194,7 +194,7 @@ def _fused_multiply_add(xp, x, y, z):
     """x * y + z. For float32, rounded once, as the fused multiply-adds of torch's vectorised
     CPU kernels (add with alpha, addcmul, lerp): computed in float64, where the product of
     two float32 numbers is exact (numbers are rounded to float32 first, as torch does)."""
-    if (x if hasattr(x, "dtype") else y if hasattr(y, "dtype") else z).dtype != np.float32:
+    if (z if hasattr(z, "dtype") else x if hasattr(x, "dtype") else y).dtype != np.float32:
         return x * y + z
     wide = [xp.asarray(v, dtype=np.float32).astype(np.float64) for v in (x, y, z)]
     return (wide[0] * wide[1] + wide[2]).astype(np.float32)

@@ -8,6 +8,7 @@ from .optimizer import Optimizer
 from .. import _dtype
 from .._tensor import Tensor
 from ..backend import xp_of
+from ..ops.elementwise import _fused_multiply_add
 
 __all__ = ["Muon"]
 
@@ -19,21 +20,12 @@ DEFAULT_C = 2.0315
 DEFAULT_NS_STEPS = 5
 
 
-def _fused_multiply_add(scale, array, addend):
-    """scale * array + addend rounded once, as torch's vectorised CPU kernels (fmadd) compute
-    lerp and add with alpha. float32 is exact in float64 but for rare double roundings;
-    float64 rounds twice, differing from a true fma in the last bit at most."""
-    dtype = addend.dtype
-    wide = np.float64 if dtype == np.float32 else dtype
-    return (dtype.type(scale).astype(wide) * array.astype(wide) + addend).astype(dtype)
-
-
 def _lerp(start, end, weight):
     """start + weight * (end - start), by torch's formulas: from end when weight >= 0.5."""
     weight = start.dtype.type(weight)  # torch casts a scalar weight to the tensors' dtype
     if abs(weight) < 0.5:
-        return _fused_multiply_add(weight, end - start, start)
-    return _fused_multiply_add(weight - 1, end - start, end)
+        return _fused_multiply_add(xp_of(start), weight, end - start, start)
+    return _fused_multiply_add(xp_of(start), weight - 1, end - start, end)
 
 
 def _bfloat16(array):
@@ -178,6 +170,6 @@ class Muon(Optimizer):
                                                      group["ns_steps"], group["eps"])
                 adjusted_lr = _adjust_lr(lr, group["adjust_lr_fn"], param.shape)
                 param *= 1 - lr * type(lr)(group["weight_decay"])
-                param[...] = _fused_multiply_add(-adjusted_lr, update, param)
+                param[...] = _fused_multiply_add(xp_of(param), -adjusted_lr, update, param)
                 bump_version(p)
         return loss

@@ -2,7 +2,7 @@
 import math
 
 from ..backend import xp_of
-from ._functional import new_state_like
+from ._functional import grad_for_update, new_state_like
 from .optimizer import Optimizer
 
 __all__ = ["SparseAdam"]
@@ -58,7 +58,7 @@ class SparseAdam(Optimizer):
             beta1, beta2 = group["betas"]
             for p, state in self._params_with_grad(group):
                 param = p._data
-                grad = -p.grad._data if group["maximize"] else p.grad._data
+                grad = grad_for_update(p, group)
                 xp = xp_of(param)
                 flat = grad.reshape(grad.shape[0], -1) if grad.ndim > 1 else grad[:, None]
                 rows = xp.nonzero((flat != 0).any(axis=1))[0]
