@@ -43,3 +43,13 @@ def step_together(pair, steps, rtol, atol, label):
         for index, (e, t) in enumerate(zip(ember_params, torch_params)):
             np.testing.assert_allclose(to_numpy(e), to_numpy(t), rtol=rtol, atol=atol,
                                        err_msg=f"{label} step {step} param {index}")
+
+
+def matching_states(ember_opt, torch_opt):
+    """The two optimizers' per-parameter states, once they are seen to hold the same parameter
+    ids and, for each, the same keys in the same order."""
+    ember_state, torch_state = ember_opt.state_dict()["state"], torch_opt.state_dict()["state"]
+    assert list(ember_state) == list(torch_state)
+    for pid, expected in torch_state.items():
+        assert list(ember_state[pid]) == list(expected), f"state keys of {pid}"
+    return ember_state, torch_state
