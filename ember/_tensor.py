@@ -50,9 +50,17 @@ class Tensor:
                 [6., 8.]])
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_output_nr", "_version",
-                 "_base", "_view_fn", "_accumulator_node", "_post_accumulate_hooks", "_retains_grad",
+    # What every tensor sets is in slots; what few tensors set (a .grad, a view's base, hooks)
+    # defaults on the class and is set in the instance's __dict__ (which, as in torch, also
+    # takes the user's own attributes). Each attribute _make sets costs time in every op.
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_version", "__dict__",
                  "__weakref__")
+    grad = None
+    _base = None
+    _view_fn = None
+    _accumulator_node = None
+    _post_accumulate_hooks = None
+    _retains_grad = False
     __array_priority__ = 1000  # numpy defers to Tensor's reflected operators, as for torch
 
     # `ember.Tensor(...)` builds a float tensor from data or sizes, as torch.Tensor does.
@@ -68,15 +76,9 @@ class Tensor:
         tensor = object.__new__(Tensor)
         tensor._data = data
         tensor._requires_grad = requires_grad
-        tensor.grad = None
         tensor.grad_fn = None
         tensor._output_nr = 0
         tensor._version = [0]
-        tensor._base = None
-        tensor._view_fn = None
-        tensor._accumulator_node = None
-        tensor._post_accumulate_hooks = None
-        tensor._retains_grad = False
         if _grad_state["inference"]:  # See NOTE [ Inference tensors ]
             grad_mode.add_inference_tensor(tensor)
         return tensor

@@ -9,24 +9,28 @@ from .._tensor import Tensor
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"]
 
-# Every slot a Tensor carries except __weakref__, copied when a tensor becomes a subclass.
-_TENSOR_SLOTS = tuple(name for name in Tensor.__slots__ if name != "__weakref__")
+# The slots a Tensor carries, copied when a tensor becomes a subclass.
+_TENSOR_SLOTS = tuple(name for name in Tensor.__slots__
+                      if name not in ("__dict__", "__weakref__"))
 
 
 def _subclass_view(cls, data):
     """A new `cls` object over the same array and version counter as `data`, outside the graph.
 
-    Tensor uses __slots__, and Parameter adds a __dict__ (so user code can tag parameters,
-    as in torch), so the object is built field by field rather than by changing __class__.
+    Tensor keeps most fields in __slots__, so the object is built field by field rather than
+    by changing __class__.
     """
     plain = data.detach()
     out = object.__new__(cls)
     for name in _TENSOR_SLOTS:
-        try:
-            setattr(out, name, getattr(plain, name))
-        except AttributeError:
-            continue  # a slot the plain tensor leaves unset stays unset here too
+        setattr(out, name, getattr(plain, name))
+    out.__dict__.update(plain.__dict__)
     return out
+
+
+def _user_attributes(tensor):
+    """What user code set on a tensor (not its .grad, hooks or other Tensor fields)."""
+    return {name: value for name, value in tensor.__dict__.items() if not hasattr(Tensor, name)}
 
 
 class Parameter(Tensor):
@@ -71,7 +75,7 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     def __reduce_ex__(self, protocol):
-        return _rebuild_parameter, (self.detach(), self._requires_grad, dict(self.__dict__))
+        return _rebuild_parameter, (self.detach(), self._requires_grad, _user_attributes(self))
 
 
 def _rebuild_parameter(data, requires_grad, state):

@@ -33,6 +33,22 @@ __all__ = [
 _BOOL_NP = _dtype.bool.np
 _HALF_NP = (_dtype.float16.np, _dtype.bfloat16.np)
 
+# NumPy converts a Python number anew on every call (0.4 µs of a 1 µs op on 32x32); a 0-d
+# one of the array's own dtype gives the same result without that.
+_FLOAT32_NP, _FLOAT64_NP = _dtype.float32.np, _dtype.float64.np
+_FLOAT32_ONE, _FLOAT64_ONE = np.ones((), np.float32), np.ones((), np.float64)
+
+
+def _one(array):
+    """1, as the cheapest operand for arithmetic with `array` (never write into it)."""
+    if array.__class__ is np.ndarray:
+        dtype = array.dtype
+        if dtype is _FLOAT32_NP:
+            return _FLOAT32_ONE
+        if dtype is _FLOAT64_NP:
+            return _FLOAT64_ONE
+    return 1
+
 
 # -- unary math ---------------------------------------------------------------------------
 # Each class computes y = f(x) and returns grad * f'(x) written with ember ops. Ops defined
@@ -277,7 +293,7 @@ def sigmoid_array(xp, x):
     if x.dtype in _HALF_NP:
         return sigmoid_array(xp, x.astype(np.float32)).astype(x.dtype)
     y = xp.exp(-x)
-    y += 1
+    y += _one(y)
     return xp.reciprocal(y, out=y) if y.ndim else 1 / y  # a 0-d x gives a numpy scalar
 
 
@@ -320,7 +336,7 @@ class TanhGrad(Op):
 
     @staticmethod
     def kernel(grad, y):
-        out = 1 - y * y
+        out = _one(y) - y * y
         out *= grad  # in place also on a 0-d input's numpy scalar: it rebinds `out`
         return out
 
@@ -403,7 +419,7 @@ class SigmoidGrad(Op):
 
     @staticmethod
     def kernel(grad, y):
-        out = 1 - y
+        out = _one(y) - y
         out *= y  # in place also on a 0-d input's numpy scalar: it rebinds `out`
         out *= grad
         return out

@@ -1,0 +1,58 @@
+"""ember's build: the package as pure Python, and its hottest modules compiled by Cython.
+
+The compiled modules are built from the same .py files (there is no second source to keep
+in step); Python's overhead per op, which dominates small tensors, drops by about a sixth
+(BENCHMARKS.md). Each one is optional: where no C compiler is found the build goes on and
+ember runs as pure Python. The build records a hash of each compiled module's source in
+ember/_compiled.json; ember/_compiled.py uses a compiled module only while its source is
+unchanged, so that an edited file of an editable install runs as written.
+"""
+import hashlib
+import json
+import os
+
+from setuptools import Extension, setup
+
+# The modules every op and every training step runs through. A module that does not compile
+# under Cython's pure-Python mode stays off the list: ops/pool.py, whose conditional
+# expressions over tuples of different lengths Cython rejects as a type error.
+COMPILED = [
+    "ember._dtype", "ember._tensor",
+    "ember.autograd.engine", "ember.autograd.function", "ember.autograd.grad_mode",
+    "ember.ops.binary", "ember.ops.compare", "ember.ops.conv", "ember.ops.convert",
+    "ember.ops.elementwise", "ember.ops.index", "ember.ops.linalg", "ember.ops.reduce",
+    "ember.ops.shape", "ember.ops.unary",
+    "ember.nn.modules.module", "ember.nn.functional.activation", "ember.nn.functional.loss",
+    "ember.nn.functional._nll", "ember.nn.functional.normalization",
+    "ember.optim.optimizer", "ember.optim.adam", "ember.optim.sgd",
+]
+
+
+def source_of(module):
+    return os.path.join(*module.split(".")) + ".py"
+
+
+def source_hash(module):
+    with open(source_of(module), "rb") as source:
+        return hashlib.sha256(source.read()).hexdigest()
+
+
+def compiled_extensions():
+    if os.environ.get("EMBER_PURE_PYTHON"):
+        return []
+    try:
+        from Cython.Build import cythonize
+    except ImportError:  # a build without isolation, where Cython is not installed
+        return []
+
+    with open(os.path.join("ember", "_compiled.json"), "w") as manifest:
+        json.dump({module: source_hash(module) for module in COMPILED}, manifest, indent=1)
+    # -O2 without debug symbols: a quarter of the default -O3 -g build time, as fast to run
+    extensions = [Extension(module, [source_of(module)], optional=True,
+                            extra_compile_args=["-O2", "-g0"]) for module in COMPILED]
+    return cythonize(extensions, build_dir=os.path.join("build", "cython"), quiet=True,
+                     nthreads=os.cpu_count() or 1, compiler_directives={"language_level": 3})
+
+
+setup(ext_modules=compiled_extensions(), package_data={"ember": ["_compiled.json"]},
+      options={"build_ext": {"parallel": os.cpu_count() or 1}})
