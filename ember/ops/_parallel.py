@@ -68,11 +68,17 @@ def assign(xp, target, source):
     map_shares(xp, copy, range(target.shape[0]), target.size)
 
 
+_ROW = 1 << 14
+
+
 def elementwise(xp, kernel, *operands):
     """kernel(*operands, out=None) for an elementwise kernel (a NumPy ufunc, or a function
     with its `out` argument); when the array operands are large C-contiguous CPU arrays of one
-    shape, computed into a new array of the first's dtype in shares of the flat elements
-    (numbers are passed to every share as they are)."""
+    shape, computed into a new array of the first's dtype in shares of the flat elements.
+
+    There a number operand is taken in the first operand's dtype and spread into a row of
+    _ROW elements that the arrays' rows meet: NumPy's SIMD loops skip an operand of stride 0,
+    and np.maximum(x, 0) ran 2-3x slower than against a row of zeros."""
     first = operands[0]
     size = first.size
     if size < _MIN_ELEMENTS or xp is not np or not all(
@@ -81,11 +87,18 @@ def elementwise(xp, kernel, *operands):
         return kernel(*operands, out=None)
     out = np.empty(first.shape, first.dtype)
     flats = [a.reshape(-1) if a.__class__ is np.ndarray else a for a in (out,) + operands]
+    rows = [None if a.__class__ is np.ndarray else np.full(_ROW, a, first.dtype) for a in flats]
 
     def work(elements):
         start, stop = elements.start, elements.stop
-        parts = [a[start:stop] if a.__class__ is np.ndarray else a for a in flats]
-        kernel(*parts[1:], out=parts[0])
+        body = start + (stop - start) // _ROW * _ROW
+        if body > start:
+            parts = [a[start:body].reshape(-1, _ROW) if row is None else row
+                     for a, row in zip(flats, rows)]
+            kernel(*parts[1:], out=parts[0])
+        if stop > body:
+            parts = [a[body:stop] if row is None else a for a, row in zip(flats, rows)]
+            kernel(*parts[1:], out=parts[0])
 
     map_shares(xp, work, range(size), size)
     return out

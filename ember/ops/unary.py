@@ -455,13 +455,33 @@ class ReluGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(y)
-        xp = ctx.xp
-        return elementwise(xp, lambda g, y, out: xp.multiply(g, y > 0, out=out), grad, y)
+        if ctx.xp is np and grad.dtype in _FLOAT_BITS and grad.dtype == y.dtype:
+            return elementwise(np, _zero_where_not_positive, grad, y)
+        return ctx.xp.where(y <= 0, 0, grad).astype(grad.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad_out):
         (y,) = ctx.saved_tensors
         return ReluGrad.apply(grad_out, y), None
+
+
+# A float dtype's same-sized integer type: its bits can be and-ed with a mask.
+_FLOAT_BITS = {np.dtype(t): np.dtype(i) for t, i in (
+    (np.float16, np.int16), (_dtype.bfloat16.np, np.int16), (np.float32, np.int32),
+    (np.float64, np.int64))}
+
+
+def _zero_where_not_positive(grad, y, out):
+    """out = 0 where y <= 0, else grad -- also where grad is inf or nan, as torch's
+    threshold_backward (grad * (y > 0) would give nan there). The bits of grad are and-ed with
+    a mask of all ones or all zeros: three SIMD passes, against a slower np.where."""
+    if out is None:
+        out = np.empty_like(grad)
+    bits = _FLOAT_BITS[grad.dtype]
+    mask = out.view(bits)
+    np.subtract(np.less_equal(y, 0), 1, out=mask, dtype=bits, casting="unsafe")
+    np.bitwise_and(mask, grad.view(bits), out=mask)
+    return out
 
 
 class Reciprocal(Op):

@@ -91,6 +91,25 @@ def test_prelu_and_module():
         ember.nn.functional.prelu(ember.ones(2, 3), ember.ones(2))
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+@pytest.mark.parametrize("size", [7, 300_001])  # whole, and in shares
+def test_relu_gradient_is_zero_where_the_input_is_not_positive_even_for_inf_and_nan(dtype,
+                                                                                   size):
+    """torch's threshold_backward: 0 where relu's output <= 0 whatever the incoming gradient
+    (grad * mask would give nan for inf and nan there), the gradient itself elsewhere (also
+    where the input is nan)."""
+    rng = np.random.default_rng(0)
+    x, g = rng.standard_normal((2, size))
+    x[::5], x[1::11], x[3::17] = 0.0, np.nan, -0.0
+    g[::3], g[2::13] = np.inf, np.nan
+    grads = []
+    for lib in (ember, torch):
+        xt = lib.tensor(x).to(getattr(lib, dtype)).requires_grad_()
+        lib.relu(xt).backward(lib.tensor(g).to(getattr(lib, dtype)))
+        grads.append(xt.grad.double().numpy())
+    np.testing.assert_array_equal(*grads)
+
+
 def test_relu_on_integers_keeps_dtype():
     out = ember.nn.functional.relu(ember.tensor([-2, 3]))
     assert out.dtype == ember.int64 and out.tolist() == [0, 3]

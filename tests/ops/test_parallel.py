@@ -93,6 +93,16 @@ def test_elementwise_in_shares_matches_one_call(two_threads):
                                   np.maximum(strided, 0))
 
 
+@pytest.mark.parametrize("size", [300_000, 5 * 16384, 16384 * 8 + 5])
+def test_a_number_operand_spread_into_rows_gives_the_same_result(two_threads, size):
+    """Shares cut into rows of _ROW elements meeting a row of the number, and their tails."""
+    values = np.random.default_rng(0).standard_normal(size).astype(np.float32).reshape(-1, 1)
+    np.testing.assert_array_equal(_parallel.elementwise(np, np.maximum, values, 0),
+                                  np.maximum(values, 0))
+    np.testing.assert_array_equal(_parallel.elementwise(np, np.subtract, values, 0.25),
+                                  values - np.float32(0.25))
+
+
 @pytest.mark.parametrize("training", [True, False])
 def test_large_batch_norm_and_relu_in_shares_match_torch(two_threads, training):
     """Channels split over shares (batch norm), flat elements (relu and its gradient)."""
