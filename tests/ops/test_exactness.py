@@ -153,3 +153,15 @@ def test_arange_with_out_computes_in_out_dtype():
         out = lib.empty(0, dtype=lib.int32)
         assert lib.arange(0, 3, out=out) is out and out.tolist() == [0, 1, 2]
         assert lib.arange(0, 3, out=lib.empty(0)).dtype == lib.float32
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("exponent", [2, 3, -2, -0.5, -1, 2.0])
+def test_pow_by_a_small_exponent_rounds_as_torch(dtype, exponent):
+    """torch takes these powers by products, square roots and division, not pow(): x ** 3
+    is (x * x) * x, rounded twice. Its bits, including 0, -0 and infinities."""
+    values = np.random.default_rng(0).standard_normal(10_000) * 10
+    values[:4] = [0.0, -0.0, np.inf, -np.inf]
+    results = [lib.pow(lib.tensor(values, dtype=getattr(lib, dtype)), exponent).numpy()
+               for lib in (ember, torch)]
+    np.testing.assert_array_equal(*results)
