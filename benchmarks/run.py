@@ -274,7 +274,10 @@ def main():
         return
 
     import torch
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}")
+    import ember
+    compiled = len(ember._compiled.modules)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; "
+          f"ember {f'with {compiled} modules compiled' if compiled else 'as pure Python'}")
     header = (f"{'workload':<14}{'ember ms':>10}{'torch ms':>10}{'ratio':>7}{'target':>8}"
               f"{'ember MiB':>11}{'torch MiB':>11}{'mem ratio':>10}")
     print(header)
