@@ -9,9 +9,10 @@ File layout (little-endian):
 The header holds the object's structure (dicts with any key type, lists, tuples, numbers,
 strings, None, dtypes, devices, sizes) with each tensor replaced by a reference to its
 dtype, shape and byte range, plus the SHA-256 of the data region, so a truncated or
-corrupted file is detected instead of loaded. Objects outside that set (a custom class) are
-refused on save unless the caller opts into pickle, and a file holding a pickle is refused
-on load unless the caller passes weights_only=False.
+corrupted file is detected instead of loaded. Objects outside that set (a whole nn.Module,
+a custom class) are stored as a pickle, as torch.save stores them, and a file holding a
+pickle is refused on load unless the caller passes weights_only=False (torch's default is
+the same). save(..., allow_pickle=False) refuses such objects instead.
 
 Saving writes to a temporary file in the target directory, flushes it to disk and renames
 it over the target, so a crash mid-save leaves the previous checkpoint intact.
@@ -35,12 +36,14 @@ _MAGIC = b"EMBER\x00\x01\x00"
 
 
 def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
-         *, allow_pickle=False):
-    """Write `obj` (tensors, state_dicts, optimizer/scheduler states, nested containers) to a
-    path or a binary file object.
+         *, allow_pickle=True):
+    """Write `obj` (tensors, state_dicts, optimizer/scheduler states, nested containers, or
+    any picklable object such as a whole model) to a path or a binary file object.
 
-    allow_pickle: also accept other Python objects, stored as a pickle; ember.load will then
-        refuse the file unless given weights_only=False.
+    allow_pickle: store objects other than tensors, containers, numbers, strings, dtypes and
+        devices as a pickle (the default, as torch.save); ember.load then refuses the file
+        unless given weights_only=False. With False such objects raise a TypeError, so the
+        file is sure to load with weights_only=True.
     """
     blocks = []
     pickled = []
@@ -116,7 +119,7 @@ def _encode(obj, blocks, pickled, allow_pickle, path):
     raise TypeError(
         f"ember.save: can't store {type(obj).__name__} at {path} in a safe checkpoint (tensors, "
         f"containers, numbers, strings, dtypes and devices only). Save its state_dict() "
-        f"instead, or pass allow_pickle=True (loading then needs weights_only=False).")
+        f"instead, or leave allow_pickle=True (loading then needs weights_only=False).")
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None,

@@ -73,16 +73,21 @@ def test_map_location_forms():
     assert called == ["cpu"] and back.tolist() == [2.0, 2.0]
 
 
-def test_unsupported_objects_are_refused_unless_pickle_is_allowed():
-    with pytest.raises(TypeError, match="state_dict"):
-        roundtrip({"bad": Payload()})
+def test_other_objects_are_pickled_and_load_only_with_weights_only_false():
+    """As torch: save stores a whole model; load refuses the pickle unless told to trust it."""
+    model = ember.nn.Sequential(ember.nn.Linear(3, 2), ember.nn.ReLU())
     buffer = io.BytesIO()
-    ember.save({"obj": {1, 2}}, buffer, allow_pickle=True)
+    ember.save({"model": model, "obj": {1, 2}}, buffer)
     buffer.seek(0)
     with pytest.raises(pickle.UnpicklingError, match="weights_only=False"):
         ember.load(buffer)
     buffer.seek(0)
-    assert ember.load(buffer, weights_only=False) == {"obj": {1, 2}}
+    loaded = ember.load(buffer, weights_only=False)
+    assert loaded["obj"] == {1, 2}
+    x = ember.randn(4, 3)
+    assert ember.equal(loaded["model"](x), model(x))
+    with pytest.raises(TypeError, match="state_dict"):
+        ember.save({"bad": Payload()}, io.BytesIO(), allow_pickle=False)
 
 
 def test_a_malicious_pickle_is_never_executed(tmp_path):
