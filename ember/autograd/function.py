@@ -22,7 +22,8 @@ from .._dtype import FLOAT_NP
 from ..backend import _BY_ARRAY_TYPE
 from . import grad_mode
 
-__all__ = ["Function", "Op", "Node", "AccumulateGrad", "FunctionCtx", "once_differentiable"]
+__all__ = ["Function", "Op", "Node", "AccumulateGrad", "FunctionCtx", "once_differentiable",
+           "named"]
 
 
 class Node:
@@ -42,6 +43,7 @@ class Node:
     _num_outputs = 1
     _output_meta = None      # (shape, dtype, array type) per output, to make zero grads
     _materialize_grads = True
+    _name = None             # torch's name for the form of the op that made this node
     xp = np                  # the array module an Op's forward computes with (set for cupy)
 
     @property
@@ -50,7 +52,7 @@ class Node:
         return self.__dict__.setdefault("_metadata", {})
 
     def name(self):
-        return type(self).__name__
+        return self._name or type(self).__name__
 
     def __repr__(self):
         return f"<{self.name()} object at {id(self):#x}>"
@@ -260,11 +262,23 @@ def _notify_recorded(node, args, outputs):
 
 
 class _OpMeta(type):
-    """Gives every op class its node class, named like torch's (`TanhBackward`)."""
+    """Gives every op class its node class, named like torch's: `TanhBackward0`, or the
+    class's `node_name` where torch's op has another name (MatMul's nodes are MmBackward0)."""
 
     def __init__(cls, name, bases, namespace):
         super().__init__(name, bases, namespace)
-        cls._backward_cls = type(name + "Backward0", (cls._node_base,), {"_op": cls})
+        node_name = namespace.get("node_name", name + "Backward0")
+        cls._backward_cls = type(node_name, (cls._node_base,), {"_op": cls})
+
+
+def named(output, name, input=None):
+    """`output`, its node renamed to torch's name for the form of the op that made it (a sum
+    over some dims is SumBackward1, over all SumBackward0; unsqueeze and view both reshape).
+    A node the op did not make for `output` (it returned `input` itself) keeps its name."""
+    node = output.grad_fn
+    if node is not None and (input is None or node is not input.grad_fn):
+        node._name = name
+    return output
 
 
 class Op(metaclass=_OpMeta):
