@@ -342,7 +342,7 @@ def check_profiler(report=print, size=2048, row_limit=6):
     checks = {
         "MatMul, Relu and their backward have device time": all(
             rows[name].device_time_total > 0
-            for name in ("MatMul", "Relu", "MatMulBackward0", "ReluBackward0")),
+            for name in ("MatMul", "Relu", "MmBackward0", "ReluBackward0")),
         "a MatMul takes longer on the GPU than a Relu":
             rows["MatMul"].device_time_total > rows["Relu"].device_time_total,
         "the step's device time is its ops' (no events of its own)":

@@ -62,6 +62,8 @@ class VectorNorm(Op):
     p = +-inf: g * sgn(x), split evenly between the elements where |x| = y.
     """
 
+    node_name = "LinalgVectorNormBackward0"
+
     @staticmethod
     def forward(ctx, x, ord, dims, keepdim):
         xp = ctx.xp

@@ -12,6 +12,8 @@ __all__ = ["to_dtype", "to_device", "clone", "contiguous"]
 class ToDtype(Op):
     """y = x as another dtype;  grad_x = g cast back to x's dtype."""
 
+    node_name = "ToCopyBackward0"  # torch's dtype and device changes are one op, _to_copy
+
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.source = x.dtype
@@ -24,6 +26,8 @@ class ToDtype(Op):
 
 class ToDevice(Op):
     """y = x on another device;  grad_x = g moved back."""
+
+    node_name = "ToCopyBackward0"
 
     @staticmethod
     def forward(ctx, x, device):

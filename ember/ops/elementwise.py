@@ -24,7 +24,7 @@ from .. import _dtype
 from .._dtype import FLOAT_NP, INT_RANGE, scalar_type_name
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.function import Op
+from ..autograd.function import Op, named
 from ..backend import xp_of
 from . import compare  # compare.where() in the formulas below; compare imports this module too
 from .creation import scalar_tensor
@@ -810,6 +810,8 @@ def pow(input, exponent, *, out=None):
         result = IntegerPow.apply(a, b)
     else:
         result = Pow.apply(a, b)
+    if isinstance(exponent, Tensor):  # torch's pow of a tensor and a number is PowBackward0
+        named(result, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")
     return result if out is None else _write_out(out, result, "pow")
 
 

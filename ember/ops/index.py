@@ -22,7 +22,7 @@ from .. import _dtype
 from .._dtype import FLOAT_NP, scalar_type_name
 from .._tensor import Tensor, dtype_name
 from ..autograd import grad_mode
-from ..autograd.function import Node, Op
+from ..autograd.function import Node, Op, named
 from ..backend import _BY_ARRAY_TYPE, xp_of
 from ._dims import wrap_dim
 from ._inplace import apply_inplace, inplace_method
@@ -328,8 +328,24 @@ def _getitem(self, key):
         return Index.apply(self, (array,))
     basic, advanced = _parse_key(self, key)
     if advanced is None:
-        return slice_view(self, basic)
+        return named(slice_view(self, basic), _basic_node_name(basic))
     return Index.apply(self if _is_full(basic) else slice_view(self, basic), advanced)
+
+
+def _basic_node_name(basic):
+    """torch's name for a basic index's node: that of its last step, as torch takes one step
+    per item (unsqueeze for None, select for an int) and skips full slices."""
+    for item in reversed(basic):
+        if item is None:
+            return "UnsqueezeBackward0"
+        if type(item) is builtins.int:
+            return "SelectBackward0"
+        if item is not Ellipsis and item != _FULL:
+            break
+    return "SliceBackward0"
+
+
+_FULL = slice(None)
 
 
 def _is_number(value):
@@ -906,11 +922,12 @@ def masked_fill(input, mask, value):
         raise RuntimeError(f"value cannot be converted to type "
                            f"{scalar_type_name(input.dtype).lower()} without overflow: ember "
                            f"has no complex dtypes")
-    if not isinstance(value, Tensor):
-        category = input.dtype.category
-        value = builtins.bool(value) if category == _dtype.BOOL else (
-            builtins.int(value) if category == _dtype.INTEGER else builtins.float(value))
-    return where(mask, value, input)
+    if isinstance(value, Tensor):
+        return named(where(mask, value, input), "MaskedFillBackward1")
+    category = input.dtype.category
+    value = builtins.bool(value) if category == _dtype.BOOL else (
+        builtins.int(value) if category == _dtype.INTEGER else builtins.float(value))
+    return named(where(mask, value, input), "MaskedFillBackward0")
 
 
 def masked_select(input, mask, *, out=None):

@@ -11,7 +11,7 @@ import warnings
 
 from .. import _dtype
 from .._tensor import Tensor
-from ..autograd.function import Op
+from ..autograd.function import Op, named
 from ..backend import xp_of
 from ._dims import wrap_dim
 from ._inplace import inplace_method
@@ -366,7 +366,9 @@ def split(tensor, split_size_or_sections, dim=0):
         sizes = [step] * (size // step) + [size % step] if step else [0]
         if len(sizes) > 1 and sizes[-1] == 0:
             sizes.pop()
-        return _pieces(tensor, dim, sizes)
+        pieces = _pieces(tensor, dim, sizes)
+        named(pieces[0], "SplitBackward0")  # the pieces share one node
+        return pieces
     sizes = [builtins.int(s) for s in split_size_or_sections]
     if builtins.any(s < 0 for s in sizes):
         raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative "
@@ -419,7 +421,9 @@ def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indic
         if split_at <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {split_at}")
         base, extra = divmod(size, split_at)
-        return _pieces(input, dim, [base + 1] * extra + [base] * (split_at - extra))
+        pieces = _pieces(input, dim, [base + 1] * extra + [base] * (split_at - extra))
+        named(pieces[0], "SliceBackward0")  # torch narrows once per piece
+        return pieces
     bounds = [0] + [builtins.int(i) for i in split_at] + [size]
     pieces = []
     for start, stop in zip(bounds, bounds[1:]):

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
-from ..autograd.function import Op
+from ..autograd.function import Op, named
 from . import compare
 from ._dims import wrap_dim
 from ._inplace import inplace_method
@@ -94,6 +94,8 @@ class MatMul(Op):
     grad_a = g @ b^T,  grad_b = a^T @ g, each summed over the batch dims it was broadcast along.
     """
 
+    node_name = "MmBackward0"
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -127,6 +129,11 @@ class MatMul(Op):
                 grad_b = MatMul.apply(a.mT, grad)
             grad_b = _reduce_to(grad_b, b._data.shape, b_shape)
         return grad_a, grad_b
+
+
+# torch's name for matmul's node by the operands' dims, where it is not mm's; any other form
+# with a batch folds it away and views the result back (_unsafe_view)
+_MATMUL_NODES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4"}
 
 
 def _check_matmul_operands(op_name, a, b):
@@ -192,6 +199,9 @@ def matmul(input, other, *, out=None):
         result = MatMul.apply(input, other)
     except ValueError:
         raise RuntimeError(_matmul_shape_error(input._data.shape, other._data.shape)) from None
+    dims = (input._data.ndim, other._data.ndim)
+    if dims != (2, 2):
+        named(result, _MATMUL_NODES.get(dims, "UnsafeViewBackward0"))
     return result if out is None else _write_out(out, result)
 
 
@@ -220,7 +230,8 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: {expected} but "
             f"got: {list(mat2._data.shape[:2])}.")
-    return matmul(input, mat2, out=out)
+    result = named(matmul(input, mat2), "BmmBackward0")
+    return result if out is None else _write_out(out, result)
 
 
 def mv(input, vec, *, out=None):
@@ -333,7 +344,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     _require_tensors("addmm", mat1, mat2)
     _require_dim("addmm", mat1, 2, "mat1")
     _require_dim("addmm", mat2, 2, "mat2")
-    result = _scaled_sum("addmm", input, matmul(mat1, mat2), beta, alpha)
+    result = named(_scaled_sum("addmm", input, matmul(mat1, mat2), beta, alpha), "AddmmBackward0")
     return result if out is None else _write_out(out, result)
 
 
@@ -579,17 +590,17 @@ def einsum(*args):
     ellipsis_ndim = 0
     for index, (labels, operand) in enumerate(zip(terms, operands)):
         ndim = operand._data.ndim
-        named = len(labels) - (None in labels)
-        if None not in labels and named != ndim:
+        labelled = len(labels) - (None in labels)
+        if None not in labels and labelled != ndim:
             raise RuntimeError(
-                f"einsum(): the number of subscripts in the equation ({named}) does not match "
+                f"einsum(): the number of subscripts in the equation ({labelled}) does not match "
                 f"the number of dimensions ({ndim}) for operand {index} and no ellipsis was "
                 f"given")
-        if named > ndim:
+        if labelled > ndim:
             raise RuntimeError(
-                f"einsum(): the number of subscripts in the equation ({named}) is more than the "
+                f"einsum(): the number of subscripts in the equation ({labelled}) is more than the "
                 f"number of dimensions ({ndim}) for operand {index}")
-        ellipsis_ndim = builtins.max(ellipsis_ndim, ndim - named)
+        ellipsis_ndim = builtins.max(ellipsis_ndim, ndim - labelled)
     used = set(lhs + rhs)
     spare = [letter for letter in _LETTERS if letter not in used]
     if ellipsis_ndim > len(spare):
@@ -654,6 +665,9 @@ def einsum(*args):
             spelled[index] = "".join(term[d] for d in keep)
             operands[index] = operand.reshape(tuple(shape[d] for d in keep))
     result = Einsum.apply(",".join(spelled) + "->" + output, *operands)
+    if len(spelled) == 2:  # torch multiplies a pair, with bmm (then a view) if it sums labels
+        summed = set(spelled[0] + spelled[1]) - set(output)
+        named(result, "ViewBackward0" if summed else "MulBackward0")
     if dtype.kind in "biu":  # torch first sums the labels only one operand has, as sum
         summed = builtins.any(  # does (an integer operand becomes int64)
             set(term) - set(output) - set("".join(spelled[:i] + spelled[i + 1:]))

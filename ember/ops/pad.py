@@ -6,7 +6,7 @@ amounts negated (a crop). The other modes read every output element from an inpu
 along each padded dim (a gather); their gradient adds back along the same indices.
 """
 from .._tensor import Tensor
-from ..autograd.function import Op
+from ..autograd.function import Op, named
 
 __all__ = ["pad"]
 
@@ -16,6 +16,8 @@ _MODES = ("constant", "reflect", "replicate", "circular")
 class ConstantPad(Op):
     """y = x surrounded by `value` (cropped where an amount is negative);
     grad_x = ConstantPad(g, the amounts negated, 0): the crop of g back to x's place."""
+
+    node_name = "ConstantPadNdBackward0"
 
     @staticmethod
     def forward(ctx, x, pairs, value):
@@ -190,4 +192,8 @@ def pad(input, pad, mode="constant", value=None):
                 f"({before}, {after}) of dimension {dim} of size {shape[dim]})")
         if before or after:
             plan.append((dim,) + _gather_index(shape[dim], before, after, mode))
-    return GatherPad.apply(input, tuple(plan))
+    output = GatherPad.apply(input, tuple(plan))
+    if mode == "circular":  # torch pads circularly by copying slices
+        return output
+    kind = "Reflection" if mode == "reflect" else "Replication"
+    return named(output, f"{kind}Pad{pairs_count}DBackward0")

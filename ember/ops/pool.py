@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .._dtype import FLOAT_NP, bfloat16, float16
 from .._tensor import Tensor
-from ..autograd.function import Op
+from ..autograd.function import Op, named
 from .conv import add_windows, crop_spatial, pad_spatial, window_slices, windows, \
     windows_overlap
 
@@ -365,6 +365,13 @@ def _unbatched(output, batched):
     return output if batched else output.squeeze(0)
 
 
+def _pooled(output, batched, d, node_name):
+    """_unbatched(output), its node given torch's name for the pool over d dims (node_name
+    with a {} for d): torch pools in 1-D as in 2-D, between an unsqueeze and a squeeze."""
+    return named(_unbatched(output, batched),
+                 "SqueezeBackward1" if d == 1 else node_name.format(d))
+
+
 # -- public functions ---------------------------------------------------------------------
 
 def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, d,
@@ -376,7 +383,7 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
         raise RuntimeError(f"{op_name}: \"max_pool\" not implemented for 'Bool'; convert the "
                            f"input with .float() first")
     out, arg = MaxPool.apply(_batched(input, batched), geometry)
-    out = _unbatched(out, batched)
+    out = _pooled(out, batched, d, "MaxPool{}DWithIndicesBackward0")
     if not return_indices:
         return out
     indices = Tensor._make(_flat_indices(_xp(arg), arg._data, geometry))
@@ -454,7 +461,8 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                            f"input with .float() first")
     divisor = _avg_divisor(_xp(input), geometry, count_include_pad, divisor_override,
                            input.dtype.np)
-    return _unbatched(AvgPool.apply(_batched(input, batched), geometry, divisor), batched)
+    out = AvgPool.apply(_batched(input, batched), geometry, divisor)
+    return _pooled(out, batched, d, "AvgPool{}DBackward0")
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -573,9 +581,12 @@ def _adaptive_avg(input, output_size, d, op_name):
             f"point or complex dtype. Got: {input.dtype.name.capitalize()}")
     input = _batched(input, batched)
     size = tuple(input.shape[2:])
+    # torch averages to size 1 with mean over the spatial dims
+    node_name = "MeanBackward1" if set(output_size) == {1} else "AdaptiveAvgPool{}DBackward0"
     geometry = _regular_geometry(size, output_size)
     if geometry is not None:
-        return _unbatched(AvgPool.apply(input, geometry, math.prod(geometry.kernel)), batched)
+        out = AvgPool.apply(input, geometry, math.prod(geometry.kernel))
+        return _pooled(out, batched, d, node_name)
     xp = _xp(input)
     matrices = []
     matrix_dtype = xp.float32 if input.dtype.np in _HALF_NP else input.dtype.np
@@ -584,7 +595,7 @@ def _adaptive_avg(input, output_size, d, op_name):
         for row, (start, end) in enumerate(_adaptive_windows(s, o)):
             matrix[row, start:end] = 1 / (end - start)
         matrices.append(matrix)
-    return _unbatched(AdaptiveAvgPool.apply(input, tuple(matrices)), batched)
+    return _pooled(AdaptiveAvgPool.apply(input, tuple(matrices)), batched, d, node_name)
 
 
 def adaptive_avg_pool1d(input, output_size):
@@ -680,9 +691,10 @@ def _adaptive_max(input, output_size, return_indices, d, op_name):
         indices = index.reshape(-1, index.shape[-1])[
             xp.arange(math.prod(output_size)).reshape(output_size), arg]
         out = IndexGather.apply(input, indices)
+    out = _pooled(out, batched, d, "AdaptiveMaxPool{}DBackward0")
     if not return_indices:
-        return _unbatched(out, batched)
-    return _unbatched(out, batched), _unbatched(Tensor._make(indices), batched)
+        return out
+    return out, _unbatched(Tensor._make(indices), batched)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):

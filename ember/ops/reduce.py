@@ -17,7 +17,7 @@ from .. import _dtype
 from .. import return_types
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
-from ..autograd.function import Op
+from ..autograd.function import Op, named
 from ..backend import xp_of
 from . import compare
 from ._dims import wrap_dim, wrap_dims
@@ -243,6 +243,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         return autocast_mode.dispatch("sum", sum, input, dim, keepdim, dtype=dtype, out=out)
     dims = _reduce_dims(dim, input._data.ndim, "sum")
     out_tensor = Sum.apply(input, dims, keepdim, _accumulation_dtype(input, dtype))
+    if dim is not None:
+        named(out_tensor, "SumBackward1")
     return out_tensor if out is None else _write(out, out_tensor)
 
 
@@ -289,6 +291,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
             f"point or complex dtype. Got: {input.dtype.name.capitalize()}")
     dims = _reduce_dims(dim, input._data.ndim, "mean")
     out_tensor = Mean.apply(input, dims, keepdim)
+    if dim is not None:
+        named(out_tensor, "MeanBackward1")
     return out_tensor if out is None else _write(out, out_tensor)
 
 
@@ -404,6 +408,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
         tensor(1.4142)
     """
     result, _ = _variance("std", input, dim, unbiased, keepdim, correction, True)
+    named(result, "StdBackward0")
     return result if out is None else _write(out, result)
 
 
@@ -626,7 +631,8 @@ def _max_min(select_op, reduce_op, op_name, input, dim, keepdim, other, out):
     if dim is None:
         dims = tuple(builtins.range(input._data.ndim))
         _check_nonempty(op_name, input, dims, False, RuntimeError)
-        result = reduce_op.apply(input, dims, keepdim)
+        result = named(reduce_op.apply(input, dims, keepdim),
+                       "MaxBackward1" if op_name == "max" else "MinBackward1")
         return result if out is None else _write(out, result)
     if isinstance(dim, builtins.float):
         raise TypeError(f"{op_name}(): argument 'dim' must be int, not float")
@@ -751,6 +757,8 @@ class Norm(Op):
         p < 1: g sign(x) |x|^(p-1) y^(1-p), 0 where x = 0;
         otherwise: g x |x|^(p-2) / y^(p-1).
     """
+
+    node_name = "LinalgVectorNormBackward0"  # torch.norm is linalg.vector_norm
 
     @staticmethod
     def forward(ctx, x, p, dims, keepdim):

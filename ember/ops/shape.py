@@ -16,7 +16,7 @@ import weakref
 from .. import _dtype
 from .._tensor import Size, Tensor
 from ..autograd import grad_mode
-from ..autograd.function import Op
+from ..autograd.function import Op, named
 from ..backend import xp_of
 from ._dims import wrap_dim
 
@@ -173,6 +173,8 @@ def _one_dim_fit(shape, input_shape):
 class Reshape(Op):
     """y = x with a new shape (a view when the layout allows);  grad_x = g reshaped back."""
 
+    node_name = "ViewBackward0"
+
     @staticmethod
     def forward(ctx, x, shape, must_view):
         ctx.input_shape = x.shape
@@ -216,7 +218,10 @@ def reshape(input, *args, shape=None):
     """
     shape = _shape_args(sizes_from(args, shape, "shape", "reshape"), "reshape")
     shape = _infer_shape(shape, input._data.shape, "reshape")
-    return make_view(Reshape.apply(input, shape, False), input, reshape, shape)
+    out = make_view(Reshape.apply(input, shape, False), input, reshape, shape)
+    if out._base is None:  # reshape copied: torch's _unsafe_view of a contiguous copy
+        named(out, "UnsafeViewBackward0")
+    return out
 
 
 def view(input, *args, size=None, dtype=None):
@@ -381,11 +386,12 @@ def transpose(input, dim0, dim1):
         return input
     dim0, dim1 = wrap_dim(dim0, ndim, "transpose"), wrap_dim(dim1, ndim, "transpose")
     if dim0 == dim1:
-        return input.view(input.shape)
+        return named(input.view(input.shape), "TransposeBackward0")
     order = list(range(ndim))
     order[dim0], order[dim1] = dim1, dim0
     order = tuple(order)
-    return _mark_view(Permute.apply(input, order), input, permute, (order,))
+    out = _mark_view(Permute.apply(input, order), input, permute, (order,))
+    return named(out, "TransposeBackward0")
 
 
 def swapaxes(input, axis0, axis1):
@@ -401,7 +407,8 @@ def t(input):
     ndim = input._data.ndim
     if ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
-    return transpose(input, 0, 1) if ndim == 2 else reshape(input, input._data.shape)
+    out = transpose(input, 0, 1) if ndim == 2 else reshape(input, input._data.shape)
+    return named(out, "TBackward0")
 
 
 def _matrix_transpose(input, name):
@@ -455,13 +462,15 @@ def squeeze(input, dim=None):
     shape = input._data.shape
     if dim is None:
         dims = tuple(i for i, s in enumerate(shape) if s == 1)
+        node_name = "SqueezeBackward0"
     else:
-        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        several = isinstance(dim, (tuple, list))
+        node_name = "SqueezeBackward2" if several else "SqueezeBackward1"
+        dims = dim if several else (dim,)
         dims = tuple(i for i in (wrap_dim(d, len(shape), "squeeze") for d in dims)
                      if len(shape) and shape[i] == 1)
-    if not dims:
-        return reshape(input, shape)
-    return reshape(input, tuple(s for i, s in enumerate(shape) if i not in dims))
+    out = reshape(input, tuple(s for i, s in enumerate(shape) if i not in dims))
+    return named(out, node_name)
 
 
 def unsqueeze(input, dim):
@@ -469,7 +478,7 @@ def unsqueeze(input, dim):
     ndim = input._data.ndim
     dim = wrap_dim(dim, ndim + 1, "unsqueeze")
     shape = input._data.shape
-    return reshape(input, shape[:dim] + (1,) + shape[dim:])
+    return named(reshape(input, shape[:dim] + (1,) + shape[dim:]), "UnsqueezeBackward0")
 
 
 def flatten(input, start_dim=0, end_dim=-1):

@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
-from ..autograd.function import Op
+from ..autograd.function import Op, named
 from ._parallel import elementwise
 from . import compare  # compare.where() in Clamp's gradient
 from .elementwise import (_cast, _input_tensor, _keeps_dtype, _maybe_out, _not_implemented,
@@ -838,7 +838,7 @@ def square(input, *, out=None):
     _input_tensor("square", input)
     if input._data.dtype is _BOOL_NP:
         input = input.to(_dtype.int64)
-    return _maybe_out(out, mul(input, input), "square")
+    return _maybe_out(out, named(mul(input, input), "PowBackward0"), "square")
 
 
 def erf(input, *, out=None):
@@ -913,9 +913,9 @@ def clamp(input, min=None, max=None, *, out=None):
             f"clamp(): min and max must both be Tensors or both be numbers, got "
             f"{type(min).__name__} and {type(max).__name__}")
     dtype = input._data.dtype
-    if isinstance(min, Tensor) or isinstance(max, Tensor) or not (
-            (min is None or _keeps_dtype(dtype, min))
-            and (max is None or _keeps_dtype(dtype, max))):
+    tensor_bounds = isinstance(min, Tensor) or isinstance(max, Tensor)
+    if tensor_bounds or not ((min is None or _keeps_dtype(dtype, min))
+                             and (max is None or _keeps_dtype(dtype, max))):
         try:
             result_type = _dtype.promote_operands(input, min, max)
         except TypeError:
@@ -924,7 +924,8 @@ def clamp(input, min=None, max=None, *, out=None):
         input = _cast(input, result_type, input)
         min = None if min is None else _cast(min, result_type, input)
         max = None if max is None else _cast(max, result_type, input)
-    return _maybe_out(out, Clamp.apply(input, min, max), "clamp")
+    result = Clamp.apply(input, min, max)
+    return _maybe_out(out, result if tensor_bounds else named(result, "ClampBackward1"), "clamp")
 
 
 clip = clamp

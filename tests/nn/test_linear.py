@@ -86,4 +86,4 @@ def test_functional_linear_first_and_second_derivatives():
     bias = ember.randn(5, dtype=ember.float64, requires_grad=True)
     assert ember.autograd.gradcheck(F.linear, (x, weight, bias))
     assert ember.autograd.gradgradcheck(F.linear, (x, weight, bias))
-    assert F.linear(x, weight).grad_fn.name() == "LinearBackward0"
+    assert F.linear(x, weight).grad_fn.name() == "UnsafeViewBackward0"  # torch's name

@@ -12,7 +12,7 @@ import math
 import warnings
 
 from ..._generator import default_generator
-from ...autograd.function import Op
+from ...autograd.function import Op, named
 from ...backend import backend_of, fused
 from ...ops import _sampling
 from ...ops._inplace import apply_inplace
@@ -27,6 +27,8 @@ _SELU_NEGATIVE_SATURATION = 1.7580993408473766
 class Dropout(Op):
     """y = x * mask + shift (mask: 0 or a scale per element or channel; shift: 0 except for
     alpha dropout);  grad_x = g * mask."""
+
+    node_name = "MulBackward0"  # torch multiplies by the mask (and adds alpha dropout's shift)
 
     @staticmethod
     def forward(ctx, x, mask, shift):
@@ -75,7 +77,7 @@ def _alpha_dropout(input, p, shape):
     shift = (keep - 1) * (_SELU_NEGATIVE_SATURATION * a) + _SELU_NEGATIVE_SATURATION * a * p
     shift = shift.astype(keep.dtype, copy=False)  # a 0-d keep gives a scalar that widens
     keep *= a
-    return Dropout.apply(input, keep, shift)
+    return named(Dropout.apply(input, keep, shift), "AddBackward0")
 
 
 def _run(input, fn, p, shape, inplace, op_name):

@@ -1,7 +1,7 @@
 """linear and bilinear: y = x W^T + b and y = x1^T A x2 + b."""
 import math
 
-from ...autograd.function import Op
+from ...autograd.function import Op, named
 from ...amp import autocast_mode
 from ...ops.linalg import _matmul_arrays
 
@@ -21,6 +21,8 @@ class Linear(Op):
     every model runs most.
     """
 
+    node_name = "AddmmBackward0"
+
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
@@ -38,6 +40,16 @@ class Linear(Op):
         grad_weight = rows.mT @ _rows(x) if need_weight else None
         grad_bias = rows.sum(0) if need_bias else None
         return grad_x, grad_weight, grad_bias
+
+
+def _node_name(ndim, has_bias):
+    """torch's name for linear's node: addmm or mm on a matrix, else a view of the product of
+    the input's rows (a 1-D input without bias is matmul's row vector, squeezed)."""
+    if ndim == 2:
+        return "AddmmBackward0" if has_bias else "MmBackward0"
+    if has_bias:
+        return "ViewBackward0"
+    return "SqueezeBackward4" if ndim == 1 else "UnsafeViewBackward0"
 
 
 def linear(input, weight, bias=None):
@@ -59,7 +71,11 @@ def linear(input, weight, bias=None):
             f"{input.shape[-1] if input.dim() else 1} and {in_features}x{out_features}); "
             f"the layer expects inputs whose last dimension is {in_features}")
     if weight.dim() == 2:
-        return Linear.apply(input, weight, bias)
+        output = Linear.apply(input, weight, bias)
+        ndim = input._data.ndim
+        if ndim != 2 or bias is None:
+            named(output, _node_name(ndim, bias is not None))
+        return output
     output = input @ weight
     return output if bias is None else output + bias
 

@@ -14,7 +14,7 @@ from ... import _dtype
 from ..._dtype import FLOAT_NP
 from ..._tensor import Tensor
 from ...autograd import grad_mode
-from ...autograd.function import Op
+from ...autograd.function import Op, named
 from ...ops import compare
 from ...ops.creation import tensor as _tensor
 from ._ctc import CtcLoss, ctc_problem
@@ -121,7 +121,14 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if target._data.dtype in FLOAT_NP:
         raise RuntimeError(target_message(input, target, "nll_loss"))
     targets = class_targets(input, target, weight, ignore_index, reduction, "nll_loss")
-    return NllLoss.apply(input, targets)
+    loss = NllLoss.apply(input, targets)
+    return loss if input.dim() <= 2 else named(loss, _nll_node_name(input.dim(), reduction))
+
+
+def _nll_node_name(ndim, reduction):
+    """torch's name for nll_loss's node on an input with dims beyond (N, C): nll_loss2d's,
+    or the view back from its 4-D form when the loss keeps those dims and they are not 2."""
+    return "ViewBackward0" if reduction == "none" and ndim != 4 else "NllLoss2DBackward0"
 
 
 def _check_class_input(input, op_name):
@@ -173,7 +180,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise RuntimeError(target_message(input, target, "cross_entropy"))
     targets = class_targets(input, target, weight, ignore_index, reduction, "cross_entropy",
                              label_smoothing)
-    return CrossEntropy.apply(input, targets)
+    loss = CrossEntropy.apply(input, targets)
+    if label_smoothing:  # torch's last node adds the smoothing term to nll_loss: no match
+        return loss
+    ndim = input.dim()
+    return named(loss, "NllLossBackward0" if ndim <= 2 else _nll_node_name(ndim, reduction))
 
 
 def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing):
@@ -227,7 +238,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     loss = diff * diff
     if weight is not None:
         return _weighted_reduce(loss, weight, input, reduction)
-    return _reduce(loss, reduction)
+    return named(_reduce(loss, reduction), "MseLossBackward0")
 
 
 def _check_float_loss(input, target, op_name):
@@ -266,7 +277,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta == 0:
         return _reduce(distance, reduction)
     loss = compare.where(distance < beta, diff * diff * (0.5 / beta), distance - 0.5 * beta)
-    return _reduce(loss, reduction)
+    return named(_reduce(loss, reduction), "SmoothL1LossBackward0")
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -282,11 +293,11 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     diff = input - target
     distance = diff.abs()
     loss = compare.where(distance < delta, diff * diff * 0.5, (distance - 0.5 * delta) * delta)
-    if weight is not None:
-        if weight.shape != input.shape:
-            raise ValueError("Weights and input must have the same size.")
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    if weight is None:
+        return named(_reduce(loss, reduction), "HuberLossBackward0")
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    return _reduce(loss * weight, reduction)
 
 
 # -- binary classification ----------------------------------------------------------------
@@ -388,7 +399,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     loss = (1 - target) * input - log_sigmoid
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return named(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")
 
 
 # -- distributions ------------------------------------------------------------------------

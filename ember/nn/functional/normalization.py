@@ -74,6 +74,8 @@ class BatchNorm(Op):
     grad_x (eval) = g * weight * invstd,  grad_weight = sum(g * x_hat),  grad_bias = sum(g).
     """
 
+    node_name = "NativeBatchNormBackward0"
+
     @staticmethod
     def forward(ctx, x, running_mean, running_var, weight, bias, training, momentum, eps):
         xp = ctx.xp
@@ -317,6 +319,8 @@ class LayerNorm(Op):
     grad_weight = sum over B of g * x_hat,  grad_bias = sum over B of g.
     """
 
+    node_name = "NativeLayerNormBackward0"
+
     @staticmethod
     def forward(ctx, x, count, weight, bias, eps):
         xp = ctx.xp
@@ -437,6 +441,8 @@ class GroupNorm(Op):
     grad_x = invstd * (g_hat - mean(g_hat) - x_hat * mean(g_hat * x_hat)) over K,
     grad_weight[c] = sum over N and space of g * x_hat,  grad_bias[c] = sum of g.
     """
+
+    node_name = "NativeGroupNormBackward0"
 
     @staticmethod
     def forward(ctx, x, num_groups, weight, bias, eps):

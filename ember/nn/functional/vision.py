@@ -17,7 +17,7 @@ import warnings
 
 from ..._dtype import bfloat16, float16, uint8
 from ..._tensor import Tensor
-from ...autograd.function import Op
+from ...autograd.function import Op, named
 from ...backend import xp_of
 from ...ops.compare import where
 from .sparse import Embedding
@@ -315,7 +315,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return Tensor._make(_resample_fixed_point(xp, input._data, tables))
     if dtype != input._data.dtype:  # half types: computed in float32, rounded once
         return Resample.apply(input.float(), tuple(tables)).to(input.dtype)
-    return Resample.apply(input, tuple(tables))
+    output = Resample.apply(input, tuple(tables))
+    if mode == "area":  # torch's adaptive_avg_pool, whose names depend on the sizes
+        return output
+    # torch's upsample kernels: UpsampleNearest2DBackward0, UpsampleBilinear2DAaBackward0 ...
+    kernel = mode.title().replace("-", "") + f"{dims}D" + ("Aa" if antialias else "")
+    return named(output, f"Upsample{kernel}Backward0")
 
 
 def _resample_fixed_point(xp, x, tables):
