@@ -69,14 +69,14 @@ class Tensor:
         return legacy_tensor(cls, args, device)
 
     @staticmethod
-    def _make(data, requires_grad=False):
+    def _make(data, requires_grad=False, grad_fn=None):
         """Wrap a backend array; the fast path every op's output goes through."""
         if type(data) not in _BY_ARRAY_TYPE:
             data = np.asarray(data)  # numpy reductions return scalars, not 0-d arrays
         tensor = object.__new__(Tensor)
         tensor._data = data
         tensor._requires_grad = requires_grad
-        tensor.grad_fn = None
+        tensor.grad_fn = grad_fn
         tensor._output_nr = 0
         tensor._version = [0]
         if _grad_state["inference"]:  # See NOTE [ Inference tensors ]

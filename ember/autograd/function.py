@@ -183,9 +183,11 @@ def _unpack(node, item):
     if type(item) is _SavedOutput:
         if item.counter[0] != item.version:
             _raise_modified(node, item.data, item.counter[0], item.version, item.output_nr)
-        out = Tensor._make(item.data, item.requires_grad)
         if item.requires_grad:
-            out.grad_fn, out._output_nr = node, item.output_nr
+            out = Tensor._make(item.data, True, node)
+            out._output_nr = item.output_nr
+        else:
+            out = Tensor._make(item.data)
         out._version = item.counter
         return out
     if type(item) is PackedSaved:
@@ -333,17 +335,16 @@ class Op(metaclass=_OpMeta):
 def _record(node, args, arrays, result):
     """The outputs of a forward that needs a gradient, linked into the graph through `node`."""
     if result.__class__ is not tuple:
-        out = _make(result)
-        if result.dtype in FLOAT_NP:  # integer and bool outputs never require grad
-            out._requires_grad = True
-            out.grad_fn = node
-            _link(node, args)
-            if node._saved:
-                if out._data is not result:  # numpy made a 0-d result a scalar
-                    node._saved = tuple(out._data if v is result else v for v in node._saved)
-                _resolve_saved(node, args, arrays, (out,))
-            if recording_observers:
-                _notify_recorded(node, args, (out,))
+        if result.dtype not in FLOAT_NP:  # integer and bool outputs never require grad
+            return _make(result)
+        out = _make(result, True, node)
+        _link(node, args)
+        if node._saved:
+            if out._data is not result:  # numpy made a 0-d result a scalar
+                node._saved = tuple(out._data if v is result else v for v in node._saved)
+            _resolve_saved(node, args, arrays, (out,))
+        if recording_observers:
+            _notify_recorded(node, args, (out,))
         return out
     outs = tuple([_make(r) for r in result])
     node._num_outputs = len(outs)
