@@ -54,6 +54,9 @@ def test_clip_grad_norm_details():
         utils.clip_grad_norm_([bad], 1.0, error_if_nonfinite=True)
     with pytest.warns(UserWarning, match="empty generator"):
         utils.clip_grad_norm_((p for p in []), 1.0)
+    for lib in (ember, torch):  # max_norm is checked even when there is nothing to clip
+        with pytest.raises(ValueError):
+            lib.nn.utils.clip_grad_norm_([lib.nn.Parameter(lib.ones(1))], "one")
 
 
 def test_get_total_norm_and_clip_grads_with_norm_match_torch():

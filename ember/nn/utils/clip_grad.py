@@ -62,6 +62,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
 
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     """Scale every gradient by min(1, max_norm / (total_norm + 1e-6)), in place."""
+    max_norm = float(max_norm)  # a bad value raises torch's ValueError even with no gradients
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     grads = [p.grad for p in parameters if p.grad is not None]
@@ -69,7 +70,7 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
         return
     total = total_norm._data
     xp = xp_of(total)
-    clamped = xp.asarray(xp.minimum(float(max_norm) / (total + 1e-6), 1.0), dtype=total.dtype)
+    clamped = xp.asarray(xp.minimum(max_norm / (total + 1e-6), 1.0), dtype=total.dtype)
     for grad in grads:
         grad._data *= backend_of(grad._data).to_device(clamped, grad.device)
         grad._version[0] += 1
