@@ -94,6 +94,7 @@ from .ops.layout import *  # noqa: F401,F403
 from ._lowrank import pca_lowrank, svd_lowrank  # noqa: F401
 from ._functional_aliases import *  # noqa: F401,F403
 from .ops.top_level import hardshrink  # noqa: F401  (torch.hardshrink)
+from .ops.special import standard_gamma as _standard_gamma  # noqa: F401  (torch's)
 Tensor.prelu = prelu  # torch's Tensor methods from nn.functional  # noqa: F405
 Tensor.hardshrink = hardshrink
 from .ops._numpy_names import accept_numpy_names  # x.sum(axis=1), as torch's parser

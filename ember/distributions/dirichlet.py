@@ -11,10 +11,12 @@ __all__ = ["Dirichlet"]
 
 def _dirichlet_sample(concentration):
     """Normalized gamma samples; differentiable in the concentration, since each gamma
-    sample is (See NOTE [ Implicit reparameterization of gamma samples ])."""
-    gammas = standard_gamma(concentration)
-    tiny = float(finfo(concentration.dtype).tiny)
-    return (gammas / gammas.sum(-1, keepdim=True)).clamp(min=tiny, max=1 - tiny)
+    sample is (See NOTE [ Implicit reparameterization of gamma samples ]). As torch's
+    _sample_dirichlet: gammas and their sums in float64, kept inside (0, 1) in the dtype."""
+    gammas = standard_gamma(concentration.double())
+    share = (gammas / gammas.sum(-1, keepdim=True)).to(concentration.dtype)
+    info = finfo(concentration.dtype)
+    return share.clamp(min=float(info.tiny), max=1 - float(info.eps) / 2)
 
 
 class Dirichlet(Distribution):

@@ -13,7 +13,7 @@ from ._avx_mathfun import fma as fma32, log256, sincos256
 
 __all__ = ["uniform_real", "normal", "integers", "full_range_integers", "randperm",
            "bernoulli_scalar", "bernoulli_tensor", "exponential", "geometric", "log_normal",
-           "cauchy", "multinomial_with_replacement"]
+           "cauchy", "multinomial_with_replacement", "standard_gamma", "poisson"]
 
 # mantissa digits: how many bits of a draw a uniform float keeps
 _DIGITS = {"bfloat16": 8, "float16": 11, "float32": 24, "float64": 53}
@@ -210,3 +210,90 @@ def multinomial_with_replacement(generator, probabilities, num_samples):
     uniform = _unit_float(generator, rows * num_samples, np.float64).reshape(rows, num_samples)
     return np.stack([np.searchsorted(row.astype(np.float64), draws, side="left")
                      for row, draws in zip(cumulative, uniform)]).astype(np.int64)
+
+
+# -- rejection samplers: one element after another, each drawing as many numbers as it needs --
+
+def _uniform_double(generator):
+    """One at::uniform_real_distribution<double>(0, 1) draw: 53 bits of a 64-bit number."""
+    return int(generator._random64(1)[0] & ((1 << 53) - 1)) * 2.0 ** -53
+
+
+def _normal_double(generator):
+    """One at::normal_distribution<double>(0, 1) draw (it caches its second Box-Muller value)."""
+    return float(_normal_one_at_a_time(generator, 1, 0.0, 1.0)[0])
+
+
+_THIRD32 = np.float32(1.0) / np.float32(3.0)  # the 1.0f / 3.0f of ATen's sample_gamma
+_C_0331 = float(np.float32(0.0331))
+
+
+def _gamma_one(generator, alpha, single):
+    """ATen's sample_gamma (Marsaglia and Tsang), the alpha steps in float32 for a float32
+    tensor (`single`) as torch's kernel takes them, the rest in double."""
+    scale = 1.0
+    if alpha < 1.0:
+        if alpha == 0.0:
+            return 0.0
+        exponent = float(np.float32(1.0) / np.float32(alpha)) if single else 1.0 / alpha
+        scale *= math.pow(1.0 - _uniform_double(generator), exponent)
+        alpha = float(np.float32(alpha) + np.float32(1.0)) if single else alpha + 1.0
+    d = float(np.float32(alpha) - _THIRD32) if single else alpha - float(_THIRD32)
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        x = _normal_double(generator)
+        y = 1.0 + c * x
+        while y <= 0:
+            x = _normal_double(generator)
+            y = 1.0 + c * x
+        v = y * y * y
+        u = 1.0 - _uniform_double(generator)
+        xx = x * x
+        if u < 1.0 - _C_0331 * xx * xx or math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return scale * d * v
+
+
+def standard_gamma(generator, alphas):
+    """torch's _standard_gamma on the CPU: Gamma(alpha, 1) per element, raised to the dtype's
+    smallest normal number, in the dtype of `alphas` (float32 or float64)."""
+    single = alphas.dtype != np.float64
+    samples = np.array([_gamma_one(generator, a, single) for a in alphas.ravel().tolist()],
+                       dtype=np.float64).astype(alphas.dtype)
+    return np.maximum(samples, np.finfo(alphas.dtype).tiny).reshape(alphas.shape)
+
+
+def _poisson_one(generator, rate):
+    """ATen's sample_poisson: Hoermann's transformed rejection from rate 10, multiplying
+    uniforms below it."""
+    if rate >= 10:
+        slam, loglam = math.sqrt(rate), math.log(rate)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = _uniform_double(generator) - 0.5
+            v = _uniform_double(generator)
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + rate + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                    <= -rate + k * loglam - math.lgamma(k + 1.0)):
+                return k
+    if rate == 0:
+        return 0
+    threshold, product, count = math.exp(-rate), 1.0, 0
+    while True:
+        product *= _uniform_double(generator)
+        if product <= threshold:
+            return count
+        count += 1
+
+
+def poisson(generator, rates):
+    """torch's poisson on the CPU: one draw per rate (as float64), in row-major order."""
+    return np.array([_poisson_one(generator, r) for r in rates.ravel().tolist()],
+                    dtype=np.float64).reshape(rates.shape)

@@ -6,8 +6,7 @@ ember.manual_seed makes all of them reproducible. Numbers are drawn on the host,
 mt19937 stream and transformed as ATen's CPU kernels transform it (ember.ops._sampling), so a
 seed gives the same values as torch on the CPU; they are then moved to the requested device.
 
-Differs from PyTorch: poisson draws from the same stream by numpy's algorithm, not torch's;
-its law is the same. Non-contiguous tensors are filled in row-major order (torch: memory
+Differs from PyTorch: non-contiguous tensors are filled in row-major order (torch: memory
 order). Devices other than the CPU take their values from the CPU generator too.
 
 Sampling ops whose law depends on tensors (normal, bernoulli, poisson) pass zero gradients
@@ -360,7 +359,7 @@ def poisson(input, generator=None):
         raise NotImplementedError(f"\"poisson_cpu\" not implemented for '{input.dtype.name}'")
     if rates.size and not (rates >= 0).all():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    sample = _numpy_generator(generator).poisson(rates.astype(np.float64)).astype(rates.dtype)
+    sample = _sampling.poisson(_generator(generator), rates.astype(np.float64)).astype(rates.dtype)
     return Sampled.apply(_on_device_of(sample, input), input)
 
 

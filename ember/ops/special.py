@@ -17,7 +17,8 @@ from ..autograd.function import Op
 from ._inplace import inplace_method
 from .binary import float_tensor_pair
 from .elementwise import _cast, _maybe_out, broadcast_error, promote, sum_to
-from .random import _numpy_generator, _on_device_of
+from . import _sampling
+from .random import _generator, _on_device_of
 from .unary import _float_unary, _special
 
 __all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "logit", "igamma", "igammac", "ndtr",
@@ -365,11 +366,11 @@ class StandardGamma(Op):
 
 def standard_gamma(concentration, generator=None):
     """Samples x ~ Gamma(concentration, 1), differentiable in the concentration (torch's
-    `_standard_gamma`); values below the dtype's smallest normal are raised to it, as torch
-    does in Gamma.rsample."""
+    `_standard_gamma`, drawing the same numbers from the same seed); values below the dtype's
+    smallest normal are raised to it, as torch's kernel does."""
     alpha = concentration._host_array()
-    wide = _numpy_generator(generator).standard_gamma(alpha.astype(np.float64))
-    sample = np.maximum(wide, np.finfo(alpha.dtype).tiny).astype(alpha.dtype)
+    work = alpha if alpha.dtype in (np.float32, np.float64) else alpha.astype(np.float32)
+    sample = _sampling.standard_gamma(_generator(generator), work).astype(alpha.dtype)
     return StandardGamma.apply(concentration, _on_device_of(sample, concentration))
 
 
