@@ -151,12 +151,6 @@ class Generator:
         other = Generator(self.device)
         return other.set_state(self.get_state())
 
-    @property
-    def numpy(self):
-        """A numpy.random.Generator drawing from this generator's twister (so it is seeded by
-        manual_seed and moves the same stream), for samplers torch's kernels don't define."""
-        return self._numpy
-
 
 default_generator = Generator()
 

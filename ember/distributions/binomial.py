@@ -1,9 +1,8 @@
 """Binomial(total_count, probs or logits): successes in total_count coin flips."""
-import numpy as np
-
-from .._tensor import Size, Tensor
+from .._tensor import Size
+from ..autograd.grad_mode import no_grad
 from ..ops.creation import arange
-from ..ops.random import _numpy_generator, _on_device_of
+from ..ops.random import binomial
 from ..ops.special import lgamma
 from . import constraints
 from .distribution import Distribution
@@ -78,10 +77,8 @@ class Binomial(Distribution):
 
     def sample(self, sample_shape=Size()):
         shape = self._extended_shape(sample_shape)
-        counts = self.total_count.expand(shape)._host_array().astype(np.int64)
-        probs = self.probs.detach().expand(shape)._host_array()
-        draws = _numpy_generator(None).binomial(counts, probs).astype(probs.dtype)
-        return Tensor._make(_on_device_of(draws, self._param))
+        with no_grad():
+            return binomial(self.total_count.expand(shape), self.probs.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:

@@ -13,7 +13,7 @@ from ._avx_mathfun import fma as fma32, log256, sincos256
 
 __all__ = ["uniform_real", "normal", "integers", "full_range_integers", "randperm",
            "bernoulli_scalar", "bernoulli_tensor", "exponential", "geometric", "log_normal",
-           "cauchy", "multinomial_with_replacement", "standard_gamma", "poisson"]
+           "cauchy", "multinomial_with_replacement", "standard_gamma", "poisson", "binomial"]
 
 # mantissa digits: how many bits of a draw a uniform float keeps
 _DIGITS = {"bfloat16": 8, "float16": 11, "float32": 24, "float64": 53}
@@ -214,6 +214,11 @@ def multinomial_with_replacement(generator, probabilities, num_samples):
 
 # -- rejection samplers: one element after another, each drawing as many numbers as it needs --
 
+def _log(x):
+    """C's log: -inf at 0 (a uniform draw can be exactly 0), where math.log raises."""
+    return math.log(x) if x > 0 else -math.inf
+
+
 def _uniform_double(generator):
     """One at::uniform_real_distribution<double>(0, 1) draw: 53 bits of a 64-bit number."""
     return int(generator._random64(1)[0] & ((1 << 53) - 1)) * 2.0 ** -53
@@ -280,7 +285,7 @@ def _poisson_one(generator, rate):
                 return k
             if k < 0 or (us < 0.013 and v > us):
                 continue
-            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+            if (_log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
                     <= -rate + k * loglam - math.lgamma(k + 1.0)):
                 return k
     if rate == 0:
@@ -297,3 +302,85 @@ def poisson(generator, rates):
     """torch's poisson on the CPU: one draw per rate (as float64), in row-major order."""
     return np.array([_poisson_one(generator, r) for r in rates.ravel().tolist()],
                     dtype=np.float64).reshape(rates.shape)
+
+
+# ATen's sample_binomial, from TensorFlow's random_binomial_op: inversion by geometric waiting
+# times when count * p < 10, Hormann's BTRS rejection otherwise, on p <= 1/2 (count - the
+# sample for p > 1/2). Steps on count and p are taken in the tensor's dtype (`real`: float or
+# np.float32), the rest in double, as the C++ types fall.
+_STIRLING_TAIL = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983,
+                  0.02079067210376509, 0.0166446911898211, 0.0138761288230707,
+                  0.0118967099458917, 0.0104112652619720, 0.00925546218271273,
+                  0.00833056343336287)
+
+
+def _stirling_tail(k):
+    if k <= 9:
+        return _STIRLING_TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+def _binomial_inversion(generator, count, prob, real):
+    logprob = float(np.log1p(real(-prob)))
+    geom_sum, successes = 0.0, real(0)
+    while True:
+        geom_sum += math.ceil(_log(_uniform_double(generator)) / logprob)
+        if geom_sum > count:
+            return successes
+        successes = real(successes + real(1))
+
+
+def _btrs(generator, count, prob, real):
+    one = real(1)
+    stddev = float(np.sqrt(real(count * prob * (one - prob))))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * float(prob)
+    c = float(count * prob) + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = float(prob / (one - prob))
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = float(np.floor((count + one) * prob))
+    n = float(count)
+    while True:
+        u = _uniform_double(generator) - 0.5
+        v = _uniform_double(generator)
+        us = 0.5 - abs(u)
+        k = real(math.floor((2 * a / us + b) * u + c))
+        if k < 0 or k > count:
+            continue
+        if us >= 0.07 and v <= v_r:
+            return k
+        v = _log(v * alpha / (a / (us * us) + b))
+        left = float(count - k + one)
+        upperbound = ((m + 0.5) * math.log((m + 1) / (r * (n - m + 1)))
+                      + float(count + one) * math.log((n - m + 1) / left)
+                      + (float(k) + 0.5) * math.log(r * left / float(k + one))
+                      + _stirling_tail(m) + _stirling_tail(n - m)
+                      - _stirling_tail(float(k)) - _stirling_tail(left - 1))
+        if v <= upperbound:
+            return k
+
+
+def _binomial_one(generator, count, prob, real):
+    if count <= 0 or prob <= 0:
+        return 0.0
+    if prob >= 1:
+        return float(count)
+    if prob <= 0.5:
+        draw = _btrs if float(count * prob) >= 10 else _binomial_inversion
+        return float(draw(generator, count, prob, real))
+    if prob > 0.5:
+        q = real(1.0 - float(prob))
+        draw = _btrs if float(count * q) >= 10 else _binomial_inversion
+        return float(count - draw(generator, count, q, real))
+    return math.nan
+
+
+def binomial(generator, counts, probs):
+    """torch's binomial on the CPU: one draw per (count, prob) pair, in row-major order, in
+    the dtype of `probs` (float32 or float64)."""
+    real = float if probs.dtype == np.float64 else np.float32
+    pairs = zip(counts.astype(probs.dtype).ravel().tolist(), probs.ravel().tolist())
+    draws = [_binomial_one(generator, real(n), real(p), real) for n, p in pairs]
+    return np.array(draws, dtype=np.float64).astype(probs.dtype).reshape(probs.shape)

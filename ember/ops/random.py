@@ -32,7 +32,7 @@ from .layout import check_layout, pinned
 
 __all__ = [
     "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson",
-    "rand_like", "randn_like", "randint_like",
+    "binomial", "rand_like", "randn_like", "randint_like",
 ]
 
 
@@ -42,11 +42,6 @@ def _generator(generator):
     if not isinstance(generator, Generator):
         raise TypeError(f"generator must be an ember.Generator, not {type(generator).__name__}")
     return generator
-
-
-def _numpy_generator(generator):
-    """A numpy Generator on the generator's stream, for laws torch's kernels don't define."""
-    return _generator(generator).numpy
 
 
 def _float_dtype(dtype, op_name):
@@ -361,6 +356,20 @@ def poisson(input, generator=None):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     sample = _sampling.poisson(_generator(generator), rates.astype(np.float64)).astype(rates.dtype)
     return Sampled.apply(_on_device_of(sample, input), input)
+
+
+def binomial(count, prob, generator=None):
+    """Samples from Binomial(count, prob) for each pair (broadcast), in prob's dtype.
+
+    Example:
+        >>> ember.binomial(ember.tensor([10.0, 0.0]), ember.tensor([1.0, 0.5]))
+        tensor([10.,  0.])
+    """
+    if prob._data.dtype not in _dtype.FLOAT_NP:
+        raise NotImplementedError(f"\"binomial_cpu\" not implemented for '{prob.dtype.name}'")
+    counts, probs = np.broadcast_arrays(_host(count), _host(prob))
+    sample = _sampling.binomial(_generator(generator), counts, np.ascontiguousarray(probs))
+    return Sampled.apply(_on_device_of(sample, prob), count, prob)
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):

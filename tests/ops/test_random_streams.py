@@ -118,15 +118,18 @@ def test_other_laws():
 
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_rejection_samplers(dtype):
-    """Gamma (Marsaglia and Tsang) and Poisson (multiplied uniforms below rate 10, Hoermann's
-    transformed rejection above) take as many draws as torch's serial kernels, in order, and
+    """Gamma (Marsaglia and Tsang), Poisson (multiplied uniforms below rate 10, Hoermann's
+    transformed rejection above) and binomial (geometric waiting times, BTRS) take as many
+    draws as torch's serial kernels, in order, and
     the Dirichlet/Beta samples built on gamma normalise as torch's _sample_dirichlet (over
     up to 4 categories: above that torch's vectorised float64 sum adds in another order)."""
     def make(lib):
         alpha = lib.tensor([0.05, 0.3, 0.9, 1.0, 2.5, 7.0, 100.0] * 3, dtype=getattr(lib, dtype))
         rates = lib.tensor([0.0, 0.5, 3.0, 9.9, 10.0, 25.0, 1e4] * 3, dtype=getattr(lib, dtype))
         laws = lib.distributions
+        counts = lib.tensor([0, 5, 10, 20, 100, 1000, 7] * 3, dtype=getattr(lib, dtype))
         return [lib._standard_gamma(alpha), lib.poisson(rates), lib.rand(3),
+                lib.binomial(counts, alpha / 101), lib.binomial(counts, 1 - alpha / 101),
                 laws.Dirichlet(alpha[:12].reshape(3, 4)).sample((2,)),
                 laws.Beta(alpha[:7], alpha[7:14]).rsample(), laws.Gamma(alpha, 2.0).sample()]
     same(make)
