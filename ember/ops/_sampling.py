@@ -219,40 +219,74 @@ def _log(x):
     return math.log(x) if x > 0 else -math.inf
 
 
-def _uniform_double(generator):
-    """One at::uniform_real_distribution<double>(0, 1) draw: 53 bits of a 64-bit number."""
-    return int(generator._random64(1)[0] & ((1 << 53) - 1)) * 2.0 ** -53
+class _SerialStream:
+    """Uniform and normal doubles one at a time, as ATen's serial kernels take them from
+    at::uniform_real_distribution<double> and at::normal_distribution<double> (which keeps its
+    second Box-Muller value in the generator). The 64-bit numbers are drawn ahead in blocks;
+    leaving the `with` block rewinds the generator to just after the last number used."""
+
+    _BLOCK = 256
+
+    def __init__(self, generator):
+        self.generator = generator
+        self.snapshot, self.block, self.next = None, [], 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.snapshot is not None:
+            self.generator._engine.state = self.snapshot
+            self.generator._random64(self.next)
+
+    def uniform(self):
+        if self.next == len(self.block):
+            self.snapshot = self.generator._engine.state
+            self.block = (self.generator._random64(self._BLOCK) & _LOW53).tolist()
+            self.next = 0
+        value = self.block[self.next] * 2.0 ** -53
+        self.next += 1
+        return value
+
+    def normal(self):
+        generator = self.generator
+        if generator._normal_double is not None:
+            value, generator._normal_double = generator._normal_double, None
+            return value
+        theta = 2.0 * math.pi * self.uniform()
+        radius = math.sqrt(-2.0 * math.log1p(-self.uniform()))
+        generator._normal_double = radius * math.sin(theta)
+        return radius * math.cos(theta)
 
 
-def _normal_double(generator):
-    """One at::normal_distribution<double>(0, 1) draw (it caches its second Box-Muller value)."""
-    return float(_normal_one_at_a_time(generator, 1, 0.0, 1.0)[0])
-
-
+_LOW53 = np.uint64((1 << 53) - 1)
 _THIRD32 = np.float32(1.0) / np.float32(3.0)  # the 1.0f / 3.0f of ATen's sample_gamma
 _C_0331 = float(np.float32(0.0331))
 
 
-def _gamma_one(generator, alpha, single):
+def _gamma_one(stream, alpha, single):
     """ATen's sample_gamma (Marsaglia and Tsang), the alpha steps in float32 for a float32
-    tensor (`single`) as torch's kernel takes them, the rest in double."""
+    tensor (`single`) as torch's kernel takes them, the rest in double. (A nan alpha would
+    reject forever there; here it gives nan.)"""
+    if math.isnan(alpha):
+        return math.nan
     scale = 1.0
     if alpha < 1.0:
         if alpha == 0.0:
             return 0.0
         exponent = float(np.float32(1.0) / np.float32(alpha)) if single else 1.0 / alpha
-        scale *= math.pow(1.0 - _uniform_double(generator), exponent)
+        scale *= math.pow(1.0 - stream.uniform(), exponent)
         alpha = float(np.float32(alpha) + np.float32(1.0)) if single else alpha + 1.0
     d = float(np.float32(alpha) - _THIRD32) if single else alpha - float(_THIRD32)
     c = 1.0 / math.sqrt(9.0 * d)
     while True:
-        x = _normal_double(generator)
+        x = stream.normal()
         y = 1.0 + c * x
         while y <= 0:
-            x = _normal_double(generator)
+            x = stream.normal()
             y = 1.0 + c * x
         v = y * y * y
-        u = 1.0 - _uniform_double(generator)
+        u = 1.0 - stream.uniform()
         xx = x * x
         if u < 1.0 - _C_0331 * xx * xx or math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
             return scale * d * v
@@ -262,12 +296,13 @@ def standard_gamma(generator, alphas):
     """torch's _standard_gamma on the CPU: Gamma(alpha, 1) per element, raised to the dtype's
     smallest normal number, in the dtype of `alphas` (float32 or float64)."""
     single = alphas.dtype != np.float64
-    samples = np.array([_gamma_one(generator, a, single) for a in alphas.ravel().tolist()],
-                       dtype=np.float64).astype(alphas.dtype)
+    with _SerialStream(generator) as stream:
+        samples = [_gamma_one(stream, a, single) for a in alphas.ravel().tolist()]
+    samples = np.array(samples, dtype=np.float64).astype(alphas.dtype)
     return np.maximum(samples, np.finfo(alphas.dtype).tiny).reshape(alphas.shape)
 
 
-def _poisson_one(generator, rate):
+def _poisson_one(stream, rate):
     """ATen's sample_poisson: Hoermann's transformed rejection from rate 10, multiplying
     uniforms below it."""
     if rate >= 10:
@@ -277,8 +312,8 @@ def _poisson_one(generator, rate):
         invalpha = 1.1239 + 1.1328 / (b - 3.4)
         vr = 0.9277 - 3.6224 / (b - 2)
         while True:
-            u = _uniform_double(generator) - 0.5
-            v = _uniform_double(generator)
+            u = stream.uniform() - 0.5
+            v = stream.uniform()
             us = 0.5 - abs(u)
             k = math.floor((2 * a / us + b) * u + rate + 0.43)
             if us >= 0.07 and v <= vr:
@@ -292,7 +327,7 @@ def _poisson_one(generator, rate):
         return 0
     threshold, product, count = math.exp(-rate), 1.0, 0
     while True:
-        product *= _uniform_double(generator)
+        product *= stream.uniform()
         if product <= threshold:
             return count
         count += 1
@@ -300,8 +335,9 @@ def _poisson_one(generator, rate):
 
 def poisson(generator, rates):
     """torch's poisson on the CPU: one draw per rate (as float64), in row-major order."""
-    return np.array([_poisson_one(generator, r) for r in rates.ravel().tolist()],
-                    dtype=np.float64).reshape(rates.shape)
+    with _SerialStream(generator) as stream:
+        draws = [_poisson_one(stream, r) for r in rates.ravel().tolist()]
+    return np.array(draws, dtype=np.float64).reshape(rates.shape)
 
 
 # ATen's sample_binomial, from TensorFlow's random_binomial_op: inversion by geometric waiting
@@ -321,17 +357,17 @@ def _stirling_tail(k):
     return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
 
 
-def _binomial_inversion(generator, count, prob, real):
+def _binomial_inversion(stream, count, prob, real):
     logprob = float(np.log1p(real(-prob)))
     geom_sum, successes = 0.0, real(0)
     while True:
-        geom_sum += math.ceil(_log(_uniform_double(generator)) / logprob)
+        geom_sum += math.ceil(_log(stream.uniform()) / logprob)
         if geom_sum > count:
             return successes
         successes = real(successes + real(1))
 
 
-def _btrs(generator, count, prob, real):
+def _btrs(stream, count, prob, real):
     one = real(1)
     stddev = float(np.sqrt(real(count * prob * (one - prob))))
     b = 1.15 + 2.53 * stddev
@@ -343,8 +379,8 @@ def _btrs(generator, count, prob, real):
     m = float(np.floor((count + one) * prob))
     n = float(count)
     while True:
-        u = _uniform_double(generator) - 0.5
-        v = _uniform_double(generator)
+        u = stream.uniform() - 0.5
+        v = stream.uniform()
         us = 0.5 - abs(u)
         k = real(math.floor((2 * a / us + b) * u + c))
         if k < 0 or k > count:
@@ -362,18 +398,20 @@ def _btrs(generator, count, prob, real):
             return k
 
 
-def _binomial_one(generator, count, prob, real):
+def _binomial_one(stream, count, prob, real):
+    if math.isnan(count):  # BTRS would reject forever
+        return math.nan
     if count <= 0 or prob <= 0:
         return 0.0
     if prob >= 1:
         return float(count)
     if prob <= 0.5:
         draw = _btrs if float(count * prob) >= 10 else _binomial_inversion
-        return float(draw(generator, count, prob, real))
+        return float(draw(stream, count, prob, real))
     if prob > 0.5:
         q = real(1.0 - float(prob))
         draw = _btrs if float(count * q) >= 10 else _binomial_inversion
-        return float(count - draw(generator, count, q, real))
+        return float(count - draw(stream, count, q, real))
     return math.nan
 
 
@@ -382,5 +420,6 @@ def binomial(generator, counts, probs):
     the dtype of `probs` (float32 or float64)."""
     real = float if probs.dtype == np.float64 else np.float32
     pairs = zip(counts.astype(probs.dtype).ravel().tolist(), probs.ravel().tolist())
-    draws = [_binomial_one(generator, real(n), real(p), real) for n, p in pairs]
+    with _SerialStream(generator) as stream:
+        draws = [_binomial_one(stream, real(n), real(p), real) for n, p in pairs]
     return np.array(draws, dtype=np.float64).astype(probs.dtype).reshape(probs.shape)
