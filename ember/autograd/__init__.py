@@ -193,3 +193,4 @@ def variable(*args, **kwargs):
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402  (needs grad above)
 from . import functional  # noqa: E402,F401  (torch.autograd.functional)
 from . import forward_ad  # noqa: E402,F401  (torch.autograd.forward_ad; needs grad above)
+from . import profiler  # noqa: E402,F401  (torch.autograd.profiler)

@@ -293,3 +293,15 @@ def test_gpu_checks_profiler_section_runs_on_the_fake_gpu(monkeypatch):
         assert gpu_check.check_profiler(lines.append, size=512) == []
     assert lines[0].startswith("profiler with CUDA events: 5/5 ok")
     assert "Self CUDA" in lines[1]
+
+
+def test_autograd_profiler_is_the_older_interface_to_the_same_profiler():
+    model = ember.nn.Linear(3, 2)
+    with ember.autograd.profiler.profile(record_shapes=True) as prof:
+        with ember.autograd.profiler.record_function("step"):
+            model(ember.ones(4, 3)).sum().backward()
+    names = {event.key for event in prof.key_averages()}
+    assert {"step", "Linear"} <= names
+    with ember.autograd.profiler.profile(enabled=False) as idle:
+        model(ember.ones(4, 3))
+    assert len(idle.key_averages()) == 0

@@ -186,3 +186,16 @@ def test_iterable_dataset_workers_interleave_as_torch(kwargs):
             results.append([str(batch).replace("torch", "ember") for batch in loader])
     assert results[0] == results[1]
     assert len(results[0]) > 2
+
+
+@pytest.mark.parametrize("persistent", [False, True])
+def test_epoch_orders_with_workers_match_torch(persistent):
+    """Each new iterator draws its workers' base seed before the sampler shuffles; persistent
+    workers keep one iterator, so their later epochs draw no seed (as torch's reset)."""
+    orders = []
+    for lib, module in ((ember, ED), (torch, TD)):
+        loader = module.DataLoader(module.TensorDataset(lib.arange(24)), batch_size=6,
+                                   shuffle=True, num_workers=2, persistent_workers=persistent,
+                                   generator=lib.Generator().manual_seed(1))
+        orders.append([[batch[0].tolist() for batch in loader] for _ in range(3)])
+    assert orders[0] == orders[1]

@@ -135,8 +135,11 @@ class DataLoader:
         return batches
 
     def _batches(self):
-        # as torch, every epoch's iterator draws a base seed for the workers (even with none),
-        # before the sampler draws anything, so the default generator moves as in torch
+        # as torch, every new iterator draws a base seed for the workers (even with none),
+        # before the sampler draws anything, so the generator moves as in torch; persistent
+        # workers keep theirs (torch resets its iterator instead of making a new one)
+        if self.persistent_workers and self._workers is not None:
+            return self._workers.epoch()
         base_seed = int(empty((), dtype=_dtype.int64).random_(generator=self.generator).item())
         if self.num_workers == 0:
             return self._single_process()
@@ -144,8 +147,7 @@ class DataLoader:
             raise AssertionError(
                 "prefetch_factor must be greater than 0 for MultiProcessingDataLoaderIter")
         if self.persistent_workers:
-            if self._workers is None:
-                self._workers = _WorkerPool(self, base_seed)
+            self._workers = _WorkerPool(self, base_seed)
             return self._workers.epoch()
         return _WorkerPool(self, base_seed).epoch(close_after=True)
 
