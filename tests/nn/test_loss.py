@@ -428,3 +428,12 @@ def test_no_warnings_on_plain_calls():
         warnings.simplefilter("error")
         ember.nn.functional.cross_entropy(ember.zeros(2, 3), ember.tensor([0, 1]))
         ember.nn.functional.mse_loss(ember.zeros(2), ember.ones(2))
+
+
+def test_soft_margin_loss_refuses_a_target_that_requires_grad_as_torch():
+    for lib in (ember, torch):
+        x, target = lib.randn(4, requires_grad=True), lib.ones(4, requires_grad=True)
+        with pytest.raises(RuntimeError, match="not differentiable with respect to argument"):
+            lib.nn.functional.soft_margin_loss(x, target)
+        with lib.no_grad():
+            lib.nn.functional.soft_margin_loss(x, target)

@@ -582,6 +582,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     log1p(exp(.)) overflows to inf (-target * input > 88 in float32, > 11 in float16).
     """
     reduction = _reduction(size_average, reduce, reduction)
+    check_constant(target, "target", "soft_margin_loss")
     return _reduce(softplus(-target * input), reduction)
 
 
