@@ -242,11 +242,10 @@ class _SerialStream:
     def uniform(self):
         if self.next == len(self.block):
             self.snapshot = self.generator._engine.state
-            self.block = (self.generator._random64(self._BLOCK) & _LOW53).tolist()
+            self.block = _unit_float(self.generator, self._BLOCK, np.float64).tolist()
             self.next = 0
-        value = self.block[self.next] * 2.0 ** -53
         self.next += 1
-        return value
+        return self.block[self.next - 1]
 
     def normal(self):
         generator = self.generator
@@ -259,7 +258,6 @@ class _SerialStream:
         return radius * math.cos(theta)
 
 
-_LOW53 = np.uint64((1 << 53) - 1)
 _THIRD32 = np.float32(1.0) / np.float32(3.0)  # the 1.0f / 3.0f of ATen's sample_gamma
 _C_0331 = float(np.float32(0.0331))
 

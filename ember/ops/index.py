@@ -328,7 +328,8 @@ def _getitem(self, key):
         return Index.apply(self, (array,))
     basic, advanced = _parse_key(self, key)
     if advanced is None:
-        return named(slice_view(self, basic), _basic_node_name(basic))
+        out = slice_view(self, basic)
+        return out if out.grad_fn is None else named(out, _basic_node_name(basic))
     return Index.apply(self if _is_full(basic) else slice_view(self, basic), advanced)
 
 

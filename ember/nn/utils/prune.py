@@ -195,10 +195,12 @@ class Identity(BasePruningMethod):
         return super().apply(module, name)
 
 
-class RandomUnstructured(BasePruningMethod):
-    """Prunes `amount` entries (a fraction, or a count) chosen uniformly at random."""
+class _Unstructured(BasePruningMethod):
+    """Prunes `amount` entries (a fraction, or a count): those of the smallest scores, or of
+    the largest where _LARGEST (torch draws random scores and takes the top ones)."""
 
     PRUNING_TYPE = "unstructured"
+    _LARGEST = False
 
     def __init__(self, amount):
         _validate_amount_init(amount)
@@ -209,30 +211,31 @@ class RandomUnstructured(BasePruningMethod):
         _validate_amount(count, t.numel())
         mask = default_mask.clone()
         if count != 0:
-            mask.view(-1)[topk(rand_like(t).view(-1), k=count).indices] = 0
+            scores = self._scores(t).view(-1)
+            mask.view(-1)[topk(scores, k=count, largest=self._LARGEST).indices] = 0
         return mask
+
+
+class RandomUnstructured(_Unstructured):
+    """Prunes `amount` entries (a fraction, or a count) chosen uniformly at random."""
+
+    _LARGEST = True
+
+    @staticmethod
+    def _scores(t):
+        return rand_like(t)
 
     @classmethod
     def apply(cls, module, name, amount):
         return super().apply(module, name, amount=amount)
 
 
-class L1Unstructured(BasePruningMethod):
+class L1Unstructured(_Unstructured):
     """Prunes the `amount` entries (a fraction, or a count) of smallest absolute value."""
 
-    PRUNING_TYPE = "unstructured"
-
-    def __init__(self, amount):
-        _validate_amount_init(amount)
-        self.amount = amount
-
-    def compute_mask(self, t, default_mask):
-        count = _count_to_prune(self.amount, t.numel())
-        _validate_amount(count, t.numel())
-        mask = default_mask.clone()
-        if count != 0:
-            mask.view(-1)[topk(t.abs().view(-1), k=count, largest=False).indices] = 0
-        return mask
+    @staticmethod
+    def _scores(t):
+        return t.abs()
 
     @classmethod
     def apply(cls, module, name, amount, importance_scores=None):
