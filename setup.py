@@ -6,6 +6,9 @@ in step); Python's overhead per op, which dominates small tensors, drops by abou
 ember runs as pure Python. The build records a hash of each compiled module's source in
 ember/_compiled.json; ember/_compiled.py uses a compiled module only while its source is
 unchanged, so that an edited file of an editable install runs as written.
+
+Beside them, ember/backend/_cpu_kernels.pyx holds the few CPU kernels that NumPy has no fast
+loop for (exp, tanh, sigmoid and their gradients in float32); it too is optional.
 """
 import hashlib
 import json
@@ -37,6 +40,25 @@ def source_hash(module):
         return hashlib.sha256(source.read()).hexdigest()
 
 
+def cpu_kernels():
+    """ember/backend/_cpu_kernels: float32 loops that the compiler vectorizes (cpu_kernels.h).
+
+    No -ffast-math: NaN and infinities must come out as NumPy's would. The compare-and-select
+    steps vectorize only without trapping math; contraction into fused multiply-adds stays off
+    so that a CPU with FMA and one without compute the same bits."""
+    try:
+        import numpy
+    except ImportError:
+        return []
+    return [Extension(
+        "ember.backend._cpu_kernels", [os.path.join("ember", "backend", "_cpu_kernels.pyx")],
+        depends=[os.path.join("ember", "backend", "cpu_kernels.h")],
+        include_dirs=[numpy.get_include()],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        extra_compile_args=["-O3", "-g0", "-fno-math-errno", "-fno-trapping-math",
+                            "-ffp-contract=off"])]
+
+
 def compiled_extensions():
     if os.environ.get("EMBER_PURE_PYTHON"):
         return []
@@ -48,9 +70,10 @@ def compiled_extensions():
     with open(os.path.join("ember", "_compiled.json"), "w") as manifest:
         json.dump({module: source_hash(module) for module in COMPILED}, manifest, indent=1)
     # -O2 without debug symbols: a quarter of the default -O3 -g build time, as fast to run
+    modules = [Extension(module, [source_of(module)], extra_compile_args=["-O2", "-g0"])
+               for module in COMPILED]
     extensions = cythonize(
-        [Extension(module, [source_of(module)], extra_compile_args=["-O2", "-g0"])
-         for module in COMPILED],
+        modules + cpu_kernels(),
         build_dir=os.path.join("build", "cython"), quiet=True, nthreads=os.cpu_count() or 1,
         compiler_directives={"language_level": 3})
     for extension in extensions:
@@ -58,5 +81,5 @@ def compiled_extensions():
     return extensions
 
 
-setup(ext_modules=compiled_extensions(), package_data={"ember": ["_compiled.json"]},
+setup(ext_modules=compiled_extensions(), package_data={"ember": ["_compiled.json"], "ember.backend": ["cpu_kernels.h"]},
       options={"build_ext": {"parallel": os.cpu_count() or 1}})

@@ -5,9 +5,10 @@ the hash of each source in _compiled.json. Python imports a compiled module in p
 to its .py, so an edited module of an editable install would quietly go on running its old
 compiled self. Here a module runs compiled only while its source still has the recorded
 hash; an edited one runs from its .py, with a warning to rebuild. EMBER_PURE_PYTHON=1 runs
-every module from its .py: to step through ember in a debugger, or to compare.
+every module from its .py, and NumPy's loops in place of the compiled CPU kernels
+(backend/_cpu_kernels.pyx): to step through ember in a debugger, or to compare.
 
-`modules` names the modules running compiled in this process.
+`modules` names the modules running compiled in this process; `pure_python` is the switch.
 """
 import hashlib
 import importlib.machinery
@@ -17,7 +18,7 @@ import os
 import sys
 import warnings
 
-__all__ = ["modules"]
+__all__ = ["modules", "pure_python"]
 
 _ROOT = os.path.dirname(os.path.abspath(__file__))
 
@@ -72,7 +73,7 @@ def _sort_built_modules(root, manifest, pure_python):
     return frozenset(built) - stale, stale
 
 
-modules, _from_source = _sort_built_modules(_ROOT, _read_manifest(_ROOT),
-                                            bool(os.environ.get("EMBER_PURE_PYTHON")))
+pure_python = bool(os.environ.get("EMBER_PURE_PYTHON"))
+modules, _from_source = _sort_built_modules(_ROOT, _read_manifest(_ROOT), pure_python)
 if _from_source:
     sys.meta_path.insert(0, _FromSource(_ROOT, _from_source))

@@ -68,13 +68,14 @@ def test_the_modules_said_to_run_compiled_are_the_extension_modules_loaded():
               if name.startswith("ember") and getattr(module, "__file__", None)}
     extension = {name for name, module in loaded.items()
                  if module.__file__.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))}
-    assert extension == set(_compiled.modules)
+    assert extension - {"ember.backend._cpu_kernels"} == set(_compiled.modules)
 
 
 def test_pure_python_switch_runs_every_module_from_source():
     script = (
-        "import sys, ember\n"
+        "import sys, numpy, ember\n"
         "assert ember._compiled.modules == frozenset()\n"
+        "assert ember.backend.fused(numpy, 'exp') is None\n"
         "assert all(m.__file__.endswith('.py') for n, m in sys.modules.items()\n"
         "           if n.startswith('ember') and getattr(m, '__file__', None))\n"
         "x = ember.ones(3, requires_grad=True)\n"

@@ -80,6 +80,22 @@ def register_kernels(xp, kernels):
     _FUSED.setdefault(xp, {}).update(kernels)
 
 
+def _register_cpu_kernels():
+    """NumPy's compiled kernels (_cpu_kernels.pyx), where the build made them and ember is not
+    running as pure Python (EMBER_PURE_PYTHON)."""
+    from .. import _compiled
+    if _compiled.pure_python:
+        return
+    try:
+        from ._cpu_kernels import KERNELS
+    except ImportError:  # built without a C compiler: NumPy's loops
+        return
+    register_kernels(np, KERNELS)
+
+
+_register_cpu_kernels()
+
+
 def fused(xp, name):
     """The fused kernel `name` for arrays of module xp, or None where there is none."""
     table = _FUSED.get(xp)

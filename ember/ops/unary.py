@@ -16,6 +16,7 @@ from .. import _dtype
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op, named
+from ..backend import fused
 from ._parallel import elementwise
 from . import compare  # compare.where() in Clamp's gradient
 from .elementwise import (_cast, _input_tensor, _keeps_dtype, _maybe_out, _not_implemented,
@@ -50,6 +51,13 @@ def _one(array):
     return 1
 
 
+def _kernel(xp, name, *arrays):
+    """The backend's compiled kernel `name` (ember.backend.fused) applied to arrays, or None
+    where it has none or does not take their dtype or layout."""
+    kernel = fused(xp, name)
+    return None if kernel is None else kernel(*arrays)
+
+
 # -- unary math ---------------------------------------------------------------------------
 # Each class computes y = f(x) and returns grad * f'(x) written with ember ops. Ops defined
 # only on floats (exp, sin, ...) turn integer inputs into the default float dtype first.
@@ -73,7 +81,9 @@ class Exp(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = ctx.xp.exp(x)
+        y = _kernel(ctx.xp, "exp", x)
+        if y is None:
+            y = ctx.xp.exp(x)
         ctx.save_for_backward(y)
         return y
 
@@ -290,6 +300,9 @@ class Cosh(Op):
 
 def sigmoid_array(xp, x):
     """1 / (1 + e**-x) on a backend array; e**-x overflowing to inf gives the right limit, 0."""
+    y = _kernel(xp, "sigmoid", x)
+    if y is not None:
+        return y
     if x.dtype in _HALF_NP:
         return sigmoid_array(xp, x.astype(np.float32)).astype(x.dtype)
     y = xp.exp(-x)
@@ -309,7 +322,9 @@ class Tanh(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = ctx.xp.tanh(x)
+        y = _kernel(ctx.xp, "tanh", x)
+        if y is None:
+            y = ctx.xp.tanh(x)
         ctx.save_for_backward(y)  # backward needs only the output
         return y
 
@@ -330,6 +345,9 @@ class TanhGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
+        out = _kernel(ctx.xp, "TanhGrad", grad, y)
+        if out is not None:
+            return out
         if y.dtype in _HALF_NP:
             return in_float32(TanhGrad.kernel, grad, y)
         return TanhGrad.kernel(grad, y)
@@ -413,6 +431,9 @@ class SigmoidGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
+        out = _kernel(ctx.xp, "SigmoidGrad", grad, y)
+        if out is not None:
+            return out
         if y.dtype in _HALF_NP:
             return in_float32(SigmoidGrad.kernel, grad, y)
         return SigmoidGrad.kernel(grad, y)
@@ -420,8 +441,8 @@ class SigmoidGrad(Op):
     @staticmethod
     def kernel(grad, y):
         out = _one(y) - y
-        out *= y  # in place also on a 0-d input's numpy scalar: it rebinds `out`
-        out *= grad
+        out *= grad  # in place also on a 0-d input's numpy scalar: it rebinds `out`
+        out *= y     # (g * (1 - y)) * y, rounded as torch's kernel rounds it
         return out
 
     @staticmethod

@@ -1,0 +1,113 @@
+"""The compiled CPU kernels (ember/backend/_cpu_kernels.pyx): their accuracy against float64
+over the whole float32 range, their bits against NumPy's formulas, what they decline, and
+the ops that run them."""
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import ember
+
+kernels = pytest.importorskip(
+    "ember.backend._cpu_kernels", reason="built without a C compiler: NumPy's loops run")
+
+F32 = np.float32
+
+
+def _every_float32(step=4099):
+    """One float32 bit pattern in every `step`: both signs, subnormals, infinities, NaNs."""
+    return np.arange(0, 2 ** 32, step, dtype=np.uint64).astype(np.uint32).view(F32)
+
+
+def _ulps(got, exact):
+    """|got - exact| in units of the last place of exact rounded to float32."""
+    nearest = exact.astype(F32)
+    spacing = np.spacing(np.abs(nearest)).astype(np.float64)
+    return np.abs(got.astype(np.float64) - exact) / spacing
+
+
+def _sigmoid64(x):
+    return 1 / (1 + np.exp(-x.astype(np.float64)))
+
+
+@pytest.mark.parametrize("name, exact, max_ulps", [
+    ("exp", lambda x: np.exp(x.astype(np.float64)), 1.0),
+    ("tanh", lambda x: np.tanh(x.astype(np.float64)), 1.5),
+    ("sigmoid", _sigmoid64, 2.0),
+])
+def test_within_a_few_ulps_of_the_exact_result_over_all_float32(name, exact, max_ulps):
+    x = _every_float32()
+    with np.errstate(over="ignore"):
+        want = exact(x)
+        got = getattr(kernels, name)(x)
+        numpy_f32 = {"exp": np.exp, "tanh": np.tanh, "sigmoid": lambda v: 1 / (1 + np.exp(-v))}
+        ours_or_numpy = numpy_f32[name](x)
+    # Where float32 arithmetic must differ from the exact value, the kernel gives what
+    # NumPy's float32 gives: NaN for NaN, the infinities and overflow, and sigmoid's 0 below
+    # -88.7 (e**-x overflows there, in torch's float32 formula too).
+    inexact = ~np.isfinite(want.astype(F32)) | np.isnan(x)
+    if name == "sigmoid":
+        inexact |= x < -88.7
+    assert _ulps(got[~inexact], want[~inexact]).max() <= max_ulps
+    np.testing.assert_array_equal(got[inexact], ours_or_numpy[inexact])
+
+
+def test_exp_rounds_subnormal_results_once():
+    x = np.array([-87.5, -95.0, -100.0, -103.2, -103.9, -104.0, -200.0], F32)
+    np.testing.assert_array_equal(kernels.exp(x), np.exp(x.astype(np.float64)).astype(F32))
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(F32, hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=9),
+                  elements=st.floats(-30, 30, width=32)),
+       st.sampled_from(["tanh_grad", "sigmoid_grad"]))
+def test_gradient_kernels_round_as_torchs(y, name):
+    g = np.linspace(-2, 2, y.size, dtype=F32).reshape(y.shape)
+    formula = {"tanh_grad": lambda g, y: g * (1 - y * y),
+               "sigmoid_grad": lambda g, y: g * (1 - y) * y}[name]
+    got = getattr(kernels, name)(g, y)
+    assert got.shape == y.shape and got.dtype == F32
+    np.testing.assert_array_equal(got, formula(g, y))
+    theirs = {"tanh_grad": torch.ops.aten.tanh_backward,
+              "sigmoid_grad": torch.ops.aten.sigmoid_backward}[name]
+    # torch's scalar loop (a 0-d input, a short tail) fuses 1 - y * y into one multiply-add:
+    # an ulp of 1 apart there, times |g| <= 2
+    np.testing.assert_allclose(
+        got, theirs(torch.from_numpy(g), torch.from_numpy(y)).numpy(), rtol=2.4e-7, atol=2.4e-7)
+
+
+def test_large_arrays_run_without_the_gil_and_match_small_ones():
+    x = np.linspace(-20, 20, 1 << 16, dtype=F32)
+    whole = kernels.tanh(x)
+    pieces = np.concatenate([kernels.tanh(piece) for piece in np.split(x, 64)])
+    np.testing.assert_array_equal(whole, pieces)
+
+
+@pytest.mark.parametrize("value", [
+    np.ones(4, np.float64), np.ones(4, np.float16), np.ones((4, 4), F32)[:, ::2],
+    np.ones((4, 4), F32).T, np.ma.ones(4, F32), [1.0, 2.0], 1.0,
+])
+def test_declines_what_it_does_not_cover(value):
+    assert kernels.exp(value) is None
+    assert kernels.sigmoid_grad(value, value) is None
+
+
+def test_gradient_kernels_decline_broadcasting_shapes():
+    assert kernels.tanh_grad(np.ones((2, 3), F32), np.ones(3, F32)) is None
+    assert kernels.tanh_grad(np.ones((2, 3), F32), np.ones((3, 2), F32)) is None
+
+
+@pytest.mark.parametrize("op", ["exp", "tanh", "sigmoid"])
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "float64", "zero-d"])
+def test_ops_agree_with_torch_through_kernel_and_numpy_paths(op, layout):
+    base = np.linspace(-9, 9, 48, dtype=F32).reshape(6, 8)
+    values = {"contiguous": base, "strided": base[:, ::3], "float64": base.astype(np.float64),
+              "zero-d": np.array(0.75, F32)}[layout]
+    x, tx = ember.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    y, ty = getattr(x, op)(), getattr(tx, op)()
+    y.backward(ember.ones_like(y) * 0.5)
+    ty.backward(torch.ones_like(ty) * 0.5)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=3e-7, atol=0)
+    # tanh's 1 - y**2 cancels where y is near 1: an ulp of y moves it by 1.2e-7 there
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1.2e-7)
