@@ -49,8 +49,10 @@ def test_functional_call_matches_torch_and_leaves_module_alone():
         assert all(p.grad is None for p in m.parameters())
     (ye, pe, be), (yt, pt, bt) = outputs[ember], outputs[torch]
     close(ye, yt, "output")
-    for k in pe:
-        close(pe[k].grad, pt[k].grad, f"grad of {k}")
+    for k in pe:  # batch norm over 5 samples amplifies float32 rounding: torch's own gradients
+        # are up to 3.4e-6 from float64's, ember's 1.3e-6
+        np.testing.assert_allclose(to_numpy(pe[k].grad), to_numpy(pt[k].grad), rtol=1e-5,
+                                   atol=1e-5, err_msg=f"grad of {k}")
     for k in be:  # training-mode BatchNorm updated the given running stats
         close(be[k], bt[k], k)
     assert not np.allclose(to_numpy(be["1.running_mean"]), 0)

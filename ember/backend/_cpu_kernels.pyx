@@ -10,6 +10,17 @@ None and the op keeps its NumPy code.
 | exp, tanh | NumPy's one-element-at-a-time loops | 1 |
 | sigmoid | 1 / (1 + exp(-x)) | 4 |
 | TanhGrad, SigmoidGrad | g * (1 - y * y), g * (1 - y) * y | 2-3 |
+
+The batch norm kernels work on x (N, C, S) float32, C-contiguous, over a range of channels
+(one share of ember.ops._parallel.map_shares, run without the GIL), with per-channel vectors
+of C float32s; they write into arrays they are given and return True, or None as above.
+
+| name | computes per channel | NumPy passes -> 1 |
+| --- | --- | --- |
+| batch_norm_stats | mean, biased variance (summed in double) | 3 -> 2 |
+| batch_norm_affine | y = x * alpha + beta | 2 |
+| batch_norm_grad_sums | sum(g), sum(g * (x - mean)) | 3 |
+| batch_norm_grad_input | (g - grad_mean - (x - mean) * k) * scale | 5 |
 """
 cimport numpy as cnp
 from libc.stdint cimport intptr_t
@@ -30,6 +41,28 @@ cdef extern from "cpu_kernels.h" nogil:
     void tanh_grad_base(const float *g, const float *y, float *out, intptr_t n)
     void sigmoid_grad_avx2(const float *g, const float *y, float *out, intptr_t n)
     void sigmoid_grad_base(const float *g, const float *y, float *out, intptr_t n)
+    void batch_norm_stats_avx2(const float *x, intptr_t n, intptr_t c, intptr_t s, intptr_t c0,
+                               intptr_t c1, float *mean, float *var)
+    void batch_norm_stats_base(const float *x, intptr_t n, intptr_t c, intptr_t s, intptr_t c0,
+                               intptr_t c1, float *mean, float *var)
+    void batch_norm_affine_avx2(const float *x, float *y, intptr_t n, intptr_t c, intptr_t s,
+                                intptr_t c0, intptr_t c1, const float *alpha, const float *beta)
+    void batch_norm_affine_base(const float *x, float *y, intptr_t n, intptr_t c, intptr_t s,
+                                intptr_t c0, intptr_t c1, const float *alpha, const float *beta)
+    void batch_norm_grad_sums_avx2(const float *g, const float *x, intptr_t n, intptr_t c,
+                                   intptr_t s, intptr_t c0, intptr_t c1, const float *mean,
+                                   float *sum_g, float *dot)
+    void batch_norm_grad_sums_base(const float *g, const float *x, intptr_t n, intptr_t c,
+                                   intptr_t s, intptr_t c0, intptr_t c1, const float *mean,
+                                   float *sum_g, float *dot)
+    void batch_norm_grad_input_avx2(const float *g, const float *x, float *out, intptr_t n,
+                                    intptr_t c, intptr_t s, intptr_t c0, intptr_t c1,
+                                    const float *mean, const float *k, const float *grad_mean,
+                                    const float *scale)
+    void batch_norm_grad_input_base(const float *g, const float *x, float *out, intptr_t n,
+                                    intptr_t c, intptr_t s, intptr_t c0, intptr_t c1,
+                                    const float *mean, const float *k, const float *grad_mean,
+                                    const float *scale)
 
 cdef extern from "numpy/arrayobject.h":
     # numpy.empty_like(prototype) in C, the dtype (NULL) taken from the prototype
@@ -93,6 +126,40 @@ cdef object _binary(binary_loop loop, object g, object y):
     return out
 
 
+cdef inline bint _planes(object x):
+    """Whether x is (N, C, S) as _plain takes it."""
+    return _plain(x) and cnp.PyArray_NDIM(<cnp.ndarray>x) == 3
+
+
+cdef inline bint _same_shape(object a, object b):
+    """Whether a and b are _plain arrays of one shape."""
+    if not (_plain(a) and _plain(b)):
+        return False
+    cdef cnp.ndarray x = <cnp.ndarray>a
+    cdef cnp.ndarray y = <cnp.ndarray>b
+    if cnp.PyArray_NDIM(x) != cnp.PyArray_NDIM(y):
+        return False
+    cdef int axis
+    for axis in range(cnp.PyArray_NDIM(x)):
+        if cnp.PyArray_DIM(x, axis) != cnp.PyArray_DIM(y, axis):
+            return False
+    return True
+
+
+cdef inline bint _per_channel(object v, intptr_t channels):
+    """Whether v is a _plain vector of `channels` elements."""
+    return (_plain(v) and cnp.PyArray_NDIM(<cnp.ndarray>v) == 1
+            and cnp.PyArray_DIM(<cnp.ndarray>v, 0) == channels)
+
+
+cdef inline const float *_in(object a):
+    return <const float *>cnp.PyArray_DATA(<cnp.ndarray>a)
+
+
+cdef inline float *_out(object a):
+    return <float *>cnp.PyArray_DATA(<cnp.ndarray>a)
+
+
 cdef bint _avx2 = ember_cpu_has_avx2()
 cdef unary_loop _exp = exp_avx2 if _avx2 else exp_base
 cdef unary_loop _tanh = tanh_avx2 if _avx2 else tanh_base
@@ -126,5 +193,89 @@ def sigmoid_grad(g, y):
     return _binary(_sigmoid_grad, g, y)
 
 
+def batch_norm_stats(x, intptr_t c0, intptr_t c1, mean, var):
+    """mean[c], var[c] = the mean and biased variance of x[:, c] for c in c0..c1."""
+    if not _planes(x):
+        return None
+    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0)
+    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
+    cdef intptr_t s = cnp.PyArray_DIM(<cnp.ndarray>x, 2)
+    if not (_per_channel(mean, c) and _per_channel(var, c) and 0 <= c0 <= c1 <= c):
+        return None
+    cdef const float *src = _in(x)
+    cdef float *mean_out = _out(mean)
+    cdef float *var_out = _out(var)
+    with nogil:
+        (batch_norm_stats_avx2 if _avx2 else batch_norm_stats_base)(
+            src, n, c, s, c0, c1, mean_out, var_out)
+    return True
+
+
+def batch_norm_affine(x, out, intptr_t c0, intptr_t c1, alpha, beta):
+    """out[:, c] = x[:, c] * alpha[c] + beta[c] for c in c0..c1."""
+    if not (_planes(x) and _same_shape(x, out)):
+        return None
+    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0)
+    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
+    cdef intptr_t s = cnp.PyArray_DIM(<cnp.ndarray>x, 2)
+    if not (_per_channel(alpha, c) and _per_channel(beta, c) and 0 <= c0 <= c1 <= c):
+        return None
+    cdef const float *src = _in(x)
+    cdef float *dst = _out(out)
+    cdef const float *a = _in(alpha)
+    cdef const float *b = _in(beta)
+    with nogil:
+        (batch_norm_affine_avx2 if _avx2 else batch_norm_affine_base)(
+            src, dst, n, c, s, c0, c1, a, b)
+    return True
+
+
+def batch_norm_grad_sums(g, x, intptr_t c0, intptr_t c1, mean, sum_g, dot):
+    """sum_g[c] = sum(g[:, c]), dot[c] = sum(g[:, c] * (x[:, c] - mean[c])) for c in c0..c1."""
+    if not (_planes(x) and _same_shape(g, x)):
+        return None
+    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0)
+    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
+    cdef intptr_t s = cnp.PyArray_DIM(<cnp.ndarray>x, 2)
+    if not (_per_channel(mean, c) and _per_channel(sum_g, c) and _per_channel(dot, c)
+            and 0 <= c0 <= c1 <= c):
+        return None
+    cdef const float *grad = _in(g)
+    cdef const float *src = _in(x)
+    cdef const float *m = _in(mean)
+    cdef float *sums = _out(sum_g)
+    cdef float *dots = _out(dot)
+    with nogil:
+        (batch_norm_grad_sums_avx2 if _avx2 else batch_norm_grad_sums_base)(
+            grad, src, n, c, s, c0, c1, m, sums, dots)
+    return True
+
+
+def batch_norm_grad_input(g, x, out, intptr_t c0, intptr_t c1, mean, k, grad_mean, scale):
+    """out[:, c] = (g[:, c] - grad_mean[c] - (x[:, c] - mean[c]) * k[c]) * scale[c] for c in
+    c0..c1."""
+    if not (_planes(x) and _same_shape(g, x) and _same_shape(x, out)):
+        return None
+    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0)
+    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
+    cdef intptr_t s = cnp.PyArray_DIM(<cnp.ndarray>x, 2)
+    if not (_per_channel(mean, c) and _per_channel(k, c) and _per_channel(grad_mean, c)
+            and _per_channel(scale, c) and 0 <= c0 <= c1 <= c):
+        return None
+    cdef const float *grad = _in(g)
+    cdef const float *src = _in(x)
+    cdef float *dst = _out(out)
+    cdef const float *m = _in(mean)
+    cdef const float *kk = _in(k)
+    cdef const float *gm = _in(grad_mean)
+    cdef const float *sc = _in(scale)
+    with nogil:
+        (batch_norm_grad_input_avx2 if _avx2 else batch_norm_grad_input_base)(
+            grad, src, dst, n, c, s, c0, c1, m, kk, gm, sc)
+    return True
+
+
 KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "TanhGrad": tanh_grad,
-           "SigmoidGrad": sigmoid_grad}
+           "SigmoidGrad": sigmoid_grad, "batch_norm_stats": batch_norm_stats,
+           "batch_norm_affine": batch_norm_affine, "batch_norm_grad_sums": batch_norm_grad_sums,
+           "batch_norm_grad_input": batch_norm_grad_input}

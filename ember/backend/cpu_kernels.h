@@ -1,6 +1,7 @@
-/* float32 exp, tanh and sigmoid, and the gradients of tanh and sigmoid, as loops that the
- * compiler vectorizes: NumPy computes exp and tanh one element at a time, and each step of
- * a formula is a separate pass over memory with its own call overhead.
+/* float32 exp, tanh and sigmoid, the gradients of tanh and sigmoid, and batch norm's passes, as
+ * loops that the compiler vectorizes: NumPy computes exp and tanh one element at a time, and
+ * each step of a formula is a separate pass over memory with its own call overhead (batch
+ * norm's backward took seven passes in NumPy, two here, as in torch).
  *
  * Each loop is compiled twice, for AVX2 and for the baseline instruction set, and
  * `ember_cpu_has_avx2` picks one at run time. Contraction into fused multiply-adds is off
@@ -48,6 +49,45 @@ static inline float ember_tanh(float x) {
     return ax < 0.625f ? small : large;
 }
 
+/* Sums over one plane of a batch norm, in double, eight lanes at a time: vectorized without
+ * reassociating (the same bits on every CPU), and exact enough that the order hardly shows. */
+static inline double ember_sum(const float *x, intptr_t n) {
+    double lane[8] = {0};
+    intptr_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) lane[j] += x[i + j];
+    double total = 0;
+    for (; i < n; i++) total += x[i];
+    for (int j = 0; j < 8; j++) total += lane[j];
+    return total;
+}
+
+static inline double ember_sum_squared_deviation(const float *x, intptr_t n, double mean) {
+    double lane[8] = {0};
+    intptr_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) {
+            double d = x[i + j] - mean;
+            lane[j] += d * d;
+        }
+    double total = 0;
+    for (; i < n; i++) total += (x[i] - mean) * (x[i] - mean);
+    for (int j = 0; j < 8; j++) total += lane[j];
+    return total;
+}
+
+static inline double ember_dot_deviation(const float *g, const float *x, intptr_t n,
+                                         double mean) {
+    double lane[8] = {0};
+    intptr_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) lane[j] += (double)g[i + j] * (x[i + j] - mean);
+    double total = 0;
+    for (; i < n; i++) total += (double)g[i] * (x[i] - mean);
+    for (int j = 0; j < 8; j++) total += lane[j];
+    return total;
+}
+
 #define EMBER_LOOPS(suffix, target)                                                         \
 target static void exp_##suffix(const float *x, float *y, intptr_t n) {                     \
     for (intptr_t i = 0; i < n; i++) y[i] = ember_exp(x[i]);                                \
@@ -67,15 +107,79 @@ target static void sigmoid_grad_##suffix(const float *g, const float *y, float *
     for (intptr_t i = 0; i < n; i++) out[i] = g[i] * (1.0f - y[i]) * y[i];                  \
 }
 
+
+/* Batch norm of x (N, C, S), C-contiguous, over the channels c0..c1: one share of them. */
+#define EMBER_BATCH_NORM_LOOPS(suffix, target)                                              \
+target static void batch_norm_stats_##suffix(                                               \
+        const float *x, intptr_t n, intptr_t c, intptr_t s, intptr_t c0, intptr_t c1,       \
+        float *mean, float *var) {                                                          \
+    for (intptr_t ch = c0; ch < c1; ch++) {                                                 \
+        double total = 0, squares = 0;                                                      \
+        for (intptr_t i = 0; i < n; i++) total += ember_sum(x + (i * c + ch) * s, s);       \
+        double m = total / (double)(n * s);                                                 \
+        for (intptr_t i = 0; i < n; i++)                                                    \
+            squares += ember_sum_squared_deviation(x + (i * c + ch) * s, s, m);             \
+        mean[ch] = (float)m;                                                                \
+        var[ch] = (float)(squares / (double)(n * s));                                       \
+    }                                                                                       \
+}                                                                                           \
+/* y = x * alpha + beta per channel */                                                      \
+target static void batch_norm_affine_##suffix(                                              \
+        const float *x, float *y, intptr_t n, intptr_t c, intptr_t s, intptr_t c0,          \
+        intptr_t c1, const float *alpha, const float *beta) {                               \
+    for (intptr_t i = 0; i < n; i++)                                                        \
+        for (intptr_t ch = c0; ch < c1; ch++) {                                             \
+            const float *src = x + (i * c + ch) * s;                                        \
+            float *dst = y + (i * c + ch) * s;                                              \
+            float a = alpha[ch], b = beta[ch];                                              \
+            for (intptr_t k = 0; k < s; k++) dst[k] = src[k] * a + b;                       \
+        }                                                                                   \
+}                                                                                           \
+/* sum_g = sum(g), dot = sum(g * (x - mean)) per channel */                                 \
+target static void batch_norm_grad_sums_##suffix(                                           \
+        const float *g, const float *x, intptr_t n, intptr_t c, intptr_t s, intptr_t c0,    \
+        intptr_t c1, const float *mean, float *sum_g, float *dot) {                         \
+    for (intptr_t ch = c0; ch < c1; ch++) {                                                 \
+        double total = 0, product = 0;                                                      \
+        for (intptr_t i = 0; i < n; i++) {                                                  \
+            intptr_t at = (i * c + ch) * s;                                                 \
+            total += ember_sum(g + at, s);                                                  \
+            product += ember_dot_deviation(g + at, x + at, s, mean[ch]);                    \
+        }                                                                                   \
+        sum_g[ch] = (float)total;                                                           \
+        dot[ch] = (float)product;                                                           \
+    }                                                                                       \
+}                                                                                           \
+/* grad_x = (g - grad_mean - (x - mean) * k) * scale per channel */                         \
+target static void batch_norm_grad_input_##suffix(                                          \
+        const float *g, const float *x, float *out, intptr_t n, intptr_t c, intptr_t s,     \
+        intptr_t c0, intptr_t c1, const float *mean, const float *k,                        \
+        const float *grad_mean, const float *scale) {                                       \
+    for (intptr_t i = 0; i < n; i++)                                                        \
+        for (intptr_t ch = c0; ch < c1; ch++) {                                             \
+            intptr_t at = (i * c + ch) * s;                                                 \
+            float m = mean[ch], kk = k[ch], gm = grad_mean[ch], sc = scale[ch];             \
+            for (intptr_t j = 0; j < s; j++)                                                \
+                out[at + j] = (g[at + j] - gm - (x[at + j] - m) * kk) * sc;                 \
+        }                                                                                   \
+}
+
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 EMBER_LOOPS(avx2, __attribute__((target("avx2,fma"))))
 EMBER_LOOPS(base, )
+EMBER_BATCH_NORM_LOOPS(avx2, __attribute__((target("avx2,fma"))))
+EMBER_BATCH_NORM_LOOPS(base, )
 static int ember_cpu_has_avx2(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 #else
 EMBER_LOOPS(base, )
+EMBER_BATCH_NORM_LOOPS(base, )
+#define batch_norm_stats_avx2 batch_norm_stats_base
+#define batch_norm_affine_avx2 batch_norm_affine_base
+#define batch_norm_grad_sums_avx2 batch_norm_grad_sums_base
+#define batch_norm_grad_input_avx2 batch_norm_grad_input_base
 #define exp_avx2 exp_base
 #define tanh_avx2 tanh_base
 #define sigmoid_avx2 sigmoid_base

@@ -111,3 +111,81 @@ def test_ops_agree_with_torch_through_kernel_and_numpy_paths(op, layout):
     np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=3e-7, atol=0)
     # tanh's 1 - y**2 cancels where y is near 1: an ulp of y moves it by 1.2e-7 there
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1.2e-7)
+
+
+# -- batch norm ---------------------------------------------------------------------------
+
+def _planes(n, c, s, seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((n, c, s)) * 3 + 2).astype(F32)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 5), st.integers(1, 37), st.data())
+def test_batch_norm_statistics_of_a_channel_range(n, c, s, data):
+    x = _planes(n, c, s)
+    c0 = data.draw(st.integers(0, c))
+    c1 = data.draw(st.integers(c0, c))
+    mean, var = np.full((2, c), -7.0, F32)
+    assert kernels.batch_norm_stats(x, c0, c1, mean, var) is True
+    wide = x.astype(np.float64)[:, c0:c1]
+    np.testing.assert_allclose(mean[c0:c1], wide.mean((0, 2)), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(var[c0:c1], wide.var((0, 2)), rtol=1e-6, atol=1e-6)
+    untouched = np.r_[0:c0, c1:c]
+    assert (mean[untouched] == -7).all() and (var[untouched] == -7).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 5), st.integers(1, 37))
+def test_batch_norm_passes_round_as_their_numpy_formulas(n, c, s):
+    x, g = _planes(n, c, s), _planes(n, c, s, seed=1)
+    rng = np.random.default_rng(2)
+    mean, k, grad_mean, scale = rng.standard_normal((4, c)).astype(F32)
+    out = np.empty_like(x)
+    assert kernels.batch_norm_affine(x, out, 0, c, k, grad_mean) is True
+    np.testing.assert_array_equal(out, x * k[:, None] + grad_mean[:, None])
+    assert kernels.batch_norm_grad_input(g, x, out, 0, c, mean, k, grad_mean, scale) is True
+    want = (g - grad_mean[:, None] - (x - mean[:, None]) * k[:, None]) * scale[:, None]
+    np.testing.assert_array_equal(out, want)
+    sum_g, dot = np.empty((2, c), F32)
+    assert kernels.batch_norm_grad_sums(g, x, 0, c, mean, sum_g, dot) is True
+    wide_g = g.astype(np.float64)
+    np.testing.assert_allclose(sum_g, wide_g.sum((0, 2)), rtol=1e-6, atol=1e-5)
+    np.testing.assert_allclose(
+        dot, (wide_g * (x - mean[:, None].astype(np.float64))).sum((0, 2)), rtol=1e-6, atol=1e-5)
+
+
+def test_batch_norm_kernels_decline_what_they_do_not_cover():
+    x = _planes(2, 3, 4)
+    vector = np.zeros(3, F32)
+    assert kernels.batch_norm_stats(x.astype(np.float64), 0, 3, vector, vector) is None
+    assert kernels.batch_norm_stats(x[:, :, ::2], 0, 3, vector, vector) is None
+    assert kernels.batch_norm_stats(x.reshape(6, 4), 0, 3, vector, vector) is None
+    assert kernels.batch_norm_stats(x, 0, 3, np.zeros(2, F32), vector) is None
+    assert kernels.batch_norm_stats(x, 0, 4, vector, vector) is None
+    assert kernels.batch_norm_affine(x, np.empty((2, 3, 5), F32), 0, 3, vector, vector) is None
+    assert kernels.batch_norm_grad_sums(x[:1], x, 0, 3, vector, vector, vector) is None
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])  # compiled passes, NumPy's
+def test_batch_norm_agrees_with_torch_through_both_paths(training, dtype):
+    x = _planes(6, 5, 49).reshape(6, 5, 7, 7).astype(dtype)
+    g = _planes(6, 5, 49, seed=3).reshape(x.shape).astype(dtype)
+    results = []
+    for lib in (ember, torch):
+        bn = lib.nn.BatchNorm2d(5).to(getattr(lib, dtype))
+        with lib.no_grad():
+            bn.weight.copy_(lib.linspace(0.5, 2, 5))
+            bn.bias.copy_(lib.linspace(-1, 1, 5))
+            bn.running_mean.fill_(1.5)
+            bn.running_var.fill_(4.0)
+        bn.train(training)
+        inp = lib.tensor(x, requires_grad=True)
+        out = bn(inp)
+        out.backward(lib.tensor(g))
+        results.append([t.detach().numpy() for t in (out, inp.grad, bn.weight.grad,
+                                                     bn.bias.grad, bn.running_mean,
+                                                     bn.running_var)])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=2e-5)

@@ -88,23 +88,27 @@ class BatchNorm(Op):
         else:
             mean = running_mean.astype(x.dtype)  # a copy: later training steps update it
             variance = running_var.astype(x.dtype)
+        # y = x * alpha + beta, alpha = invstd * weight, beta = bias - mean * alpha (torch's)
+        alpha, beta = xp.empty((2, channels), x.dtype)
+        statistics = fused(xp, "batch_norm_stats")  # compiled passes where there are some
+        affine = fused(xp, "batch_norm_affine")
 
-        def normalize(channel_range):  # the channels of one share, all passes in place in out
+        def normalize(channel_range):  # the channels of one share
             c = slice(channel_range.start, channel_range.stop)
-            if training:
+            if training and (statistics is None or statistics(
+                    x3, c.start, c.stop, mean, variance) is None):
                 mean[c] = xp.einsum("ncs->c", x3[:, c]) / count
                 centered = xp.subtract(x3[:, c], mean[c, None], out=out[:, c])
                 variance[c] = xp.einsum("ncs,ncs->c", centered, centered) / count
-            invstd = 1 / xp.sqrt(variance[c] + eps)
-            scale = invstd if weight is None else invstd * weight[c]
-            if training:
-                centered *= scale[:, None]
-                if bias is not None:
-                    centered += bias[c, None]
-            else:  # y = x * scale + (bias - mean * scale): one pass fewer
-                shift = (0 if bias is None else bias[c]) - mean[c] * scale
-                xp.multiply(x3[:, c], scale[:, None], out=out[:, c])
-                out[:, c] += shift[:, None]
+            alpha[c] = 1 / xp.sqrt(variance[c] + eps)
+            if weight is not None:
+                alpha[c] *= weight[c]
+            beta[c] = -mean[c] * alpha[c]
+            if bias is not None:
+                beta[c] += bias[c]
+            if affine is None or affine(x3, out, c.start, c.stop, alpha, beta) is None:
+                xp.multiply(x3[:, c], alpha[c, None], out=out[:, c])
+                out[:, c] += beta[c, None]
 
         map_shares(xp, normalize, range(channels), x.size)
         if training:
@@ -128,31 +132,42 @@ class BatchNorm(Op):
         xp = ctx.xp
         g3 = grad._data.reshape(grad.shape[0], grad.shape[1], -1)  # (N, C, S)
         x3 = x._data.reshape(g3.shape)
+        channels = g3.shape[1]
         count = g3.shape[0] * g3.shape[2]
         invstd, mean = invstd._data, mean._data
         scale = invstd if weight is None else invstd * weight._data
-        sum_g, dot = xp.empty((2, g3.shape[1]), g3.dtype)
+        sum_g, dot = xp.empty((2, channels), g3.dtype)
         grad_x = xp.empty_like(g3) if need_x else None
+        # training: grad_x = (g - grad_mean - (x - mean) * k) * scale, k and grad_mean below
+        k, grad_mean = xp.empty((2, channels), g3.dtype)
+        sums = fused(xp, "batch_norm_grad_sums")  # compiled passes where there are some
+        training_grad = fused(xp, "batch_norm_grad_input")
+        eval_grad = fused(xp, "batch_norm_affine")  # grad_x = g * scale + 0
 
-        def gradients(channel_range):  # grad_x built in place in the buffer of (x - mean)
+        def gradients(channel_range):
             c = slice(channel_range.start, channel_range.stop)
             g = g3[:, c]
-            centered = xp.subtract(x3[:, c], mean[c, None],
-                                   out=None if grad_x is None else grad_x[:, c])
-            sum_g[c] = xp.einsum("ncs->c", g)
-            dot[c] = xp.einsum("ncs,ncs->c", g, centered)  # sum(g * (x - mean)), per channel
+            if sums is None or sums(g3, x3, c.start, c.stop, mean, sum_g, dot) is None:
+                sum_g[c] = xp.einsum("ncs->c", g)
+                dot[c] = xp.einsum("ncs,ncs->c", g, x3[:, c] - mean[c, None])
             if grad_x is None:
                 return
-            if ctx.training:
-                # grad_x = scale * (g - sum_g / count - (x - mean) * invstd^2 * dot / count)
-                centered *= (-invstd[c] * invstd[c] * dot[c] / count)[:, None]
-                centered += g
-                centered -= (sum_g[c] / count)[:, None]
-                centered *= scale[c, None]
-            else:
-                xp.multiply(g, scale[c, None], out=centered)
+            if not ctx.training:
+                k[c] = 0
+                if eval_grad is None or eval_grad(g3, grad_x, c.start, c.stop, scale, k) is None:
+                    xp.multiply(g, scale[c, None], out=grad_x[:, c])
+                return
+            k[c] = invstd[c] * invstd[c] * dot[c] / count
+            grad_mean[c] = sum_g[c] / count
+            if training_grad is None or training_grad(g3, x3, grad_x, c.start, c.stop, mean, k,
+                                                      grad_mean, scale) is None:
+                out = xp.subtract(x3[:, c], mean[c, None], out=grad_x[:, c])
+                out *= -k[c, None]
+                out += g
+                out -= grad_mean[c, None]
+                out *= scale[c, None]
 
-        map_shares(xp, gradients, range(g3.shape[1]), g3.size)
+        map_shares(xp, gradients, range(channels), g3.size)
         if grad_x is not None:
             grad_x = Tensor._make(grad_x.reshape(grad.shape))
         grad_weight = Tensor._make(dot * invstd) if need_weight else None
