@@ -9,7 +9,8 @@ None and the op keeps its NumPy code.
 | --- | --- | --- |
 | exp, tanh | NumPy's one-element-at-a-time loops | 1 |
 | sigmoid | 1 / (1 + exp(-x)) | 4 |
-| TanhGrad, SigmoidGrad | g * (1 - y * y), g * (1 - y) * y | 2-3 |
+| relu | max(x, 0) (NumPy's turns -0 into 0; torch keeps it) | 1 |
+| ReluGrad, TanhGrad, SigmoidGrad | g where y > 0, g * (1 - y * y), g * (1 - y) * y | 2-3 |
 
 The batch norm kernels work on x (N, C, S) float32, C-contiguous, over a range of channels
 (one share of ember.ops._parallel.map_shares, run without the GIL), with per-channel vectors
@@ -37,6 +38,10 @@ cdef extern from "cpu_kernels.h" nogil:
     void tanh_base(const float *x, float *y, intptr_t n)
     void sigmoid_avx2(const float *x, float *y, intptr_t n)
     void sigmoid_base(const float *x, float *y, intptr_t n)
+    void relu_avx2(const float *x, float *y, intptr_t n)
+    void relu_base(const float *x, float *y, intptr_t n)
+    void relu_grad_avx2(const float *g, const float *y, float *out, intptr_t n)
+    void relu_grad_base(const float *g, const float *y, float *out, intptr_t n)
     void tanh_grad_avx2(const float *g, const float *y, float *out, intptr_t n)
     void tanh_grad_base(const float *g, const float *y, float *out, intptr_t n)
     void sigmoid_grad_avx2(const float *g, const float *y, float *out, intptr_t n)
@@ -164,6 +169,8 @@ cdef bint _avx2 = ember_cpu_has_avx2()
 cdef unary_loop _exp = exp_avx2 if _avx2 else exp_base
 cdef unary_loop _tanh = tanh_avx2 if _avx2 else tanh_base
 cdef unary_loop _sigmoid = sigmoid_avx2 if _avx2 else sigmoid_base
+cdef unary_loop _relu = relu_avx2 if _avx2 else relu_base
+cdef binary_loop _relu_grad = relu_grad_avx2 if _avx2 else relu_grad_base
 cdef binary_loop _tanh_grad = tanh_grad_avx2 if _avx2 else tanh_grad_base
 cdef binary_loop _sigmoid_grad = sigmoid_grad_avx2 if _avx2 else sigmoid_grad_base
 
@@ -181,6 +188,16 @@ def tanh(x):
 def sigmoid(x):
     """1 / (1 + e**-x)."""
     return _unary(_sigmoid, x)
+
+
+def relu(x):
+    """max(x, 0), keeping NaN and -0 as torch does."""
+    return _unary(_relu, x)
+
+
+def relu_grad(g, y):
+    """g where y > 0, else 0: relu's gradient from its output y (torch's threshold_backward)."""
+    return _binary(_relu_grad, g, y)
 
 
 def tanh_grad(g, y):
@@ -275,7 +292,8 @@ def batch_norm_grad_input(g, x, out, intptr_t c0, intptr_t c1, mean, k, grad_mea
     return True
 
 
-KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "TanhGrad": tanh_grad,
+KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "ReluGrad": relu_grad,
+           "TanhGrad": tanh_grad,
            "SigmoidGrad": sigmoid_grad, "batch_norm_stats": batch_norm_stats,
            "batch_norm_affine": batch_norm_affine, "batch_norm_grad_sums": batch_norm_grad_sums,
            "batch_norm_grad_input": batch_norm_grad_input}

@@ -98,6 +98,13 @@ target static void tanh_##suffix(const float *x, float *y, intptr_t n) {        
 target static void sigmoid_##suffix(const float *x, float *y, intptr_t n) {                 \
     for (intptr_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + ember_exp(-x[i]));              \
 }                                                                                           \
+target static void relu_##suffix(const float *x, float *y, intptr_t n) {                    \
+    for (intptr_t i = 0; i < n; i++) y[i] = x[i] < 0.0f ? 0.0f : x[i];  /* -0 and NaN stay */ \
+}                                                                                           \
+target static void relu_grad_##suffix(const float *g, const float *y, float *out,            \
+                                      intptr_t n) {                                         \
+    for (intptr_t i = 0; i < n; i++) out[i] = y[i] <= 0.0f ? 0.0f : g[i];                   \
+}                                                                                           \
 target static void tanh_grad_##suffix(const float *g, const float *y, float *out,            \
                                       intptr_t n) {                                         \
     for (intptr_t i = 0; i < n; i++) out[i] = g[i] * (1.0f - y[i] * y[i]);                  \
@@ -183,6 +190,8 @@ EMBER_BATCH_NORM_LOOPS(base, )
 #define exp_avx2 exp_base
 #define tanh_avx2 tanh_base
 #define sigmoid_avx2 sigmoid_base
+#define relu_avx2 relu_base
+#define relu_grad_avx2 relu_grad_base
 #define tanh_grad_avx2 tanh_grad_base
 #define sigmoid_grad_avx2 sigmoid_grad_base
 static int ember_cpu_has_avx2(void) { return 0; }

@@ -459,7 +459,9 @@ class Relu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = elementwise(ctx.xp, ctx.xp.maximum, x, 0)
+        y = _kernel(ctx.xp, "relu", x)
+        if y is None:
+            y = elementwise(ctx.xp, ctx.xp.maximum, x, 0)
         ctx.save_for_backward(y)
         return y
 
@@ -476,6 +478,9 @@ class ReluGrad(Op):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(y)
+        out = _kernel(ctx.xp, "ReluGrad", grad, y)
+        if out is not None:
+            return out
         if ctx.xp is np and grad.dtype in _FLOAT_BITS and grad.dtype == y.dtype:
             return elementwise(np, _zero_where_not_positive, grad, y)
         return ctx.xp.where(y <= 0, 0, grad).astype(grad.dtype, copy=False)

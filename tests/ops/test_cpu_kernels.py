@@ -77,6 +77,16 @@ def test_gradient_kernels_round_as_torchs(y, name):
         got, theirs(torch.from_numpy(g), torch.from_numpy(y)).numpy(), rtol=2.4e-7, atol=2.4e-7)
 
 
+def test_relu_and_its_gradient_give_torchs_bits_on_every_float32():
+    x = _every_float32()
+    np.testing.assert_array_equal(kernels.relu(x).view(np.uint32),
+                                  torch.relu(torch.from_numpy(x)).numpy().view(np.uint32))
+    y = np.roll(x, 12345)  # outputs of every sign, zeros, infinities and NaN against them
+    theirs = torch.ops.aten.threshold_backward(torch.from_numpy(x), torch.from_numpy(y), 0)
+    np.testing.assert_array_equal(kernels.relu_grad(x, y).view(np.uint32),
+                                  theirs.numpy().view(np.uint32))
+
+
 def test_large_arrays_run_without_the_gil_and_match_small_ones():
     x = np.linspace(-20, 20, 1 << 16, dtype=F32)
     whole = kernels.tanh(x)
@@ -98,7 +108,7 @@ def test_gradient_kernels_decline_broadcasting_shapes():
     assert kernels.tanh_grad(np.ones((2, 3), F32), np.ones((3, 2), F32)) is None
 
 
-@pytest.mark.parametrize("op", ["exp", "tanh", "sigmoid"])
+@pytest.mark.parametrize("op", ["exp", "tanh", "sigmoid", "relu"])
 @pytest.mark.parametrize("layout", ["contiguous", "strided", "float64", "zero-d"])
 def test_ops_agree_with_torch_through_kernel_and_numpy_paths(op, layout):
     base = np.linspace(-9, 9, 48, dtype=F32).reshape(6, 8)
