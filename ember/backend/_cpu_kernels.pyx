@@ -1,9 +1,10 @@
 # cython: language_level=3
 """Compiled CPU kernels for NumPy arrays, offered to the ops through `ember.backend.fused`.
 
-The loops are in cpu_kernels.h. Each kernel takes C-contiguous, aligned float32 arrays (the
-gradient kernels: two of one shape) and returns a new array; for anything else it returns
-None and the op keeps its NumPy code.
+The loops are in cpu_kernels.h. Each elementwise kernel takes C-contiguous, aligned float32
+arrays (the gradient kernels: two of one shape) and returns a new array, or fills `out` (one
+more such array of the shape) and returns it; for anything else it returns None and the op
+keeps its NumPy code.
 
 | name | replaces | NumPy passes -> 1 |
 | --- | --- | --- |
@@ -90,47 +91,6 @@ cdef inline bint _plain(object x):
             and cnp.PyArray_ISALIGNED(a))
 
 
-cdef object _unary(unary_loop loop, object x):
-    if not _plain(x):
-        return None
-    cdef cnp.ndarray a = <cnp.ndarray>x
-    cdef cnp.ndarray out = PyArray_NewLikeArray(a, cnp.NPY_CORDER, NULL, 0)
-    cdef intptr_t n = cnp.PyArray_SIZE(a)
-    cdef const float *src = <const float *>cnp.PyArray_DATA(a)
-    cdef float *dst = <float *>cnp.PyArray_DATA(out)
-    if n < _GIL_FREE_FROM:
-        loop(src, dst, n)
-    else:
-        with nogil:
-            loop(src, dst, n)
-    return out
-
-
-cdef object _binary(binary_loop loop, object g, object y):
-    if not (_plain(g) and _plain(y)):
-        return None
-    cdef cnp.ndarray a = <cnp.ndarray>g
-    cdef cnp.ndarray b = <cnp.ndarray>y
-    cdef int ndim = cnp.PyArray_NDIM(a)
-    if ndim != cnp.PyArray_NDIM(b):
-        return None
-    cdef int axis
-    for axis in range(ndim):
-        if cnp.PyArray_DIM(a, axis) != cnp.PyArray_DIM(b, axis):
-            return None  # broadcasting: NumPy's loops
-    cdef cnp.ndarray out = PyArray_NewLikeArray(a, cnp.NPY_CORDER, NULL, 0)
-    cdef intptr_t n = cnp.PyArray_SIZE(a)
-    cdef const float *src_g = <const float *>cnp.PyArray_DATA(a)
-    cdef const float *src_y = <const float *>cnp.PyArray_DATA(b)
-    cdef float *dst = <float *>cnp.PyArray_DATA(out)
-    if n < _GIL_FREE_FROM:
-        loop(src_g, src_y, dst, n)
-    else:
-        with nogil:
-            loop(src_g, src_y, dst, n)
-    return out
-
-
 cdef inline bint _planes(object x):
     """Whether x is (N, C, S) as _plain takes it."""
     return _plain(x) and cnp.PyArray_NDIM(<cnp.ndarray>x) == 3
@@ -165,6 +125,49 @@ cdef inline float *_out(object a):
     return <float *>cnp.PyArray_DATA(<cnp.ndarray>a)
 
 
+cdef object _result(object like, object out):
+    """`out` where it is a _plain array of like's shape, a new one where it is None; None
+    (decline) otherwise."""
+    if out is None:
+        return PyArray_NewLikeArray(<cnp.ndarray>like, cnp.NPY_CORDER, NULL, 0)
+    return out if _same_shape(like, out) else None
+
+
+cdef object _unary(unary_loop loop, object x, object out):
+    if not _plain(x):
+        return None
+    out = _result(x, out)
+    if out is None:
+        return None
+    cdef intptr_t n = cnp.PyArray_SIZE(<cnp.ndarray>x)
+    cdef const float *src = _in(x)
+    cdef float *dst = _out(out)
+    if n < _GIL_FREE_FROM:
+        loop(src, dst, n)
+    else:
+        with nogil:
+            loop(src, dst, n)
+    return out
+
+
+cdef object _binary(binary_loop loop, object g, object y, object out):
+    if not _same_shape(g, y):  # broadcasting: NumPy's loops
+        return None
+    out = _result(g, out)
+    if out is None:
+        return None
+    cdef intptr_t n = cnp.PyArray_SIZE(<cnp.ndarray>g)
+    cdef const float *src_g = _in(g)
+    cdef const float *src_y = _in(y)
+    cdef float *dst = _out(out)
+    if n < _GIL_FREE_FROM:
+        loop(src_g, src_y, dst, n)
+    else:
+        with nogil:
+            loop(src_g, src_y, dst, n)
+    return out
+
+
 cdef bint _avx2 = ember_cpu_has_avx2()
 cdef unary_loop _exp = exp_avx2 if _avx2 else exp_base
 cdef unary_loop _tanh = tanh_avx2 if _avx2 else tanh_base
@@ -175,39 +178,39 @@ cdef binary_loop _tanh_grad = tanh_grad_avx2 if _avx2 else tanh_grad_base
 cdef binary_loop _sigmoid_grad = sigmoid_grad_avx2 if _avx2 else sigmoid_grad_base
 
 
-def exp(x):
+def exp(x, out=None):
     """e**x, within 1 ulp."""
-    return _unary(_exp, x)
+    return _unary(_exp, x, out)
 
 
-def tanh(x):
+def tanh(x, out=None):
     """tanh x, within 1.5 ulp."""
-    return _unary(_tanh, x)
+    return _unary(_tanh, x, out)
 
 
-def sigmoid(x):
+def sigmoid(x, out=None):
     """1 / (1 + e**-x)."""
-    return _unary(_sigmoid, x)
+    return _unary(_sigmoid, x, out)
 
 
-def relu(x):
+def relu(x, out=None):
     """max(x, 0), keeping NaN and -0 as torch does."""
-    return _unary(_relu, x)
+    return _unary(_relu, x, out)
 
 
-def relu_grad(g, y):
+def relu_grad(g, y, out=None):
     """g where y > 0, else 0: relu's gradient from its output y (torch's threshold_backward)."""
-    return _binary(_relu_grad, g, y)
+    return _binary(_relu_grad, g, y, out)
 
 
-def tanh_grad(g, y):
+def tanh_grad(g, y, out=None):
     """g * (1 - y * y): tanh's gradient from its output y."""
-    return _binary(_tanh_grad, g, y)
+    return _binary(_tanh_grad, g, y, out)
 
 
-def sigmoid_grad(g, y):
+def sigmoid_grad(g, y, out=None):
     """g * (1 - y) * y: sigmoid's gradient from its output y."""
-    return _binary(_sigmoid_grad, g, y)
+    return _binary(_sigmoid_grad, g, y, out)
 
 
 def batch_norm_stats(x, intptr_t c0, intptr_t c1, mean, var):

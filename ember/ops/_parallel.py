@@ -18,7 +18,7 @@ import threadpoolctl
 
 from .. import _settings
 
-__all__ = ["map_shares", "assign", "elementwise"]
+__all__ = ["map_shares", "assign", "elementwise", "compiled_elementwise"]
 
 _blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
 _lock = threading.Lock()  # one parallel region at a time: each sets and restores BLAS threads
@@ -101,4 +101,27 @@ def elementwise(xp, kernel, *operands):
             kernel(*parts[1:], out=parts[0])
 
     map_shares(xp, work, range(size), size)
+    return out
+
+
+def compiled_elementwise(kernel, *operands):
+    """kernel(*operands) for a compiled elementwise kernel (ember.backend.fused on the CPU: it
+    fills `out`, or returns None for operands it does not take); large C-contiguous CPU arrays
+    of one shape in shares of their flat elements, each share's loop free of the GIL."""
+    first = operands[0]
+    size = first.size
+    if size < _MIN_ELEMENTS or _settings.get_num_threads() < 2 or not all(
+            a.__class__ is np.ndarray and a.shape == first.shape and a.flags.c_contiguous
+            for a in operands):
+        return kernel(*operands)
+    out = np.empty_like(first)
+    flats = [a.reshape(-1) for a in (out,) + operands]
+    if kernel(*[a[:1] for a in flats[1:]], out=flats[0][:1]) is None:  # declined: a dtype
+        return None
+
+    def work(elements):
+        share = slice(elements.start, elements.stop)
+        kernel(*[a[share] for a in flats[1:]], out=flats[0][share])
+
+    map_shares(np, work, range(size), size)
     return out

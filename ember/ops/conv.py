@@ -146,23 +146,26 @@ def _gemm(xp, a, b, bias=None):
     return out
 
 
-def _im2col(xp, cols, x, geometry, kernel, out_size, samples):
-    """Fill the columns of `samples` (a range of the batch) in cols (G, C/G * K, N * P) with
-    the windows of x (N, C, *S); see NOTE [ Convolution layout ]."""
+def _im2col(xp, cols, x, geometry, kernel, out_size, samples, at=None):
+    """Fill the columns of `samples` (a range of the batch) in cols (G, C/G * K, n * P), from
+    sample `at` of cols on (default samples.start), with the windows of x (N, C, *S); see
+    NOTE [ Convolution layout ]."""
     d = len(kernel)
+    at = samples.start if at is None else at
     x = pad_spatial(xp, x[samples.start:samples.stop], geometry.padding,
                     geometry.zeros_after())
     view = windows(xp, x, kernel, geometry.stride, geometry.dilation, out_size)
     order = (1,) + tuple(range(2, 2 + d)) + (0,) + tuple(range(2 + d, 2 + 2 * d))
     target = cols.reshape(x.shape[1:2] + tuple(kernel) + (-1,) + tuple(out_size))
-    target[(slice(None),) * (1 + d) + (slice(samples.start, samples.stop),)] = \
+    target[(slice(None),) * (1 + d) + (slice(at, at + len(samples)),)] = \
         view.transpose(order)                                               # (C, *K, n, *P)
 
 
-def _new_cols(xp, x, geometry, kernel, out_size):
+def _new_cols(xp, x, geometry, kernel, out_size, samples):
+    """An empty im2col matrix (G, C/G * K, samples * P)."""
     groups = geometry.groups
     return xp.empty((groups, x.shape[1] // groups * math.prod(kernel),
-                     x.shape[0] * math.prod(out_size)), x.dtype)
+                     samples * math.prod(out_size)), x.dtype)
 
 
 def _grouped_rows(xp, y, groups):
@@ -179,31 +182,41 @@ def _conv_out_size(size, kernel, geometry):
         geometry.stride))
 
 
-def _conv_forward(xp, x, weight, bias, geometry, cols=None):
-    """y (N, O, *P) = conv(x, weight) + bias, and the cols it used (on the wide path, the
-    flat padded input: see NOTE [ Wide convolution ])."""
+def _conv_forward(xp, x, weight, bias, geometry, keep_cols=False):
+    """y (N, O, *P) = conv(x, weight) + bias, and what the weight gradient can reuse: on the
+    wide path the flat padded input (see NOTE [ Wide convolution ]), on the im2col path the
+    columns when keep_cols and they fit in _KEEP_COLS_BYTES, else None. Columns not kept are
+    built and multiplied a chunk of samples at a time, in a buffer that stays in cache."""
     n = x.shape[0]
     out_channels, kernel = weight.shape[0], weight.shape[2:]
     out_size = _conv_out_size(x.shape[2:], kernel, geometry)
-    if cols is None and _use_wide(geometry, kernel, x.dtype, x.shape[2:], out_size):
+    if _use_wide(geometry, kernel, x.dtype, x.shape[2:], out_size):
         return _conv_forward_wide(xp, x, weight, bias, geometry, out_size)
-    build = cols is None
-    if build:
-        cols = _new_cols(xp, x, geometry, kernel, out_size)
     groups = geometry.groups
-    w = weight.reshape(groups, out_channels // groups, -1)
     positions = math.prod(out_size)
+    sample_bytes = cols_bytes_per_sample(x, kernel, positions)
+    keep_cols = keep_cols and n * sample_bytes <= _KEEP_COLS_BYTES
+    cols = _new_cols(xp, x, geometry, kernel, out_size, n) if keep_cols else None
+    w = weight.reshape(groups, out_channels // groups, -1)
+    b = None if bias is None else bias.reshape(groups, -1, 1)
     out = xp.empty((n, out_channels) + out_size, x.dtype)
+    per_chunk = max(_WIDE_CHUNK_BYTES // sample_bytes, 1)
+
+    def multiply(samples, columns):  # the bias along whole rows: 4x faster than after
+        y = _gemm(xp, w, columns, b)                                        # (G, O/G, n*P)
+        out[samples.start:samples.stop].reshape(len(samples), out_channels, positions)[...] = \
+            y.reshape(out_channels, len(samples), positions).swapaxes(0, 1)
 
     def forward(samples):
-        if build:
+        if cols is not None:
             _im2col(xp, cols, x, geometry, kernel, out_size, samples)
-        count = len(samples)
-        # the bias along whole rows: 4x faster than during the transpose
-        y = _gemm(xp, w, cols[:, :, samples.start * positions:samples.stop * positions],
-                  None if bias is None else bias.reshape(groups, -1, 1))     # (G, O/G, n*P)
-        out[samples.start:samples.stop].reshape(count, out_channels, positions)[...] = \
-            y.reshape(out_channels, count, positions).swapaxes(0, 1)
+            multiply(samples, cols[:, :, samples.start * positions:samples.stop * positions])
+            return
+        chunk = _new_cols(xp, x, geometry, kernel, out_size, min(per_chunk, len(samples)))
+        for start in range(samples.start, samples.stop, per_chunk):
+            part = range(start, min(start + per_chunk, samples.stop))
+            _im2col(xp, chunk, x, geometry, kernel, out_size, part, at=0)
+            multiply(part, chunk[:, :, :len(part) * positions])
 
     map_shares(xp, forward, range(n))
     return out, cols
@@ -462,20 +475,33 @@ def _conv_weight_grad(xp, x, grad_y, geometry, kernel, cols=None):
         return _conv_backward_wide(xp, grad_y, geometry, x.shape[2:], kernel, flat=cols)[1]
     out_size = grad_y.shape[2:]
     positions = math.prod(out_size)
-    build = cols is None
-    if build:
-        cols = _new_cols(xp, x, geometry, kernel, out_size)
+    per_chunk = max(_WIDE_CHUNK_BYTES // cols_bytes_per_sample(x, kernel, positions), 1)
+
+    def products(samples, columns):                                 # (G, O/G, C/G*K)
+        rows = _grouped_rows(xp, grad_y[samples.start:samples.stop], geometry.groups)
+        return _gemm(xp, rows, columns.swapaxes(1, 2))
 
     def weight_grad(samples):
-        if build:
-            _im2col(xp, cols, x, geometry, kernel, out_size, samples)
-        rows = _grouped_rows(xp, grad_y[samples.start:samples.stop], geometry.groups)
-        part = cols[:, :, samples.start * positions:samples.stop * positions]
-        return _gemm(xp, rows, part.swapaxes(1, 2))                 # (G, O/G, C/G*K)
+        if cols is not None:
+            return products(samples, cols[:, :, samples.start * positions:
+                                             samples.stop * positions])
+        # forward kept no columns: build them a cache-sized chunk of samples at a time
+        chunk = _new_cols(xp, x, geometry, kernel, out_size, min(per_chunk, len(samples)))
+        total = products(samples[:0], chunk[:, :, :0])  # zeros, also for an empty batch
+        for start in range(samples.start, samples.stop, per_chunk):
+            part = range(start, min(start + per_chunk, samples.stop))
+            _im2col(xp, chunk, x, geometry, kernel, out_size, part, at=0)
+            total += products(part, chunk[:, :, :len(part) * positions])
+        return total
 
     shares = map_shares(xp, weight_grad, range(x.shape[0]))
     grad_w = sum(shares[1:], shares[0])
     return grad_w.reshape((grad_y.shape[1], x.shape[1] // geometry.groups) + tuple(kernel))
+
+
+def cols_bytes_per_sample(x, kernel, positions):
+    """Bytes of one sample's im2col columns: C * K rows of P positions."""
+    return x.shape[1] * math.prod(kernel) * positions * x.dtype.itemsize
 
 
 def _spatial_dims(ndim):
@@ -494,13 +520,12 @@ class Convolution(Op):
 
     @staticmethod
     def forward(ctx, x, weight, bias, geometry, keep_cols):
-        y, cols = _conv_forward(ctx.xp, x, weight, bias, geometry)
-        ctx.geometry = geometry
         # cols is what the weight gradient multiplies: keeping it skips a second im2col, but
         # it is K times the input, so large ones are rebuilt in backward instead; the wide
         # path's flat padded input (2-d) is about the input's size and always kept
-        keep_cols = keep_cols and (cols.ndim == 2 or cols.nbytes <= _KEEP_COLS_BYTES)
-        ctx.save_for_backward(x, weight, cols if keep_cols else None)
+        y, cols = _conv_forward(ctx.xp, x, weight, bias, geometry, keep_cols)
+        ctx.geometry = geometry
+        ctx.save_for_backward(x, weight, cols)
         return y
 
     @staticmethod

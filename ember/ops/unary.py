@@ -17,7 +17,7 @@ from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op, named
 from ..backend import fused
-from ._parallel import elementwise
+from ._parallel import compiled_elementwise, elementwise
 from . import compare  # compare.where() in Clamp's gradient
 from .elementwise import (_cast, _input_tensor, _keeps_dtype, _maybe_out, _not_implemented,
                           _write_out, _zeros, broadcast_error, mul, sum_to)
@@ -52,10 +52,10 @@ def _one(array):
 
 
 def _kernel(xp, name, *arrays):
-    """The backend's compiled kernel `name` (ember.backend.fused) applied to arrays, or None
-    where it has none or does not take their dtype or layout."""
+    """The backend's compiled elementwise kernel `name` (ember.backend.fused) applied to arrays,
+    large ones in shares; None where it has none or does not take their dtype or layout."""
     kernel = fused(xp, name)
-    return None if kernel is None else kernel(*arrays)
+    return None if kernel is None else compiled_elementwise(kernel, *arrays)
 
 
 # -- unary math ---------------------------------------------------------------------------

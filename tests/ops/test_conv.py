@@ -118,6 +118,17 @@ def test_conv2d_weight_grad_without_kept_columns(monkeypatch):
              [(2, 4, 7, 6), (6, 2, 3, 3), (6,)], name="conv2d, columns rebuilt")
 
 
+@pytest.mark.parametrize("keep_bytes", [0, 1 << 30])
+def test_conv2d_columns_a_chunk_of_samples_at_a_time(monkeypatch, keep_bytes):
+    """Columns forward does not keep are built and multiplied a few samples at a time (here
+    about two, with a remainder), in forward and in the weight gradient."""
+    sample_bytes = 4 * 9 * 16 * 4  # C * K * P float32s (4 bytes) of one sample
+    monkeypatch.setattr(conv, "_WIDE_CHUNK_BYTES", 2 * sample_bytes + 1)
+    monkeypatch.setattr(conv, "_KEEP_COLS_BYTES", keep_bytes)
+    check_op(lambda lib, x, w, b: F(lib).conv2d(x, w, b, stride=2, padding=1, groups=2),
+             [(5, 4, 7, 7), (6, 2, 3, 3), (6,)], name="conv2d in chunks of samples")
+
+
 def test_conv2d_gradcheck():
     x, w, b = leaves((2, 4, 5, 4), (4, 2, 3, 2), (4,))
     fn = lambda x, w, b: EMBER_F.conv2d(x, w, b, stride=(2, 1), padding=(1, 0), dilation=(1, 2),
