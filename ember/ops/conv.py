@@ -202,24 +202,33 @@ def _conv_forward(xp, x, weight, bias, geometry, keep_cols=False):
     out = xp.empty((n, out_channels) + out_size, x.dtype)
     per_chunk = max(_WIDE_CHUNK_BYTES // sample_bytes, 1)
 
-    def multiply(samples, columns):  # the bias along whole rows: 4x faster than after
-        y = _gemm(xp, w, columns, b)                                        # (G, O/G, n*P)
-        out[samples.start:samples.stop].reshape(len(samples), out_channels, positions)[...] = \
-            y.reshape(out_channels, len(samples), positions).swapaxes(0, 1)
-
     def forward(samples):
         if cols is not None:
             _im2col(xp, cols, x, geometry, kernel, out_size, samples)
-            multiply(samples, cols[:, :, samples.start * positions:samples.stop * positions])
+            _multiply_into(xp, out, w, b, samples,
+                           cols[:, :, samples.start * positions:samples.stop * positions])
             return
         chunk = _new_cols(xp, x, geometry, kernel, out_size, min(per_chunk, len(samples)))
         for start in range(samples.start, samples.stop, per_chunk):
             part = range(start, min(start + per_chunk, samples.stop))
             _im2col(xp, chunk, x, geometry, kernel, out_size, part, at=0)
-            multiply(part, chunk[:, :, :len(part) * positions])
+            _multiply_into(xp, out, w, b, part, chunk[:, :, :len(part) * positions])
 
     map_shares(xp, forward, range(n))
     return out, cols
+
+
+# NOTE: the helpers below are module functions, not closures beside the share functions that
+# call them: one closure calling another makes a reference cycle through their shared scope,
+# and the arrays in it (columns, outputs) then live until the garbage collector runs.
+
+def _multiply_into(xp, out, w, b, samples, columns):
+    """out[samples] (n, O, *P) = w (G, O/G, C/G*K) @ columns (G, C/G*K, n*P) + b, the bias
+    added along whole rows (4x faster than after the transpose)."""
+    out_channels, positions = out.shape[1], math.prod(out.shape[2:])
+    y = _gemm(xp, w, columns, b)                                            # (G, O/G, n*P)
+    out[samples.start:samples.stop].reshape(len(samples), out_channels, positions)[...] = \
+        y.reshape(out_channels, len(samples), positions).swapaxes(0, 1)
 
 
 _FLIPPED_MIN_CHANNELS = 8
@@ -476,27 +485,32 @@ def _conv_weight_grad(xp, x, grad_y, geometry, kernel, cols=None):
     out_size = grad_y.shape[2:]
     positions = math.prod(out_size)
     per_chunk = max(_WIDE_CHUNK_BYTES // cols_bytes_per_sample(x, kernel, positions), 1)
-
-    def products(samples, columns):                                 # (G, O/G, C/G*K)
-        rows = _grouped_rows(xp, grad_y[samples.start:samples.stop], geometry.groups)
-        return _gemm(xp, rows, columns.swapaxes(1, 2))
+    groups = geometry.groups
 
     def weight_grad(samples):
         if cols is not None:
-            return products(samples, cols[:, :, samples.start * positions:
-                                             samples.stop * positions])
+            return _weight_products(xp, grad_y, groups, samples, cols[
+                :, :, samples.start * positions:samples.stop * positions])
         # forward kept no columns: build them a cache-sized chunk of samples at a time
         chunk = _new_cols(xp, x, geometry, kernel, out_size, min(per_chunk, len(samples)))
-        total = products(samples[:0], chunk[:, :, :0])  # zeros, also for an empty batch
+        total = _weight_products(xp, grad_y, groups, samples[:0], chunk[:, :, :0])  # zeros
         for start in range(samples.start, samples.stop, per_chunk):
             part = range(start, min(start + per_chunk, samples.stop))
             _im2col(xp, chunk, x, geometry, kernel, out_size, part, at=0)
-            total += products(part, chunk[:, :, :len(part) * positions])
+            total += _weight_products(xp, grad_y, groups, part,
+                                      chunk[:, :, :len(part) * positions])
         return total
 
     shares = map_shares(xp, weight_grad, range(x.shape[0]))
     grad_w = sum(shares[1:], shares[0])
     return grad_w.reshape((grad_y.shape[1], x.shape[1] // geometry.groups) + tuple(kernel))
+
+
+def _weight_products(xp, grad_y, groups, samples, columns):
+    """grad_y[samples] (G, O/G, n*P) @ columns.T: the samples' share of the weight gradient
+    (G, O/G, C/G*K)."""
+    rows = _grouped_rows(xp, grad_y[samples.start:samples.stop], groups)
+    return _gemm(xp, rows, columns.swapaxes(1, 2))
 
 
 def cols_bytes_per_sample(x, kernel, positions):
