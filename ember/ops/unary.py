@@ -455,13 +455,14 @@ class SigmoidGrad(Op):
 
 
 class Relu(Op):
-    """y = max(x, 0);  grad_x = g where y > 0, else 0 (0 at x = 0, as torch)."""
+    """y = max(x, 0) (-0 and NaN kept);  grad_x = g where y > 0, else 0 (0 at x = 0, as
+    torch)."""
 
     @staticmethod
     def forward(ctx, x):
         y = _kernel(ctx.xp, "relu", x)
-        if y is None:
-            y = elementwise(ctx.xp, ctx.xp.maximum, x, 0)
+        if y is None:  # not max(x, 0), which turns -0 into 0: torch keeps -0 and NaN
+            y = ctx.xp.where(x < 0, 0, x)
         ctx.save_for_backward(y)
         return y
 

@@ -87,6 +87,21 @@ def test_relu_and_its_gradient_give_torchs_bits_on_every_float32():
                                   theirs.numpy().view(np.uint32))
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])  # the kernel, NumPy's loops
+def test_nn_relu_keeps_minus_zero_and_masks_inf_gradients_as_torch(dtype):
+    x = np.array([-0.0, 0.0, -2.0, 3.0, np.nan, -np.inf, np.inf], dtype)
+    g = np.array([np.inf, np.nan, np.inf, 1.5, 2.0, np.nan, -1.0], dtype)
+    results = []
+    for lib in (ember, torch):
+        inp = lib.tensor(x, requires_grad=True)
+        out = lib.nn.ReLU()(inp)
+        out.backward(lib.tensor(g))
+        results.append((out.detach().numpy(), inp.grad.numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
 def test_large_arrays_run_without_the_gil_and_match_small_ones():
     x = np.linspace(-20, 20, 1 << 16, dtype=F32)
     whole = kernels.tanh(x)

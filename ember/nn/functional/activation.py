@@ -185,18 +185,6 @@ def _sigmoid_tensor(x):
 
 # -- piecewise-linear activations ---------------------------------------------------------
 
-class Relu(_PiecewiseLinear):
-    """y = max(x, 0);  grad_x = g * (x > 0).
-
-    Its own Op (ember.relu's backward is three ops) so a training step's backward is one
-    multiplication per relu.
-    """
-
-    @staticmethod
-    def function(xp, x):
-        return xp.maximum(x, 0), (x > 0).astype(x.dtype)
-
-
 class Hardtanh(_PiecewiseLinear):
     """y = clamp(x, min_val, max_val);  grad_x = g * (min_val < x < max_val)."""
 
@@ -470,9 +458,7 @@ def relu(input, inplace=False):
     if inplace:
         return apply_inplace(input, relu, (), {}, "relu_")
     _check_tensor(input, "relu")
-    if input._data.dtype not in FLOAT_NP:
-        return unary.relu(input)
-    return Relu.apply(input)
+    return unary.relu(input)
 
 
 def relu_(input):
