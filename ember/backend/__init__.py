@@ -8,7 +8,7 @@ import numpy as np
 from .device import CPU, device
 
 __all__ = ["Backend", "device", "backend_of", "xp_of", "backend_for_device", "register",
-           "register_kernels", "fused"]
+           "register_kernels", "fused", "FUSED"]
 
 
 class Backend:
@@ -72,12 +72,12 @@ def _load_backend(device_type):
 # Optional fused kernels, per array module: {xp: {name: function}}. A backend offers them
 # (cupy_backend does); an op asks `fused(xp, name)` and keeps its generic code where the
 # answer is None, so the CPU path never changes.
-_FUSED = {}
+FUSED = {}
 
 
 def register_kernels(xp, kernels):
     """Offer fused kernels (name -> function on arrays of module xp) to the ops."""
-    _FUSED.setdefault(xp, {}).update(kernels)
+    FUSED.setdefault(xp, {}).update(kernels)
 
 
 def _register_cpu_kernels():
@@ -98,5 +98,5 @@ _register_cpu_kernels()
 
 def fused(xp, name):
     """The fused kernel `name` for arrays of module xp, or None where there is none."""
-    table = _FUSED.get(xp)
+    table = FUSED.get(xp)
     return None if table is None else table.get(name)

@@ -18,7 +18,7 @@ import threadpoolctl
 
 from .. import _settings
 
-__all__ = ["map_shares", "assign", "elementwise", "compiled_elementwise"]
+__all__ = ["map_shares", "assign", "elementwise", "compiled_elementwise", "MIN_ELEMENTS"]
 
 _blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
 _lock = threading.Lock()  # one parallel region at a time: each sets and restores BLAS threads
@@ -37,15 +37,15 @@ def _after_fork_in_child():
 if hasattr(os, "register_at_fork"):  # POSIX: Windows has no fork
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
-_MIN_ELEMENTS = 1 << 17  # less work than this runs whole: a hand-off costs 20-50 µs
+MIN_ELEMENTS = 1 << 17  # less work than this runs whole: a hand-off costs 20-50 µs
 
 
-def map_shares(xp, work, items, elements=_MIN_ELEMENTS):
+def map_shares(xp, work, items, elements=MIN_ELEMENTS):
     """[work(share) for share in shares], shares being `items` cut into one contiguous run per
     CPU thread (ember.get_num_threads()), computed at once. Off the CPU, with one thread, or
-    when the work touches fewer than _MIN_ELEMENTS `elements`: work(items) alone."""
+    when the work touches fewer than MIN_ELEMENTS `elements`: work(items) alone."""
     threads = min(_settings.get_num_threads(), len(items))
-    if elements < _MIN_ELEMENTS:
+    if elements < MIN_ELEMENTS:
         threads = 1
     if xp is not np or threads < 2:
         return [work(items)]
@@ -81,7 +81,7 @@ def elementwise(xp, kernel, *operands):
     and np.maximum(x, 0) ran 2-3x slower than against a row of zeros."""
     first = operands[0]
     size = first.size
-    if size < _MIN_ELEMENTS or xp is not np or not all(
+    if size < MIN_ELEMENTS or xp is not np or not all(
             a.shape == first.shape and a.flags.c_contiguous
             for a in operands if a.__class__ is np.ndarray):
         return kernel(*operands, out=None)
@@ -110,7 +110,7 @@ def compiled_elementwise(kernel, *operands):
     of one shape in shares of their flat elements, each share's loop free of the GIL."""
     first = operands[0]
     size = first.size
-    if size < _MIN_ELEMENTS or _settings.get_num_threads() < 2 or not all(
+    if size < MIN_ELEMENTS or _settings.get_num_threads() < 2 or not all(
             a.__class__ is np.ndarray and a.shape == first.shape and a.flags.c_contiguous
             for a in operands):
         return kernel(*operands)

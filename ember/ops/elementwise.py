@@ -446,6 +446,34 @@ def sub(input, other, *, alpha=1, out=None):
 subtract = sub
 
 
+# NumPy converts a Python float operand anew on every call (0.4 µs of a 1 µs multiply on
+# 32x32). A 0-d array of the other operand's dtype gives the same result (NumPy takes the
+# float in that dtype, NEP 50) without the conversion, so these are kept per (value, dtype).
+# Zero and NaN stay floats: -0.0 and 0.0 are equal keys, and NaN equals no key.
+_NUMBER_ARRAYS = {}
+_NUMBER_ARRAYS_MAX = 512
+
+
+def _number_operand(number, array):
+    """`number` as the cheapest operand against `array` for NumPy: for a nonzero float and a
+    float32 or float64 CPU array, a shared read-only 0-d array of the array's dtype."""
+    if (number.__class__ is not builtins.float or array.__class__ is not np.ndarray
+            or not number or number != number):
+        return number
+    dtype = array.dtype
+    if dtype is not _FLOAT32_NP and dtype is not _FLOAT64_NP:
+        return number
+    key = (number, dtype)
+    operand = _NUMBER_ARRAYS.get(key)
+    if operand is None:
+        if len(_NUMBER_ARRAYS) >= _NUMBER_ARRAYS_MAX:
+            _NUMBER_ARRAYS.clear()
+        operand = np.array(number, dtype)
+        operand.flags.writeable = False
+        _NUMBER_ARRAYS[key] = operand
+    return operand
+
+
 class Mul(Op):
     """z = a * b;  grad_a = sum_to(g * b, a),  grad_b = sum_to(g * a, b)."""
 
@@ -456,6 +484,10 @@ class Mul(Op):
         a_is_array, b_is_array = hasattr(a, "shape"), hasattr(b, "shape")
         ctx.save_for_backward(a if b_is_array or not a_is_array else None,
                               b if a_is_array or not b_is_array else None)
+        if not b_is_array:
+            b = _number_operand(b, a)
+        elif not a_is_array:
+            a = _number_operand(a, b)
         try:
             return a * b
         except ValueError as error:

@@ -16,8 +16,8 @@ from .. import _dtype
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op, named
-from ..backend import fused
-from ._parallel import compiled_elementwise, elementwise
+from ..backend import FUSED
+from ._parallel import MIN_ELEMENTS, compiled_elementwise, elementwise
 from . import compare  # compare.where() in Clamp's gradient
 from .elementwise import (_cast, _input_tensor, _keeps_dtype, _maybe_out, _not_implemented,
                           _write_out, _zeros, broadcast_error, mul, sum_to)
@@ -54,8 +54,13 @@ def _one(array):
 def _kernel(xp, name, *arrays):
     """The backend's compiled elementwise kernel `name` (ember.backend.fused) applied to arrays,
     large ones in shares; None where it has none or does not take their dtype or layout."""
-    kernel = fused(xp, name)
-    return None if kernel is None else compiled_elementwise(kernel, *arrays)
+    table = FUSED.get(xp)  # fused(xp, name), without its call: this runs on every op
+    kernel = None if table is None else table.get(name)
+    if kernel is None:
+        return None
+    if arrays[0].size < MIN_ELEMENTS:
+        return kernel(*arrays)
+    return compiled_elementwise(kernel, *arrays)
 
 
 # -- unary math ---------------------------------------------------------------------------

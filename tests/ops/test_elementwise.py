@@ -834,3 +834,20 @@ def test_fused_activation_backward_ops_are_differentiable(name):
     y = (ember.rand(3, 4, dtype=ember.float64) * 0.8 + 0.1).requires_grad_()
     assert ember.autograd.gradcheck(op.apply, (grad, y))
     assert ember.autograd.gradgradcheck(op.apply, (grad, y))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mul_by_a_python_float_matches_torch_bit_for_bit(dtype):
+    """Mul takes a Python float as a cached 0-d array (elementwise._NUMBER_ARRAYS): the same
+    bits as torch for every kind of value, the cache bounded."""
+    x = np.array([1.5, -2.25, 0.0, -0.0, 3e38, 1e-45, np.inf, np.nan], dtype)
+    for number in [0.99, -0.99, 0.0, -0.0, 1e40, 1e-50, float("inf"), float("nan"), 1 / 3]:
+        ours = (ember.tensor(x) * number).numpy()
+        theirs = (torch.tensor(x) * number).numpy()
+        np.testing.assert_array_equal(ours.view(np.uint8), theirs.view(np.uint8))
+        np.testing.assert_array_equal((number * ember.tensor(x)).numpy().view(np.uint8),
+                                      theirs.view(np.uint8))
+    from ember.ops import elementwise
+    for number in range(2 * elementwise._NUMBER_ARRAYS_MAX):
+        ember.tensor(x) * (number + 0.5)
+    assert len(elementwise._NUMBER_ARRAYS) <= elementwise._NUMBER_ARRAYS_MAX
