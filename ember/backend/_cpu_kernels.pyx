@@ -213,32 +213,38 @@ def sigmoid_grad(g, y, out=None):
     return _binary(_sigmoid_grad, g, y, out)
 
 
+cdef bint _batch_norm_args(object x, intptr_t c0, intptr_t c1, tuple vectors, intptr_t *dims):
+    """Whether x is (N, C, S) as _plain takes it, each of `vectors` a _plain vector of C, and
+    c0..c1 a range of channels; dims receives N, C and S."""
+    if not _planes(x):
+        return False
+    cdef int axis
+    for axis in range(3):
+        dims[axis] = cnp.PyArray_DIM(<cnp.ndarray>x, axis)
+    for vector in vectors:
+        if not _per_channel(vector, dims[1]):
+            return False
+    return 0 <= c0 <= c1 <= dims[1]
+
+
 def batch_norm_stats(x, intptr_t c0, intptr_t c1, mean, var):
     """mean[c], var[c] = the mean and biased variance of x[:, c] for c in c0..c1."""
-    if not _planes(x):
-        return None
-    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0)
-    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
-    cdef intptr_t s = cnp.PyArray_DIM(<cnp.ndarray>x, 2)
-    if not (_per_channel(mean, c) and _per_channel(var, c) and 0 <= c0 <= c1 <= c):
+    cdef intptr_t d[3]
+    if not _batch_norm_args(x, c0, c1, (mean, var), d):
         return None
     cdef const float *src = _in(x)
     cdef float *mean_out = _out(mean)
     cdef float *var_out = _out(var)
     with nogil:
         (batch_norm_stats_avx2 if _avx2 else batch_norm_stats_base)(
-            src, n, c, s, c0, c1, mean_out, var_out)
+            src, d[0], d[1], d[2], c0, c1, mean_out, var_out)
     return True
 
 
 def batch_norm_affine(x, out, intptr_t c0, intptr_t c1, alpha, beta):
     """out[:, c] = x[:, c] * alpha[c] + beta[c] for c in c0..c1."""
-    if not (_planes(x) and _same_shape(x, out)):
-        return None
-    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0)
-    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
-    cdef intptr_t s = cnp.PyArray_DIM(<cnp.ndarray>x, 2)
-    if not (_per_channel(alpha, c) and _per_channel(beta, c) and 0 <= c0 <= c1 <= c):
+    cdef intptr_t d[3]
+    if not (_batch_norm_args(x, c0, c1, (alpha, beta), d) and _same_shape(x, out)):
         return None
     cdef const float *src = _in(x)
     cdef float *dst = _out(out)
@@ -246,19 +252,14 @@ def batch_norm_affine(x, out, intptr_t c0, intptr_t c1, alpha, beta):
     cdef const float *b = _in(beta)
     with nogil:
         (batch_norm_affine_avx2 if _avx2 else batch_norm_affine_base)(
-            src, dst, n, c, s, c0, c1, a, b)
+            src, dst, d[0], d[1], d[2], c0, c1, a, b)
     return True
 
 
 def batch_norm_grad_sums(g, x, intptr_t c0, intptr_t c1, mean, sum_g, dot):
     """sum_g[c] = sum(g[:, c]), dot[c] = sum(g[:, c] * (x[:, c] - mean[c])) for c in c0..c1."""
-    if not (_planes(x) and _same_shape(g, x)):
-        return None
-    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0)
-    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
-    cdef intptr_t s = cnp.PyArray_DIM(<cnp.ndarray>x, 2)
-    if not (_per_channel(mean, c) and _per_channel(sum_g, c) and _per_channel(dot, c)
-            and 0 <= c0 <= c1 <= c):
+    cdef intptr_t d[3]
+    if not (_batch_norm_args(x, c0, c1, (mean, sum_g, dot), d) and _same_shape(g, x)):
         return None
     cdef const float *grad = _in(g)
     cdef const float *src = _in(x)
@@ -267,20 +268,16 @@ def batch_norm_grad_sums(g, x, intptr_t c0, intptr_t c1, mean, sum_g, dot):
     cdef float *dots = _out(dot)
     with nogil:
         (batch_norm_grad_sums_avx2 if _avx2 else batch_norm_grad_sums_base)(
-            grad, src, n, c, s, c0, c1, m, sums, dots)
+            grad, src, d[0], d[1], d[2], c0, c1, m, sums, dots)
     return True
 
 
 def batch_norm_grad_input(g, x, out, intptr_t c0, intptr_t c1, mean, k, grad_mean, scale):
     """out[:, c] = (g[:, c] - grad_mean[c] - (x[:, c] - mean[c]) * k[c]) * scale[c] for c in
     c0..c1."""
-    if not (_planes(x) and _same_shape(g, x) and _same_shape(x, out)):
-        return None
-    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0)
-    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
-    cdef intptr_t s = cnp.PyArray_DIM(<cnp.ndarray>x, 2)
-    if not (_per_channel(mean, c) and _per_channel(k, c) and _per_channel(grad_mean, c)
-            and _per_channel(scale, c) and 0 <= c0 <= c1 <= c):
+    cdef intptr_t d[3]
+    if not (_batch_norm_args(x, c0, c1, (mean, k, grad_mean, scale), d) and _same_shape(g, x)
+            and _same_shape(x, out)):
         return None
     cdef const float *grad = _in(g)
     cdef const float *src = _in(x)
@@ -291,7 +288,7 @@ def batch_norm_grad_input(g, x, out, intptr_t c0, intptr_t c1, mean, k, grad_mea
     cdef const float *sc = _in(scale)
     with nogil:
         (batch_norm_grad_input_avx2 if _avx2 else batch_norm_grad_input_base)(
-            grad, src, dst, n, c, s, c0, c1, m, kk, gm, sc)
+            grad, src, dst, d[0], d[1], d[2], c0, c1, m, kk, gm, sc)
     return True
 
 
