@@ -467,7 +467,7 @@ class Relu(Op):
     def forward(ctx, x):
         y = _kernel(ctx.xp, "relu", x)
         if y is None:  # not max(x, 0), which turns -0 into 0: torch keeps -0 and NaN
-            y = ctx.xp.where(x < 0, 0, x)
+            y = ctx.xp.where(x < 0, 0, x).astype(x.dtype, copy=False)
         ctx.save_for_backward(y)
         return y
 
