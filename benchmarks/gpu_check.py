@@ -218,9 +218,9 @@ def check_amp_training(device="cuda", report=print, steps=60):
 
 def check_fused_kernels(report=print):
     """Each fused CuPy kernel against ember's generic code run on the same GPU arrays."""
-    from ember.backend import _FUSED
+    from ember.backend import FUSED
     import cupy
-    table = _FUSED.pop(cupy)  # the generic path: no kernels offered
+    table = FUSED.pop(cupy)  # the generic path: no kernels offered
     failures = []
     rng = np.random.default_rng(0)
     x_host = rng.standard_normal((64, 257)).astype(np.float32)
@@ -237,7 +237,7 @@ def check_fused_kernels(report=print):
         return [_host(o) for o in outs] + [_host(x.grad), _host(w.grad)]
 
     generic = run()
-    _FUSED[cupy] = table
+    FUSED[cupy] = table
     fused = run()
     names = ["gelu", "gelu_tanh", "silu", "softmax", "log_softmax", "softmax_dim0",
              "layer_norm", "gelu_half", "half_matmul", "grad_x", "grad_w"]
@@ -250,14 +250,14 @@ def check_fused_kernels(report=print):
     params = []
     for offered in (False, True):
         if not offered:
-            _FUSED.pop(cupy)
+            FUSED.pop(cupy)
         p = ember.nn.Parameter(ember.tensor(x_host, device="cuda"))
         optimizer = ember.optim.AdamW([p], lr=1e-2, weight_decay=0.1)
         for _ in range(3):
             p.grad = ember.tensor(np.sin(x_host), device="cuda")
             optimizer.step()
         params.append(_host(p))
-        _FUSED[cupy] = table
+        FUSED[cupy] = table
     if not np.allclose(params[0], params[1], rtol=1e-5, atol=1e-6):
         failures.append("adam_step")
         report(f"  FAIL fused adam_step: largest gap {np.abs(params[0] - params[1]).max():.2e}")
