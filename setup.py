@@ -7,8 +7,9 @@ ember runs as pure Python. The build records a hash of each compiled module's so
 ember/_compiled.json; ember/_compiled.py uses a compiled module only while its source is
 unchanged, so that an edited file of an editable install runs as written.
 
-Beside them, ember/backend/_cpu_kernels.pyx holds the few CPU kernels that NumPy has no fast
-loop for (exp, tanh, sigmoid and their gradients in float32); it too is optional.
+Beside them, ember/backend/_cpu_kernels.pyx holds the few float32 CPU kernels NumPy has no
+fast loop for (exp, tanh, sigmoid, relu and their gradients; batch norm's passes); it too is
+optional.
 """
 import hashlib
 import json
@@ -81,5 +82,6 @@ def compiled_extensions():
     return extensions
 
 
-setup(ext_modules=compiled_extensions(), package_data={"ember": ["_compiled.json"], "ember.backend": ["cpu_kernels.h"]},
+setup(ext_modules=compiled_extensions(),
+      package_data={"ember": ["_compiled.json"], "ember.backend": ["cpu_kernels.h"]},
       options={"build_ext": {"parallel": os.cpu_count() or 1}})

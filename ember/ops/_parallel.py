@@ -18,7 +18,7 @@ import threadpoolctl
 
 from .. import _settings
 
-__all__ = ["map_shares", "assign", "elementwise", "compiled_elementwise", "MIN_ELEMENTS"]
+__all__ = ["map_shares", "assign", "elementwise", "MIN_ELEMENTS"]
 
 _blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
 _lock = threading.Lock()  # one parallel region at a time: each sets and restores BLAS threads
@@ -72,9 +72,10 @@ _ROW = 1 << 14
 
 
 def elementwise(xp, kernel, *operands):
-    """kernel(*operands, out=None) for an elementwise kernel (a NumPy ufunc, or a function
-    with its `out` argument); when the array operands are large C-contiguous CPU arrays of one
-    shape, computed into a new array of the first's dtype in shares of the flat elements.
+    """kernel(*operands, out=None) for an elementwise kernel (a NumPy ufunc, a function with its
+    `out` argument, or a compiled one, which returns None for operands it does not take: then
+    so does this); when the array operands are large C-contiguous CPU arrays of one shape,
+    computed into a new array of the first's dtype in shares of the flat elements.
 
     There a number operand is taken in the first operand's dtype and spread into a row of
     _ROW elements that the arrays' rows meet: NumPy's SIMD loops skip an operand of stride 0,
@@ -88,6 +89,9 @@ def elementwise(xp, kernel, *operands):
     out = np.empty(first.shape, first.dtype)
     flats = [a.reshape(-1) if a.__class__ is np.ndarray else a for a in (out,) + operands]
     rows = [None if a.__class__ is np.ndarray else np.full(_ROW, a, first.dtype) for a in flats]
+    if kernel(*[a[:1] if row is None else row[:1] for a, row in zip(flats[1:], rows[1:])],
+              out=flats[0][:1]) is None:  # a compiled kernel declined the dtype
+        return None
 
     def work(elements):
         start, stop = elements.start, elements.stop
@@ -101,27 +105,4 @@ def elementwise(xp, kernel, *operands):
             kernel(*parts[1:], out=parts[0])
 
     map_shares(xp, work, range(size), size)
-    return out
-
-
-def compiled_elementwise(kernel, *operands):
-    """kernel(*operands) for a compiled elementwise kernel (ember.backend.fused on the CPU: it
-    fills `out`, or returns None for operands it does not take); large C-contiguous CPU arrays
-    of one shape in shares of their flat elements, each share's loop free of the GIL."""
-    first = operands[0]
-    size = first.size
-    if size < MIN_ELEMENTS or _settings.get_num_threads() < 2 or not all(
-            a.__class__ is np.ndarray and a.shape == first.shape and a.flags.c_contiguous
-            for a in operands):
-        return kernel(*operands)
-    out = np.empty_like(first)
-    flats = [a.reshape(-1) for a in (out,) + operands]
-    if kernel(*[a[:1] for a in flats[1:]], out=flats[0][:1]) is None:  # declined: a dtype
-        return None
-
-    def work(elements):
-        share = slice(elements.start, elements.stop)
-        kernel(*[a[share] for a in flats[1:]], out=flats[0][share])
-
-    map_shares(np, work, range(size), size)
     return out

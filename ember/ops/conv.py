@@ -194,25 +194,21 @@ def _conv_forward(xp, x, weight, bias, geometry, keep_cols=False):
         return _conv_forward_wide(xp, x, weight, bias, geometry, out_size)
     groups = geometry.groups
     positions = math.prod(out_size)
-    sample_bytes = cols_bytes_per_sample(x, kernel, positions)
-    keep_cols = keep_cols and n * sample_bytes <= _KEEP_COLS_BYTES
+    keep_cols = (keep_cols
+                 and n * _cols_bytes_per_sample(x, kernel, positions) <= _KEEP_COLS_BYTES)
     cols = _new_cols(xp, x, geometry, kernel, out_size, n) if keep_cols else None
     w = weight.reshape(groups, out_channels // groups, -1)
     b = None if bias is None else bias.reshape(groups, -1, 1)
     out = xp.empty((n, out_channels) + out_size, x.dtype)
-    per_chunk = max(_WIDE_CHUNK_BYTES // sample_bytes, 1)
 
     def forward(samples):
-        if cols is not None:
-            _im2col(xp, cols, x, geometry, kernel, out_size, samples)
-            _multiply_into(xp, out, w, b, samples,
-                           cols[:, :, samples.start * positions:samples.stop * positions])
+        if cols is None:
+            for part, columns in _chunked_columns(xp, x, geometry, kernel, out_size, samples):
+                _multiply_into(xp, out, w, b, part, columns)
             return
-        chunk = _new_cols(xp, x, geometry, kernel, out_size, min(per_chunk, len(samples)))
-        for start in range(samples.start, samples.stop, per_chunk):
-            part = range(start, min(start + per_chunk, samples.stop))
-            _im2col(xp, chunk, x, geometry, kernel, out_size, part, at=0)
-            _multiply_into(xp, out, w, b, part, chunk[:, :, :len(part) * positions])
+        _im2col(xp, cols, x, geometry, kernel, out_size, samples)
+        _multiply_into(xp, out, w, b, samples,
+                       cols[:, :, samples.start * positions:samples.stop * positions])
 
     map_shares(xp, forward, range(n))
     return out, cols
@@ -221,6 +217,24 @@ def _conv_forward(xp, x, weight, bias, geometry, keep_cols=False):
 # NOTE: the helpers below are module functions, not closures beside the share functions that
 # call them: one closure calling another makes a reference cycle through their shared scope,
 # and the arrays in it (columns, outputs) then live until the garbage collector runs.
+
+def _chunked_columns(xp, x, geometry, kernel, out_size, samples):
+    """(part, columns) for consecutive runs of `samples` whose im2col columns (G, C/G * K,
+    n * P) fill about _WIDE_CHUNK_BYTES, each run built into the same buffer, which stays in
+    cache: use each before taking the next."""
+    positions = math.prod(out_size)
+    per_chunk = max(_WIDE_CHUNK_BYTES // _cols_bytes_per_sample(x, kernel, positions), 1)
+    chunk = _new_cols(xp, x, geometry, kernel, out_size, min(per_chunk, len(samples)))
+    for start in range(samples.start, samples.stop, per_chunk):
+        part = range(start, min(start + per_chunk, samples.stop))
+        _im2col(xp, chunk, x, geometry, kernel, out_size, part, at=0)
+        yield part, chunk[:, :, :len(part) * positions]
+
+
+def _cols_bytes_per_sample(x, kernel, positions):
+    """Bytes of one sample's im2col columns: C * K rows of P positions."""
+    return x.shape[1] * math.prod(kernel) * positions * x.dtype.itemsize
+
 
 def _multiply_into(xp, out, w, b, samples, columns):
     """out[samples] (n, O, *P) = w (G, O/G, C/G*K) @ columns (G, C/G*K, n*P) + b, the bias
@@ -484,7 +498,6 @@ def _conv_weight_grad(xp, x, grad_y, geometry, kernel, cols=None):
         return _conv_backward_wide(xp, grad_y, geometry, x.shape[2:], kernel, flat=cols)[1]
     out_size = grad_y.shape[2:]
     positions = math.prod(out_size)
-    per_chunk = max(_WIDE_CHUNK_BYTES // cols_bytes_per_sample(x, kernel, positions), 1)
     groups = geometry.groups
 
     def weight_grad(samples):
@@ -492,13 +505,10 @@ def _conv_weight_grad(xp, x, grad_y, geometry, kernel, cols=None):
             return _weight_products(xp, grad_y, groups, samples, cols[
                 :, :, samples.start * positions:samples.stop * positions])
         # forward kept no columns: build them a cache-sized chunk of samples at a time
-        chunk = _new_cols(xp, x, geometry, kernel, out_size, min(per_chunk, len(samples)))
-        total = _weight_products(xp, grad_y, groups, samples[:0], chunk[:, :, :0])  # zeros
-        for start in range(samples.start, samples.stop, per_chunk):
-            part = range(start, min(start + per_chunk, samples.stop))
-            _im2col(xp, chunk, x, geometry, kernel, out_size, part, at=0)
-            total += _weight_products(xp, grad_y, groups, part,
-                                      chunk[:, :, :len(part) * positions])
+        total = xp.zeros((groups, grad_y.shape[1] // groups,
+                          x.shape[1] // groups * math.prod(kernel)), grad_y.dtype)
+        for part, columns in _chunked_columns(xp, x, geometry, kernel, out_size, samples):
+            total += _weight_products(xp, grad_y, groups, part, columns)
         return total
 
     shares = map_shares(xp, weight_grad, range(x.shape[0]))
@@ -511,11 +521,6 @@ def _weight_products(xp, grad_y, groups, samples, columns):
     (G, O/G, C/G*K)."""
     rows = _grouped_rows(xp, grad_y[samples.start:samples.stop], groups)
     return _gemm(xp, rows, columns.swapaxes(1, 2))
-
-
-def cols_bytes_per_sample(x, kernel, positions):
-    """Bytes of one sample's im2col columns: C * K rows of P positions."""
-    return x.shape[1] * math.prod(kernel) * positions * x.dtype.itemsize
 
 
 def _spatial_dims(ndim):

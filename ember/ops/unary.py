@@ -17,7 +17,7 @@ from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op, named
 from ..backend import FUSED
-from ._parallel import MIN_ELEMENTS, compiled_elementwise, elementwise
+from ._parallel import MIN_ELEMENTS, elementwise
 from . import compare  # compare.where() in Clamp's gradient
 from .elementwise import (_cast, _input_tensor, _keeps_dtype, _maybe_out, _not_implemented,
                           _write_out, _zeros, broadcast_error, mul, sum_to)
@@ -60,7 +60,7 @@ def _kernel(xp, name, *arrays):
         return None
     if arrays[0].size < MIN_ELEMENTS:
         return kernel(*arrays)
-    return compiled_elementwise(kernel, *arrays)
+    return elementwise(xp, kernel, *arrays)
 
 
 # -- unary math ---------------------------------------------------------------------------

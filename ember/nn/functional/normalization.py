@@ -89,7 +89,7 @@ class BatchNorm(Op):
             mean = running_mean.astype(x.dtype)  # a copy: later training steps update it
             variance = running_var.astype(x.dtype)
         # y = x * alpha + beta, alpha = invstd * weight, beta = bias - mean * alpha (torch's)
-        alpha, beta = xp.empty((2, channels), x.dtype)
+        invstd, alpha, beta = xp.empty((3, channels), x.dtype)
         statistics = fused(xp, "batch_norm_stats")  # compiled passes where there are some
         affine = fused(xp, "batch_norm_affine")
 
@@ -100,9 +100,8 @@ class BatchNorm(Op):
                 mean[c] = xp.einsum("ncs->c", x3[:, c]) / count
                 centered = xp.subtract(x3[:, c], mean[c, None], out=out[:, c])
                 variance[c] = xp.einsum("ncs,ncs->c", centered, centered) / count
-            alpha[c] = 1 / xp.sqrt(variance[c] + eps)
-            if weight is not None:
-                alpha[c] *= weight[c]
+            invstd[c] = 1 / xp.sqrt(variance[c] + eps)
+            alpha[c] = invstd[c] if weight is None else invstd[c] * weight[c]
             beta[c] = -mean[c] * alpha[c]
             if bias is not None:
                 beta[c] += bias[c]
@@ -118,7 +117,6 @@ class BatchNorm(Op):
             if running_var is not None:
                 running_var *= 1 - momentum
                 running_var += momentum * variance * (count / max(count - 1, 1))
-        invstd = 1 / xp.sqrt(variance + eps)
         ctx.save_for_backward(x, weight, mean, invstd)
         ctx.training, ctx.eps = training, eps
         return out.reshape(x.shape)
