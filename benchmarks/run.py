@@ -4,12 +4,14 @@
     python benchmarks/run.py cnn mlp --rounds 9
 
 Each workload is written once against the torch API and run with `lib` = ember and
-`lib` = torch, starting from the same weights. Step times are measured alternating
-A B A B (a few steps of ember, then of torch, for --rounds rounds), so machine noise
-hits both alike; the table gives the median step time of each and the ratio
-ember / torch (lower is better). Peak memory is measured per process: each framework
-runs the workload alone in a fresh subprocess, which reports how far its resident
-memory rose above what it held before the first step.
+`lib` = torch, starting from the same weights. Each library runs in a worker process of its
+own that imports only it, as a user's program would; the workers take turns A B A B (a few
+steps of ember, then of torch, for --rounds rounds), so machine noise hits both alike, and the
+table gives the median step time of each and the ratio ember / torch (lower is better).
+Separate processes, not one: in one process each library's idle threads and freed heap
+change the other's times (BENCHMARKS.md, "Measuring in one process"). Peak memory is
+measured per process too: each framework runs the workload alone in a fresh subprocess,
+which reports how far its resident memory rose above what it held before the first step.
 """
 import argparse
 import json
@@ -17,9 +19,11 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
+import threadpoolctl
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = {"op_overhead": 1.0, "mlp": 1.0, "cnn": 1.3, "resnet": 1.5, "lstm": 1.2,
@@ -147,11 +151,13 @@ def make_workload(name, lib):
     return step, model
 
 
-def copy_weights(torch_model, ember_model, ember):
-    if torch_model is None:
-        return
-    state = {k: ember.tensor(v.detach().numpy()) for k, v in torch_model.state_dict().items()}
-    ember_model.load_state_dict(state)
+def save_weights(model, path):
+    np.savez(path, **{k: v.detach().numpy() for k, v in model.state_dict().items()})
+
+
+def load_weights(model, path, lib):
+    with np.load(path) as arrays:
+        model.load_state_dict({k: lib.tensor(arrays[k]) for k in arrays.files})
 
 
 # -- measuring ----------------------------------------------------------------------------
@@ -163,20 +169,60 @@ def time_steps(step, count):
     return (time.perf_counter() - start) / count
 
 
-def compare_times(name, rounds, steps_per_round):
-    import torch
+def timing_worker(name, lib_name, weights):
+    """Run in a subprocess: build the workload (torch saves its first weights to `weights`,
+    ember loads them), warm up, say "ready", then answer each line "N" on stdin with the mean
+    time of N steps."""
+    lib = __import__(lib_name)
+    step, model = make_workload(name, lib)
+    if model is not None:
+        if lib_name == "torch":
+            save_weights(model, weights)
+        else:
+            load_weights(model, weights, lib)
+    step()
+    step()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        print(time_steps(step, int(line)), flush=True)
 
-    import ember
-    ember_step, ember_model = make_workload(name, ember)
-    torch_step, torch_model = make_workload(name, torch)
-    copy_weights(torch_model, ember_model, ember)
-    for step in (ember_step, torch_step):  # warm-up
-        step()
-        step()
+
+class Worker:
+    """One library's timing_worker process."""
+
+    def __init__(self, name, lib_name, weights):
+        command = [sys.executable, __file__, "--timing-worker", name, lib_name, weights]
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": os.path.dirname(HERE)})
+        if self.process.stdout.readline().strip() != "ready":
+            self.process.kill()
+            raise RuntimeError(f"the {lib_name} worker for {name} failed to start")
+
+    def time(self, steps):
+        self.process.stdin.write(f"{steps}\n")
+        self.process.stdin.flush()
+        return float(self.process.stdout.readline())
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def compare_times(name, rounds, steps_per_round):
+    with tempfile.TemporaryDirectory() as folder:
+        weights = os.path.join(folder, "weights.npz")
+        workers = {"torch": Worker(name, "torch", weights)}
+        workers["ember"] = Worker(name, "ember", weights)
     times = {"ember": [], "torch": []}
-    for _ in range(rounds):
-        times["ember"].append(time_steps(ember_step, steps_per_round))
-        times["torch"].append(time_steps(torch_step, steps_per_round))
+    try:
+        for _ in range(rounds):
+            for lib_name in ("ember", "torch"):
+                time.sleep(0.05)  # the other worker's idle threads stop spinning
+                times[lib_name].append(workers[lib_name].time(steps_per_round))
+    finally:
+        for worker in workers.values():
+            worker.close()
     return statistics.median(times["ember"]), statistics.median(times["torch"])
 
 
@@ -249,10 +295,13 @@ def gemm_fractions(name, repeats=20):
         a = np.random.rand(m, k).astype(np.float32)
         b = np.random.rand(k, n).astype(np.float32)
         gemm = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            a @ b
-            gemm.append(time.perf_counter() - start)
+        # NumPy's BLAS on every thread ember uses (ember keeps it on one: NOTE [ One-thread
+        # BLAS ] in ember/ops/_parallel.py)
+        with threadpoolctl.threadpool_limits(ember.get_num_threads(), user_api="blas"):
+            for _ in range(repeats):
+                start = time.perf_counter()
+                a @ b
+                gemm.append(time.perf_counter() - start)
         # forward is one (m,k)x(k,n) GEMM; backward two of the same size
         fraction = 3 * statistics.median(gemm) / statistics.median(elapsed)
         rows.append((repr(module).split("(")[0], f"{m}x{k}x{n}", fraction))
@@ -267,7 +316,11 @@ def main():
     parser.add_argument("--memory-steps", type=int, default=5)
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--memory-child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--timing-worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.timing_worker:
+        timing_worker(*args.timing_worker)
+        return
     if args.memory_child:
         name, lib_name, steps = args.memory_child
         print(json.dumps(memory_child(name, lib_name, int(steps))))

@@ -5,6 +5,7 @@
 The public names below come from each module's `__all__`; ember/README.md maps the package.
 """
 from . import _compiled  # noqa: F401  (first: it decides which modules run compiled)
+from . import _host_memory  # noqa: F401  (malloc keeps freed memory for the next step)
 from . import _dtype
 from ._dtype import (bfloat16, bool, double, dtype, finfo, float, float16, float32, float64,
                      get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,

@@ -1,10 +1,13 @@
 """Process-wide settings torch keeps at its top level: thread counts, deterministic algorithms,
 the default device.
 
-Threads: ember's parallel CPU work is NumPy's BLAS and the shares of ops/_parallel.py (a
-convolution split over the batch); `set_num_threads` sets how many threads each uses, through
-threadpoolctl for the BLAS and OpenMP pools. ember has no inter-op pool, so the inter-op count
-is only recorded.
+Threads: ember's parallel CPU work is the shares of ops/_parallel.py (a convolution split over
+the batch, a large GEMM over its rows); `set_num_threads` sets how many threads they use. The
+default is the thread count NumPy's BLAS had when ember was imported (so OMP_NUM_THREADS and
+OPENBLAS_NUM_THREADS count), and from then on the BLAS itself runs on one thread: see NOTE
+[ One-thread BLAS ] in ops/_parallel.py. NumPy code of your own in the same process then
+multiplies on one thread too; `threadpoolctl.threadpool_limits` raises that where it matters.
+ember has no inter-op pool, so the inter-op count is only recorded.
 
 Determinism: every ember op on the CPU is deterministic already, so the flags are recorded for
 code that reads them back.
@@ -34,29 +37,33 @@ def _positive_int(value, op_name):
     return value
 
 
-def _pool_threads():
-    """The threads NumPy's BLAS runs with now (the CPU count when it can't be asked)."""
-    counts = [pool["num_threads"] for pool in threadpoolctl.threadpool_info()
-              if pool["user_api"] == "blas"]
+BLAS = threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers
+
+
+def _take_blas_threads():
+    """The threads NumPy's BLAS runs with (the CPU count when it can't be asked), leaving it on
+    one from now on."""
+    counts = [blas.num_threads for blas in BLAS]
+    for blas in BLAS:
+        blas.set_num_threads(1)
     return builtins.max(counts) if counts else os.cpu_count() or 1
 
 
+_state["num_threads"] = _take_blas_threads()
+
+
 def set_num_threads(int):
-    """Set the number of threads ember's parallel CPU work (NumPy's BLAS, an op's shares)
-    uses.
+    """Set the number of threads ember's parallel CPU work (an op's shares) uses.
 
     Example:
         >>> ember.set_num_threads(1); ember.get_num_threads()
         1
     """
     _state["num_threads"] = _positive_int(int, "set_num_threads")
-    threadpoolctl.threadpool_limits(limits=int)  # stays in force: not used as a `with`
 
 
 def get_num_threads():
     """The number of threads used for parallel work on the CPU."""
-    if _state["num_threads"] is None:
-        _state["num_threads"] = _pool_threads()
     return _state["num_threads"]
 
 

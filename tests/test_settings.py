@@ -30,8 +30,10 @@ def test_constants():
 def test_num_threads_round_trip(restore_settings):
     ember.set_num_threads(1)
     assert ember.get_num_threads() == 1
+    ember.set_num_threads(2)
+    assert ember.get_num_threads() == 2
     blas = [p for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
-    assert all(p["num_threads"] == 1 for p in blas)  # the limit reaches NumPy's BLAS
+    assert all(p["num_threads"] == 1 for p in blas)  # NOTE [ One-thread BLAS ]: ember's shares
     ember.set_num_interop_threads(3)
     assert ember.get_num_interop_threads() == 3
 

@@ -8,20 +8,28 @@ GEMMs and copies instead (NumPy releases the GIL in both) keeps every core on us
 Measured on this project's 2-core machine, the resnet benchmark's training step: quiet,
 513-660 ms with the convolutions on 2-thread BLAS, 434-568 ms in two shares (torch 249-334);
 while another process kept one core busy, 8.8 s against 0.73 s (torch 1.8 s).
+
+NOTE [ One-thread BLAS ]
+ember keeps NumPy's BLAS on one thread (ember._settings sets it at import) and splits large
+GEMMs over its own share threads instead (matmul below). After each call OpenBLAS spreads over
+several threads, its idle threads spin for about 0.1 s (OpenBLAS's THREAD_TIMEOUT) and take
+those cores from whatever runs next: ember's shares, or, in the benchmark, torch. Measured on
+this 2-core machine, each library alone in its process: the cnn training step 49 ms with
+2-thread BLAS (using 100 ms of CPU time a step) against 36-43 ms with one (58-62 ms of CPU);
+torch 26-30 ms. The share threads wait on a lock, not in a spin.
 """
+import math
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import threadpoolctl
 
 from .. import _settings
 
-__all__ = ["map_shares", "assign", "elementwise", "MIN_ELEMENTS"]
+__all__ = ["map_shares", "assign", "elementwise", "matmul", "MIN_ELEMENTS"]
 
-_blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
-_lock = threading.Lock()  # one parallel region at a time: each sets and restores BLAS threads
+_lock = threading.Lock()  # one parallel region at a time; held, it marks work inside a share
 _pools = {}
 
 
@@ -54,10 +62,47 @@ def map_shares(xp, work, items, elements=MIN_ELEMENTS):
     pool = _pools.get(len(shares))
     if pool is None:
         pool = _pools[len(shares)] = ThreadPoolExecutor(len(shares) - 1, "ember-share")
-    with _lock, _blas.limit(limits=1):
+    with _lock:
         futures = [pool.submit(work, share) for share in shares[1:]]
         first = work(shares[0])  # this thread takes a share too
         return [first] + [future.result() for future in futures]
+
+
+# multiply-adds; fewer run on one thread: a hand-off costs 60-80 µs on this project's VM, and
+# the mlp benchmark's 128x256x256 GEMMs (8.4 M, 220 µs) ran no faster split
+GEMM_MIN_WORK = 1 << 24
+
+
+def matmul(a, b):
+    """a @ b for NumPy arrays; a large float GEMM is cut into one block of rows (or of
+    columns, when there are fewer rows; or of the leading batch dim) per share thread, each
+    block a single-threaded BLAS call writing its part of the result. See NOTE [ One-thread
+    BLAS ]."""
+    if (a.__class__ is not np.ndarray or b.__class__ is not np.ndarray or a.ndim < 2
+            or b.ndim < 2 or a.dtype.kind != "f" or a.dtype != b.dtype or _lock.locked()):
+        return a @ b
+    (m, k), n = a.shape[-2:], b.shape[-1]
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    if m * n * k * math.prod(batch) < GEMM_MIN_WORK or _settings.get_num_threads() < 2:
+        return a @ b
+    out = np.empty(batch + (m, n), a.dtype)
+    if batch and batch[0] >= _settings.get_num_threads():
+        a, b = np.broadcast_to(a, batch + (m, k)), np.broadcast_to(b, batch + (k, n))
+        split, length = "batch", batch[0]
+    else:
+        split, length = ("rows", m) if m >= n else ("columns", n)
+
+    def work(part):
+        block = slice(part.start, part.stop)
+        if split == "batch":
+            np.matmul(a[block], b[block], out=out[block])
+        elif split == "rows":
+            np.matmul(a[..., block, :], b, out=out[..., block, :])
+        else:
+            np.matmul(a, b[..., block], out=out[..., block])
+
+    map_shares(np, work, range(length))
+    return out
 
 
 def assign(xp, target, source):

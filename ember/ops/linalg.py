@@ -17,6 +17,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Op, named
 from . import compare
+from . import _parallel
 from ._dims import wrap_dim
 from ._inplace import inplace_method
 from .elementwise import _write_out, sum_to
@@ -73,9 +74,10 @@ def _matmul_arrays(a, b, bias=None):
         return wide.astype(a.dtype)
     if a.ndim > 2 and b.ndim == 2:
         rows = math.prod(a.shape[:-1])
-        out = (a.reshape(rows, a.shape[-1]) @ b).reshape(a.shape[:-1] + b.shape[1:])
+        out = _parallel.matmul(a.reshape(rows, a.shape[-1]), b).reshape(a.shape[:-1]
+                                                                         + b.shape[1:])
     else:
-        out = a @ b
+        out = _parallel.matmul(a, b)
     if bias is not None:
         out += bias
     return out

@@ -1,9 +1,10 @@
-"""An op's CPU work in shares (ember/ops/_parallel.py): every item once, in order, with
-single-threaded BLAS inside and the thread count restored after."""
+"""An op's CPU work in shares (ember/ops/_parallel.py): every item once, in order, on
+single-threaded BLAS; large GEMMs split over the shares."""
 import threading
 
 import numpy as np
 import pytest
+import threadpoolctl
 import torch
 
 import ember
@@ -20,7 +21,8 @@ def two_threads():
 
 def _blas_threads():
     """The threads of the BLAS NumPy calls (torch, imported too, brings its own)."""
-    return max(p["num_threads"] for p in _parallel._blas.info())
+    return max(p["num_threads"] for p in threadpoolctl.threadpool_info()
+               if p["user_api"] == "blas")
 
 
 def test_shares_cover_the_items_in_order_on_their_own_threads(two_threads):
@@ -34,7 +36,7 @@ def test_shares_cover_the_items_in_order_on_their_own_threads(two_threads):
     assert results == [[0, 1, 2, 3], [4, 5, 6]]
     assert len({ident for ident, _ in seen}) == 2
     assert all(blas == 1 for _, blas in seen)
-    assert _blas_threads() == 2
+    assert _blas_threads() == 1  # see NOTE [ One-thread BLAS ]
 
 
 def test_one_thread_or_another_array_module_runs_the_work_whole():
@@ -49,7 +51,7 @@ def test_one_thread_or_another_array_module_runs_the_work_whole():
         ember.set_num_threads(threads)
 
 
-def test_an_error_in_a_share_reaches_the_caller_and_restores_blas(two_threads):
+def test_an_error_in_a_share_reaches_the_caller_and_frees_the_lock(two_threads):
     def work(share):
         if share[0] > 0:
             raise ValueError("share failed")
@@ -57,7 +59,7 @@ def test_an_error_in_a_share_reaches_the_caller_and_restores_blas(two_threads):
 
     with pytest.raises(ValueError, match="share failed"):
         _parallel.map_shares(np, work, [0, 1])
-    assert _blas_threads() == 2
+    assert not _parallel._lock.locked()
 
 
 def test_assign_copies_every_row(two_threads):
@@ -81,6 +83,30 @@ def test_conv_in_shares_matches_torch(two_threads, stride, padding):
         results.append([t.detach().numpy() for t in (y, xt.grad, wt.grad)])
     for actual, expected in zip(*results):
         np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("a_shape,b_shape", [
+    ((600, 200), (200, 160)),        # more rows than columns: blocks of rows
+    ((40, 300), (300, 1500)),        # fewer: blocks of columns
+    ((6, 200, 150), (150, 100)),     # a batch: blocks of it, the matrix broadcast
+    ((1, 200, 150), (5, 150, 160)),  # a batch of one broadcast along: blocks of it
+    ((1, 600, 150), (150, 200)),     # a batch of one: blocks of rows
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_large_gemms_in_shares_match_one_call(two_threads, a_shape, b_shape, dtype):
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(a_shape).astype(dtype), rng.standard_normal(b_shape).astype(dtype)
+    calls = []
+    real = _parallel.map_shares
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_parallel, "map_shares",
+                      lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+        out = _parallel.matmul(a, b)
+    assert calls  # the work was split
+    np.testing.assert_allclose(out, a @ b, rtol=1e-5,
+                               atol=1e-4 if dtype == np.float32 else 1e-12)
+    small = _parallel.matmul(a[..., :4, :], b)  # below GEMM_MIN_WORK: one call
+    np.testing.assert_array_equal(small, a[..., :4, :] @ b)
 
 
 def test_elementwise_in_shares_matches_one_call(two_threads):
