@@ -10,9 +10,9 @@ warm-up steps, and the medians of all steps are printed.
 Why whole processes: on this project's machine a step's time depends on how the process's
 memory has been used (page faults on fresh memory cost 2-15x more on some days than others),
 so toggling a change inside one process, or comparing single runs, misled (BENCHMARKS.md).
-Checking again with glibc's thresholds fixed (MALLOC_MMAP_THRESHOLD_=33554432
-MALLOC_TRIM_THRESHOLD_=134217728 MALLOC_ARENA_MAX=1 in the environment) tells a change's own
-cost from its effect on the allocator. Two copies of one tree measured 0.97-0.99 of each other
+Since session 6 ember sets glibc's thresholds itself (ember/_host_memory.py), which took most
+of that out; EMBER_MALLOC_DEFAULTS=1 in the environment shows a change's effect under glibc's
+own. Two copies of one tree measured 0.97-0.99 of each other
 at 4 rounds of 20 op_overhead steps, and 1.27 at 2 rounds: use several rounds.
 """
 import argparse

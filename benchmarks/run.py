@@ -218,7 +218,7 @@ def compare_times(name, rounds, steps_per_round):
     try:
         for _ in range(rounds):
             for lib_name in ("ember", "torch"):
-                time.sleep(0.05)  # the other worker's idle threads stop spinning
+                time.sleep(0.2)  # the other worker's idle threads stop spinning (OpenBLAS: 0.1 s)
                 times[lib_name].append(workers[lib_name].time(steps_per_round))
     finally:
         for worker in workers.values():
