@@ -27,6 +27,8 @@ of C float32s; they write into arrays they are given and return True, or None as
 cimport numpy as cnp
 from libc.stdint cimport intptr_t
 
+import numpy as np
+
 cnp.import_array()
 
 __all__ = ["KERNELS"]
@@ -69,6 +71,20 @@ cdef extern from "cpu_kernels.h" nogil:
                                     intptr_t c, intptr_t s, intptr_t c0, intptr_t c1,
                                     const float *mean, const float *k, const float *grad_mean,
                                     const float *scale)
+
+    ctypedef struct ember_direct:
+        intptr_t channels, height, width, out_channels, kh, kw, oh, ow
+    int ember_has_direct_conv()
+    void direct_conv_avx2(const float *x, const float *w, const float *b, float *out,
+                          intptr_t n0, intptr_t n1, const ember_direct *d)
+    void direct_conv_base(const float *x, const float *w, const float *b, float *out,
+                          intptr_t n0, intptr_t n1, const ember_direct *d)
+    void direct_conv_weight_grad_avx2(const float *x, const float *g, double *gw,
+                                      float *scratch, intptr_t n0, intptr_t n1,
+                                      const ember_direct *d)
+    void direct_conv_weight_grad_base(const float *x, const float *g, double *gw,
+                                      float *scratch, intptr_t n0, intptr_t n1,
+                                      const ember_direct *d)
 
 cdef extern from "numpy/arrayobject.h":
     # numpy.empty_like(prototype) in C, the dtype (NULL) taken from the prototype
@@ -292,8 +308,84 @@ def batch_norm_grad_input(g, x, out, intptr_t c0, intptr_t c1, mean, k, grad_mea
     return True
 
 
+cdef bint _dims_are(object a, int ndim, int kind):
+    """Whether a is a C-contiguous, aligned NumPy array (not a subclass) of ndim dims and
+    dtype number kind."""
+    return (type(a) is cnp.ndarray and cnp.PyArray_NDIM(<cnp.ndarray>a) == ndim
+            and cnp.PyArray_TYPE(<cnp.ndarray>a) == kind
+            and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>a)
+            and cnp.PyArray_ISALIGNED(<cnp.ndarray>a))
+
+
+cdef bint _direct_args(object x, object y, intptr_t n0, intptr_t n1, intptr_t kh, intptr_t kw,
+                       intptr_t min_width, ember_direct *d):
+    """Whether x (N, C, Hp, Wp) padded and y (N, O, OH, OW), both float32, are a stride-1
+    convolution's input and output (or its gradient) with a kernel of kh x kw, rows of x at
+    least min_width(OW) wide and n0..n1 samples of both; fills d."""
+    if not (ember_has_direct_conv() and _dims_are(x, 4, cnp.NPY_FLOAT32)
+            and _dims_are(y, 4, cnp.NPY_FLOAT32)):
+        return False
+    cdef cnp.ndarray a = <cnp.ndarray>x
+    cdef cnp.ndarray b = <cnp.ndarray>y
+    d.channels, d.height, d.width = a.shape[1], a.shape[2], a.shape[3]
+    d.out_channels, d.kh, d.kw, d.oh, d.ow = b.shape[1], kh, kw, b.shape[2], b.shape[3]
+    return (a.shape[0] == b.shape[0] and 0 <= n0 <= n1 <= a.shape[0] and kh >= 1 and kw >= 1
+            and d.oh >= 1 and d.ow >= 1 and d.oh == d.height - kh + 1 and d.ow <= d.width - kw + 1
+            and d.width >= min_width)
+
+
+def direct_conv2d(x, w, b, out, intptr_t n0, intptr_t n1, intptr_t kh, intptr_t kw):
+    """out[n] = the stride-1 convolution of x[n] with a kh x kw kernel plus b, for n in n0..n1;
+    x (N, C, Hp, Wp) is the input zero-padded (width at least OW rounded up to 16 plus
+    kw - 1); w (O4 / 4, C * kh * kw, 4) holds the weights of each block of 4 output channels
+    tap by tap, and b (O4) the bias, both with zeros past the O channels of out
+    (N, O, OH, OW); all float32. True, or None where they are not that."""
+    cdef ember_direct d
+    if not (_dims_are(w, 3, cnp.NPY_FLOAT32) and _dims_are(b, 1, cnp.NPY_FLOAT32)
+            and _dims_are(out, 4, cnp.NPY_FLOAT32) and kw >= 1):
+        return None
+    cdef cnp.ndarray weight = <cnp.ndarray>w
+    cdef intptr_t width = -(-(<cnp.ndarray>out).shape[3] // 16) * 16 + kw - 1
+    if not (_direct_args(x, out, n0, n1, kh, kw, width, &d) and weight.shape[2] == 4
+            and 0 <= 4 * weight.shape[0] - d.out_channels < 4
+            and weight.shape[1] == d.channels * kh * kw and b.shape[0] == 4 * weight.shape[0]):
+        return None
+    cdef const float *src = _in(x)
+    cdef const float *wp = _in(w)
+    cdef const float *bp = _in(b)
+    cdef float *dst = _out(out)
+    with nogil:
+        (direct_conv_avx2 if _avx2 else direct_conv_base)(src, wp, bp, dst, n0, n1, &d)
+    return True
+
+
+def direct_conv2d_weight_grad(x, g, gw, intptr_t n0, intptr_t n1):
+    """gw (O, C, KH, KW), float64, += the weight gradient of samples n0..n1 of a stride-1
+    convolution: g (N, O, OH, OW) its output gradient, x (N, C, Hp, Wp) its zero-padded input
+    (width at least OW rounded up to 8, plus 2, plus 3 * ((KW - 1) // 3)). True, or None."""
+    cdef ember_direct d
+    if not (_dims_are(gw, 4, cnp.NPY_FLOAT64) and _dims_are(g, 4, cnp.NPY_FLOAT32)):
+        return None
+    cdef cnp.ndarray grad_w = <cnp.ndarray>gw
+    cdef intptr_t kh = grad_w.shape[2], kw = grad_w.shape[3]
+    cdef intptr_t width = -(-(<cnp.ndarray>g).shape[3] // 8) * 8 + 2 + 3 * ((kw - 1) // 3)
+    if not (_direct_args(x, g, n0, n1, kh, kw, width, &d)
+            and grad_w.shape[0] == d.out_channels and grad_w.shape[1] == d.channels):
+        return None
+    scratch = np.empty(3 * d.oh * (-(-d.ow // 8) * 8), np.float32)  # zeroed by the kernel
+    cdef const float *src = _in(x)
+    cdef const float *grad = _in(g)
+    cdef double *dst = <double *>cnp.PyArray_DATA(grad_w)
+    cdef float *space = _out(scratch)
+    with nogil:
+        (direct_conv_weight_grad_avx2 if _avx2 else direct_conv_weight_grad_base)(
+            src, grad, dst, space, n0, n1, &d)
+    return True
+
+
 KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "ReluGrad": relu_grad,
            "TanhGrad": tanh_grad,
            "SigmoidGrad": sigmoid_grad, "batch_norm_stats": batch_norm_stats,
            "batch_norm_affine": batch_norm_affine, "batch_norm_grad_sums": batch_norm_grad_sums,
-           "batch_norm_grad_input": batch_norm_grad_input}
+           "batch_norm_grad_input": batch_norm_grad_input, "direct_conv2d": direct_conv2d,
+           "direct_conv2d_weight_grad": direct_conv2d_weight_grad}

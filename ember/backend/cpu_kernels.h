@@ -171,11 +171,183 @@ target static void batch_norm_grad_input_##suffix(                              
         }                                                                                   \
 }
 
+/* A stride-1 2-d convolution with few input channels, computed directly: the im2col GEMM of
+ * such a layer is only C * KH * KW deep (27 for an RGB image and a 3x3 kernel), too shallow
+ * for a GEMM to reach its speed, and its columns are 9x the input. Here each output row is
+ * made in blocks of 16 positions (two 8-lane vectors) for 4 output channels at once, eight
+ * accumulators in registers, every tap adding a weight times a row of the input. The input
+ * comes zero-padded by the caller: the convolution's padding around, and rows wide enough
+ * that every 16-lane block can be read whole. Sums run in the order of the taps (c, i, j),
+ * multiplies and adds apart as elsewhere in this file, so both builds give the same bits. */
+#if defined(__GNUC__) || defined(__clang__)
+#define EMBER_HAS_VECTORS 1
+typedef float ember_v8 __attribute__((vector_size(32), aligned(4)));
+typedef int32_t ember_i8 __attribute__((vector_size(32)));
+
+static inline ember_v8 ember_splat(float v) {
+    return (ember_v8){v, v, v, v, v, v, v, v};
+}
+
+typedef struct {
+    intptr_t channels, height, width;  /* of the padded input */
+    intptr_t out_channels, kh, kw, oh, ow;
+} ember_direct;
+
+/* one tap of the forward loop: output channel q's two vectors += its weight times the row */
+#define EMBER_TAP(q) do {                                                                    \
+        float k = weights[q];                                                                \
+        acc##q##_0 += k * r0;                                                                \
+        acc##q##_1 += k * r1;                                                                \
+    } while (0)
+#define EMBER_STORE(q) do {                                                                  \
+        if (o0 + q < d->out_channels) {                                                      \
+            float *dst = out + ((n * d->out_channels + o0 + q) * d->oh + y) * d->ow + x0;    \
+            if (count == 16) {                                                               \
+                *(ember_v8 *)dst = acc##q##_0;                                               \
+                *(ember_v8 *)(dst + 8) = acc##q##_1;                                         \
+            } else {                                                                         \
+                float row[16];                                                               \
+                memcpy(row, &acc##q##_0, sizeof(ember_v8));                                  \
+                memcpy(row + 8, &acc##q##_1, sizeof(ember_v8));                              \
+                memcpy(dst, row, count * sizeof(float));                                     \
+            }                                                                                \
+        }                                                                                    \
+    } while (0)
+/* one row of the weight gradient's loop: output channel q's three sums += its gradient times
+ * the three shifted rows */
+#define EMBER_GRAD_ROW(q) do {                                                               \
+        ember_v8 gq = *(const ember_v8 *)(grad + q * d->oh * stride);                        \
+        acc##q##_0 += gq * r0;                                                               \
+        acc##q##_1 += gq * r1;                                                               \
+        acc##q##_2 += gq * r2;                                                               \
+    } while (0)
+#define EMBER_GRAD_ADD(q) do {                                                               \
+        if (q < planes) {                                                                    \
+            ember_v8 sums[3] = {acc##q##_0, acc##q##_1, acc##q##_2};                          \
+            for (intptr_t j = j0; j < j0 + 3 && j < d->kw; j++) {                            \
+                double total = 0;                                                            \
+                for (int lane = 0; lane < 8; lane++) total += sums[j - j0][lane];            \
+                gw[(o0 + q) * taps + (c * d->kh + i) * d->kw + j] += total;                  \
+            }                                                                                \
+        }                                                                                    \
+    } while (0)
+
+#define EMBER_DIRECT_CONV_LOOPS(suffix, target)                                              \
+/* out[n] (O, OH, OW) for n in n0..n1; w (O4 / 4, C * KH * KW, 4): the weights of each block */ \
+/* of 4 output channels (zeros past O) tap by tap; b (O4) */                                  \
+target static void direct_conv_##suffix(const float *x, const float *w, const float *b,      \
+                                        float *out, intptr_t n0, intptr_t n1,                \
+                                        const ember_direct *d) {                             \
+    intptr_t taps = d->channels * d->kh * d->kw, plane = d->height * d->width;               \
+    intptr_t offsets[taps];                                                                  \
+    for (intptr_t c = 0, t = 0; c < d->channels; c++)                                        \
+        for (intptr_t i = 0; i < d->kh; i++)                                                 \
+            for (intptr_t j = 0; j < d->kw; j++) offsets[t++] = c * plane + i * d->width + j; \
+    for (intptr_t n = n0; n < n1; n++)                                                       \
+        for (intptr_t o0 = 0; o0 < d->out_channels; o0 += 4)                                 \
+            for (intptr_t y = 0; y < d->oh; y++)                                             \
+                for (intptr_t x0 = 0; x0 < d->ow; x0 += 16) {                                \
+                    const float *line = x + n * d->channels * plane + y * d->width + x0;     \
+                    const float *weights = w + o0 * taps;                                    \
+                    ember_v8 acc0_0 = ember_splat(b[o0]), acc0_1 = acc0_0;                \
+                    ember_v8 acc1_0 = ember_splat(b[o0 + 1]), acc1_1 = acc1_0;            \
+                    ember_v8 acc2_0 = ember_splat(b[o0 + 2]), acc2_1 = acc2_0;            \
+                    ember_v8 acc3_0 = ember_splat(b[o0 + 3]), acc3_1 = acc3_0;            \
+                    for (intptr_t t = 0; t < taps; t++, weights += 4) {                      \
+                        ember_v8 r0 = *(const ember_v8 *)(line + offsets[t]);                \
+                        ember_v8 r1 = *(const ember_v8 *)(line + offsets[t] + 8);            \
+                        EMBER_TAP(0);                                                        \
+                        EMBER_TAP(1);                                                        \
+                        EMBER_TAP(2);                                                        \
+                        EMBER_TAP(3);                                                        \
+                    }                                                                        \
+                    intptr_t count = d->ow - x0 < 16 ? d->ow - x0 : 16;                      \
+                    EMBER_STORE(0);                                                          \
+                    EMBER_STORE(1);                                                          \
+                    EMBER_STORE(2);                                                          \
+                    EMBER_STORE(3);                                                          \
+                }                                                                            \
+}                                                                                            \
+/* gw (O, C, KH, KW) += sum over n in n0..n1, y, x of g[n, o, y, x] x[n, c, y + i, x + j]; */ \
+/* scratch holds 3 planes of g, OH rows of whole 8-lane blocks, zeros past OW; 3 output  */ \
+/* channels by 3 kernel columns make 9 accumulators, which with the operands fit the 16 */  \
+/* vector registers */                                                                       \
+target static void direct_conv_weight_grad_##suffix(const float *x, const float *g,          \
+                                                    double *gw, float *scratch,              \
+                                                    intptr_t n0, intptr_t n1,                \
+                                                    const ember_direct *d) {                 \
+    intptr_t blocks = (d->ow + 7) / 8, stride = blocks * 8, plane = d->height * d->width;    \
+    intptr_t taps = d->channels * d->kh * d->kw, outputs = d->oh * d->ow;                    \
+    ember_i8 tail;                                                                           \
+    for (int lane = 0; lane < 8; lane++) tail[lane] = stride - 8 + lane < d->ow ? -1 : 0;    \
+    memset(scratch, 0, 3 * d->oh * stride * sizeof(float));                                  \
+    for (intptr_t n = n0; n < n1; n++)                                                       \
+        for (intptr_t o0 = 0; o0 < d->out_channels; o0 += 3) {                               \
+            int planes = d->out_channels - o0 < 3 ? (int)(d->out_channels - o0) : 3;         \
+            for (int q = 0; q < planes; q++)                                                 \
+                for (intptr_t y = 0; y < d->oh; y++)                                         \
+                    memcpy(scratch + (q * d->oh + y) * stride,                               \
+                           g + (n * d->out_channels + o0 + q) * outputs + y * d->ow,         \
+                           d->ow * sizeof(float));                                           \
+            for (intptr_t c = 0; c < d->channels; c++)                                       \
+                for (intptr_t i = 0; i < d->kh; i++)                                         \
+                    for (intptr_t j0 = 0; j0 < d->kw; j0 += 3) {                             \
+                        ember_v8 acc0_0 = {0}, acc0_1 = {0}, acc0_2 = {0};                   \
+                        ember_v8 acc1_0 = {0}, acc1_1 = {0}, acc1_2 = {0};                   \
+                        ember_v8 acc2_0 = {0}, acc2_1 = {0}, acc2_2 = {0};                   \
+                        for (intptr_t y = 0; y < d->oh; y++) {                               \
+                            const float *line = x + (n * d->channels + c) * plane            \
+                                                + (y + i) * d->width + j0;                   \
+                            for (intptr_t x0 = 0; x0 < stride; x0 += 8) {                    \
+                                const float *grad = scratch + y * stride + x0;               \
+                                ember_v8 r0 = *(const ember_v8 *)(line + x0);                \
+                                ember_v8 r1 = *(const ember_v8 *)(line + x0 + 1);            \
+                                ember_v8 r2 = *(const ember_v8 *)(line + x0 + 2);            \
+                                if (x0 + 8 > d->ow) {  /* no 0 * inf past the row's end */   \
+                                    r0 = (ember_v8)((ember_i8)r0 & tail);                    \
+                                    r1 = (ember_v8)((ember_i8)r1 & tail);                    \
+                                    r2 = (ember_v8)((ember_i8)r2 & tail);                    \
+                                }                                                            \
+                                EMBER_GRAD_ROW(0);                                           \
+                                EMBER_GRAD_ROW(1);                                           \
+                                EMBER_GRAD_ROW(2);                                           \
+                            }                                                                \
+                        }                                                                    \
+                        EMBER_GRAD_ADD(0);                                                   \
+                        EMBER_GRAD_ADD(1);                                                   \
+                        EMBER_GRAD_ADD(2);                                                   \
+                    }                                                                        \
+            for (int q = 0; q < planes; q++)  /* zeros again for a last, partial block */   \
+                for (intptr_t y = 0; y < d->oh; y++)                                         \
+                    memset(scratch + (q * d->oh + y) * stride, 0, d->ow * sizeof(float));    \
+        }                                                                                    \
+}
+#else  /* no vector extensions: the direct kernels decline (ember_has_direct_conv) */
+typedef struct {
+    intptr_t channels, height, width, out_channels, kh, kw, oh, ow;
+} ember_direct;
+static void direct_conv_avx2(const float *x, const float *w, const float *b, float *out,
+                             intptr_t n0, intptr_t n1, const ember_direct *d) {}
+static void direct_conv_weight_grad_avx2(const float *x, const float *g, double *gw,
+                                         float *scratch, intptr_t n0, intptr_t n1,
+                                         const ember_direct *d) {}
+#define direct_conv_base direct_conv_avx2
+#define direct_conv_weight_grad_base direct_conv_weight_grad_avx2
+#endif
+
+#ifdef EMBER_HAS_VECTORS
+static int ember_has_direct_conv(void) { return 1; }
+#else
+static int ember_has_direct_conv(void) { return 0; }
+#endif
+
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 EMBER_LOOPS(avx2, __attribute__((target("avx2,fma"))))
 EMBER_LOOPS(base, )
 EMBER_BATCH_NORM_LOOPS(avx2, __attribute__((target("avx2,fma"))))
 EMBER_BATCH_NORM_LOOPS(base, )
+EMBER_DIRECT_CONV_LOOPS(avx2, __attribute__((target("avx2,fma"))))
+EMBER_DIRECT_CONV_LOOPS(base, )
 static int ember_cpu_has_avx2(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -183,6 +355,11 @@ static int ember_cpu_has_avx2(void) {
 #else
 EMBER_LOOPS(base, )
 EMBER_BATCH_NORM_LOOPS(base, )
+#ifdef EMBER_HAS_VECTORS
+EMBER_DIRECT_CONV_LOOPS(base, )
+#define direct_conv_avx2 direct_conv_base
+#define direct_conv_weight_grad_avx2 direct_conv_weight_grad_base
+#endif
 #define batch_norm_stats_avx2 batch_norm_stats_base
 #define batch_norm_affine_avx2 batch_norm_affine_base
 #define batch_norm_grad_sums_avx2 batch_norm_grad_sums_base

@@ -363,6 +363,7 @@ def test_conv2d_wide_path(monkeypatch, shapes, padding, dilation, chunk_bytes):
     gradients on the wide grid, in one chunk of columns or many, and match torch."""
     monkeypatch.setattr(conv, "_WIDE_MAX_GRID", 2)
     monkeypatch.setattr(conv, "_WIDE_CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(conv, "_DIRECT_MAX_TAPS", 0)  # the 1x1 conv's 8 taps: not direct
     calls = _count_wide(monkeypatch)
     check_op(lambda lib, x, w, *b: F(lib).conv2d(x, w, *b, padding=padding, dilation=dilation),
              shapes, name=f"conv2d wide p={padding} d={dilation}")

@@ -214,3 +214,88 @@ def test_batch_norm_agrees_with_torch_through_both_paths(training, dtype):
                                                      bn.running_var)])
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=2e-5)
+
+
+# -- the direct convolution: NOTE [ Direct convolution ] in ember/ops/conv.py ---------------
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 9), st.integers(1, 5),
+       st.integers(1, 5), st.integers(1, 23), st.integers(1, 37), st.integers(0, 2),
+       st.booleans(), st.booleans())
+def test_direct_conv_matches_torch(n, c, o, kh, kw, h, w, pad, bias, contiguous):
+    """Every shape the direct kernels take (at most 27 taps): forward, and the weight and
+    bias gradients, against torch; odd widths leave partial vector blocks."""
+    if c * kh * kw > 27 or h + 2 * pad < kh or w + 2 * pad < kw:
+        return
+    rng = np.random.default_rng(n * 1000 + c * 100 + o * 10 + kh + kw)
+    x = rng.standard_normal((n, c, h, w if contiguous else 2 * w)).astype(F32)
+    wt = rng.standard_normal((o, c, kh, kw)).astype(F32)
+    b = rng.standard_normal(o).astype(F32) if bias else None
+    results = []
+    for lib in (ember, torch):
+        weight = lib.tensor(wt, requires_grad=True)
+        bt = None if b is None else lib.tensor(b, requires_grad=True)
+        xt = lib.tensor(x) if contiguous else lib.tensor(x)[..., ::2]  # a strided view
+        y = lib.nn.functional.conv2d(xt, weight, bt, padding=pad)
+        (y * y).sum().backward()
+        results.append([y.detach().numpy(), weight.grad.numpy()]
+                       + ([] if b is None else [bt.grad.numpy()]))
+    for got, expected in zip(*results):
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-3)
+
+
+def test_the_cnns_first_layer_takes_the_direct_kernels_and_agrees_with_im2col():
+    """The cnn's first layer runs the kernels (not im2col) and agrees with the im2col path."""
+    from ember.ops import conv
+    if ember.backend.fused(np, "direct_conv2d") is None:
+        pytest.skip("EMBER_PURE_PYTHON=1: the kernels are not offered to the ops")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((5, 3, 32, 32)).astype(F32)
+    w = rng.standard_normal((32, 3, 3, 3)).astype(F32)
+    b = rng.standard_normal(32).astype(F32)
+    geometry = conv.Geometry((1, 1), (1, 1), (1, 1), (1, 1), 1)
+    assert conv._use_direct(np, x, (3, 3), geometry)
+    direct = conv._conv_forward_direct(np, x, w, b, geometry, (32, 32))
+    g = rng.standard_normal(direct.shape).astype(F32)
+    direct_w = conv._conv_weight_grad_direct(np, x, g, geometry, (3, 3))
+    limit = conv._DIRECT_MAX_TAPS
+    conv._DIRECT_MAX_TAPS = 0  # the im2col paths
+    try:
+        assert not conv._use_direct(np, x, (3, 3), geometry)
+        plain, _ = conv._conv_forward(np, x, w, b, geometry)
+        plain_w = conv._conv_weight_grad(np, x, g, geometry, (3, 3))
+    finally:
+        conv._DIRECT_MAX_TAPS = limit
+    np.testing.assert_allclose(direct, plain, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(direct_w, plain_w, rtol=1e-4, atol=1e-3)
+
+
+def test_direct_weight_gradient_reads_nothing_past_the_windows():
+    """An inf in the input's last column meets only the windows that reach it: the taps that
+    never read it stay finite (no 0 * inf from the vector lanes past the row's end)."""
+    x = np.zeros((1, 1, 4, 10), F32)
+    x[0, 0, :, 9] = np.inf
+    g = np.ones((1, 1, 2, 8), F32)
+    results = []
+    for lib in (ember, torch):
+        weight = lib.zeros(1, 1, 3, 3, requires_grad=True)
+        lib.nn.functional.conv2d(lib.tensor(x), weight).backward(lib.tensor(g))
+        results.append(weight.grad.numpy())
+    np.testing.assert_array_equal(*results)
+    assert np.isfinite(results[0][..., :2]).all() and np.isinf(results[0][..., 2]).all()
+
+
+def test_direct_kernels_decline_what_they_do_not_cover():
+    x = np.zeros((2, 3, 6, 21), F32)  # rows wide enough for 16-lane blocks of OW = 4
+    w, b = np.zeros((1, 27, 4), F32), np.zeros(4, F32)
+    out = np.zeros((2, 2, 4, 4), F32)
+    assert kernels.direct_conv2d(x, w, b, out, 0, 2, 3, 3)
+    assert kernels.direct_conv2d(x[..., :17], w, b, out, 0, 2, 3, 3) is None  # not contiguous
+    assert kernels.direct_conv2d(np.zeros((2, 3, 6, 17), F32), w, b, out, 0, 2, 3, 3) is None
+    assert kernels.direct_conv2d(x.astype(np.float64), w, b, out, 0, 2, 3, 3) is None
+    assert kernels.direct_conv2d(x, w, b, out, 0, 3, 3, 3) is None  # samples past N
+    assert kernels.direct_conv2d(x, w, b, np.zeros((2, 5, 4, 4), F32), 0, 2, 3, 3) is None
+    gw = np.zeros((2, 3, 3, 3))
+    assert kernels.direct_conv2d_weight_grad(x, out, gw, 0, 2)
+    assert kernels.direct_conv2d_weight_grad(x, out, gw.astype(F32), 0, 2) is None
+    assert kernels.direct_conv2d_weight_grad(x[:, :, :5], out, gw, 0, 2) is None  # OH != H - 2
