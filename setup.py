@@ -8,8 +8,8 @@ ember/_compiled.json; ember/_compiled.py uses a compiled module only while its s
 unchanged, so that an edited file of an editable install runs as written.
 
 Beside them, ember/backend/_cpu_kernels.pyx holds the few float32 CPU kernels NumPy has no
-fast loop for (exp, tanh, sigmoid, relu and their gradients; batch norm's passes); it too is
-optional.
+fast loop for (exp, tanh, sigmoid, relu and their gradients; batch norm's passes; the direct
+convolution of few input channels); it too is optional.
 """
 import hashlib
 import json

@@ -23,6 +23,12 @@ of C float32s; they write into arrays they are given and return True, or None as
 | batch_norm_affine | y = x * alpha + beta | 2 |
 | batch_norm_grad_sums | sum(g), sum(g * (x - mean)) | 3 |
 | batch_norm_grad_input | (g - grad_mean - (x - mean) * k) * scale | 5 |
+
+The direct convolution kernels (NOTE [ Direct convolution ] in ember/ops/conv.py) take a
+stride-1 2-d convolution's zero-padded input (N, C, Hp, Wp), float32, over a range of samples,
+and write into arrays they are given: the output (direct_conv2d), or float64 sums of the
+weight gradient (direct_conv2d_weight_grad). They replace an im2col copy and a GEMM only
+C * KH * KW deep.
 """
 cimport numpy as cnp
 from libc.stdint cimport intptr_t

@@ -1,7 +1,8 @@
-/* float32 exp, tanh and sigmoid, the gradients of tanh and sigmoid, and batch norm's passes, as
- * loops that the compiler vectorizes: NumPy computes exp and tanh one element at a time, and
- * each step of a formula is a separate pass over memory with its own call overhead (batch
- * norm's backward took seven passes in NumPy, two here, as in torch).
+/* float32 exp, tanh and sigmoid, the gradients of tanh and sigmoid, batch norm's passes and a
+ * direct convolution for few input channels, as loops that the compiler vectorizes: NumPy
+ * computes exp and tanh one element at a time, each step of a formula is a separate pass over
+ * memory with its own call overhead (batch norm's backward took seven passes in NumPy, two
+ * here, as in torch), and a GEMM only 27 deep is far from a GEMM's speed.
  *
  * Each loop is compiled twice, for AVX2 and for the baseline instruction set, and
  * `ember_cpu_has_avx2` picks one at run time. Contraction into fused multiply-adds is off
