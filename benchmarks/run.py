@@ -6,8 +6,9 @@
 Each workload is written once against the torch API and run with `lib` = ember and
 `lib` = torch, starting from the same weights. Each library runs in a worker process of its
 own that imports only it, as a user's program would; the workers take turns A B A B (a few
-steps of ember, then of torch, for --rounds rounds), so machine noise hits both alike, and the
-table gives the median step time of each and the ratio ember / torch (lower is better).
+steps of ember, then of torch, for --rounds rounds; each round after one untimed step, and
+at least 0.1 s of steps), so machine noise hits both alike, and the table gives the median
+step time of each and the ratio ember / torch (lower is better).
 Separate processes, not one: in one process each library's idle threads and freed heap
 change the other's times (BENCHMARKS.md, "Measuring in one process"). Peak memory is
 measured per process too: each framework runs the workload alone in a fresh subprocess,
@@ -169,10 +170,14 @@ def time_steps(step, count):
     return (time.perf_counter() - start) / count
 
 
+ROUND_SECONDS = 0.1  # a round times at least this much work, and at least --steps steps
+
+
 def timing_worker(name, lib_name, weights):
     """Run in a subprocess: build the workload (torch saves its first weights to `weights`,
     ember loads them), warm up, say "ready", then answer each line "N" on stdin with the mean
-    time of N steps."""
+    time of a round: one untimed step (the first after the other worker's turn runs cold:
+    caches, the CPU's clock), then N steps or as many as fill ROUND_SECONDS."""
     lib = __import__(lib_name)
     step, model = make_workload(name, lib)
     if model is not None:
@@ -184,7 +189,8 @@ def timing_worker(name, lib_name, weights):
     step()
     print("ready", flush=True)
     for line in sys.stdin:
-        print(time_steps(step, int(line)), flush=True)
+        warm = time_steps(step, 1)
+        print(time_steps(step, max(int(line), int(ROUND_SECONDS / warm))), flush=True)
 
 
 class Worker:
