@@ -16,11 +16,19 @@ several threads, its idle threads spin for about 0.1 s (OpenBLAS's THREAD_TIMEOU
 those cores from whatever runs next: ember's shares, or, in the benchmark, torch. Measured on
 this 2-core machine, each library alone in its process: the cnn training step 49 ms with
 2-thread BLAS (using 100 ms of CPU time a step) against 36-43 ms with one (58-62 ms of CPU);
-torch 26-30 ms. The share threads wait on a lock, not in a spin.
+torch 26-30 ms. The share threads wait on a lock, not in a spin, and so cost 60-80 µs to wake.
+
+The spin is cheap where nothing else wants the cores: a model of GEMMs and small ops (the mlp
+benchmark) ran 12% faster with its mid-sized GEMMs on BLAS's threads (1.41-1.47 ms against
+1.60-1.67, alternating in one process). So a GEMM too small to split (BLAS_THREADS_WORK to
+GEMM_MIN_WORK multiply-adds) gets BLAS's threads for its call while no shares have run for
+QUIET_SECONDS -- in a model with convolutions or other large ops, shares run every step, and
+its mid-sized GEMMs stay on one thread.
 """
 import math
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -62,15 +70,23 @@ def map_shares(xp, work, items, elements=MIN_ELEMENTS):
     pool = _pools.get(len(shares))
     if pool is None:
         pool = _pools[len(shares)] = ThreadPoolExecutor(len(shares) - 1, "ember-share")
+    global _shares_ran_at
+    _shares_ran_at = time.monotonic()
     with _lock:
         futures = [pool.submit(work, share) for share in shares[1:]]
         first = work(shares[0])  # this thread takes a share too
         return [first] + [future.result() for future in futures]
 
 
-# multiply-adds; fewer run on one thread: a hand-off costs 60-80 µs on this project's VM, and
-# the mlp benchmark's 128x256x256 GEMMs (8.4 M, 220 µs) ran no faster split
+# multiply-adds: from GEMM_MIN_WORK on, a GEMM is split into shares; a hand-off to a sleeping
+# thread costs 60-80 µs on this project's VM, and the mlp benchmark's 128x256x256 GEMMs
+# (8.4 M, 220 µs) ran no faster split. From BLAS_THREADS_WORK on, a GEMM not split runs on
+# BLAS's own threads, whose spin makes the hand-off cheap, while no shares ran for
+# QUIET_SECONDS: see NOTE [ One-thread BLAS ].
 GEMM_MIN_WORK = 1 << 24
+BLAS_THREADS_WORK = 1 << 20
+QUIET_SECONDS = 0.25
+_shares_ran_at = -math.inf
 
 
 def matmul(a, b):
@@ -83,8 +99,13 @@ def matmul(a, b):
         return a @ b
     (m, k), n = a.shape[-2:], b.shape[-1]
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    if m * n * k * math.prod(batch) < GEMM_MIN_WORK or _settings.get_num_threads() < 2:
+    work = m * n * k * math.prod(batch)
+    if work < BLAS_THREADS_WORK or _settings.get_num_threads() < 2:
         return a @ b
+    if work < GEMM_MIN_WORK:
+        if time.monotonic() - _shares_ran_at < QUIET_SECONDS:
+            return a @ b
+        return _on_blas_threads(a, b)
     out = np.empty(batch + (m, n), a.dtype)
     if batch and batch[0] >= _settings.get_num_threads():
         a, b = np.broadcast_to(a, batch + (m, k)), np.broadcast_to(b, batch + (k, n))
@@ -103,6 +124,17 @@ def matmul(a, b):
 
     map_shares(np, work, range(length))
     return out
+
+
+def _on_blas_threads(a, b):
+    """a @ b with NumPy's BLAS on ember's thread count for this call only."""
+    for blas in _settings.BLAS:
+        blas.set_num_threads(_settings.get_num_threads())
+    try:
+        return a @ b
+    finally:
+        for blas in _settings.BLAS:
+            blas.set_num_threads(1)
 
 
 def assign(xp, target, source):

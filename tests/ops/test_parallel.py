@@ -109,6 +109,31 @@ def test_large_gemms_in_shares_match_one_call(two_threads, a_shape, b_shape, dty
     np.testing.assert_array_equal(small, a[..., :4, :] @ b)
 
 
+def test_mid_sized_gemms_take_blas_threads_only_while_no_shares_ran(two_threads, monkeypatch):
+    """NOTE [ One-thread BLAS ]: a GEMM too small to split runs on BLAS's own threads for its
+    call, unless ember's shares ran lately; BLAS is back on one thread after it."""
+    from ember import _settings
+
+    class Recorder:  # stands for NumPy's BLAS controller
+        def __init__(self):
+            self.counts = []
+
+        def set_num_threads(self, count):
+            self.counts.append(count)
+
+    blas = Recorder()
+    monkeypatch.setattr(_settings, "BLAS", [blas])
+    a = np.ones((128, 256), np.float32)
+    b = np.ones((256, 256), np.float32)  # 8.4 M multiply-adds: between the thresholds
+    monkeypatch.setattr(_parallel, "_shares_ran_at", -np.inf)
+    np.testing.assert_array_equal(_parallel.matmul(a, b), np.full((128, 256), 256, np.float32))
+    assert blas.counts == [2, 1]  # ember's thread count for the call, then one again
+    _parallel.map_shares(np, lambda share: None, range(2))  # shares just ran
+    _parallel.matmul(a, b)
+    _parallel.matmul(a[:, :4], b[:4])  # too small for threads at all
+    assert blas.counts == [2, 1]
+
+
 def test_elementwise_in_shares_matches_one_call(two_threads):
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((2, 300_000)).astype(np.float32)
