@@ -84,7 +84,7 @@ def map_shares(xp, work, items, elements=MIN_ELEMENTS):
 # BLAS's own threads, whose spin makes the hand-off cheap, while no shares ran for
 # QUIET_SECONDS: see NOTE [ One-thread BLAS ].
 GEMM_MIN_WORK = 1 << 24
-BLAS_THREADS_WORK = 1 << 20
+BLAS_THREADS_WORK = 1 << 22  # the mlp's 128x40x256 GEMM (1.3 M) ran slower on 2 threads
 QUIET_SECONDS = 0.25
 _shares_ran_at = -math.inf
 
