@@ -113,9 +113,13 @@ cdef inline bint _plain(object x):
             and cnp.PyArray_ISALIGNED(a))
 
 
-cdef inline bint _planes(object x):
-    """Whether x is (N, C, S) as _plain takes it."""
-    return _plain(x) and cnp.PyArray_NDIM(<cnp.ndarray>x) == 3
+cdef inline bint _dims_are(object a, int ndim, int kind):
+    """Whether a is a C-contiguous, aligned NumPy array (not a subclass) of ndim dims and
+    dtype number kind."""
+    return (type(a) is cnp.ndarray and cnp.PyArray_NDIM(<cnp.ndarray>a) == ndim
+            and cnp.PyArray_TYPE(<cnp.ndarray>a) == kind
+            and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>a)
+            and cnp.PyArray_ISALIGNED(<cnp.ndarray>a))
 
 
 cdef inline bint _same_shape(object a, object b):
@@ -135,8 +139,7 @@ cdef inline bint _same_shape(object a, object b):
 
 cdef inline bint _per_channel(object v, intptr_t channels):
     """Whether v is a _plain vector of `channels` elements."""
-    return (_plain(v) and cnp.PyArray_NDIM(<cnp.ndarray>v) == 1
-            and cnp.PyArray_DIM(<cnp.ndarray>v, 0) == channels)
+    return _dims_are(v, 1, cnp.NPY_FLOAT32) and cnp.PyArray_DIM(<cnp.ndarray>v, 0) == channels
 
 
 cdef inline const float *_in(object a):
@@ -238,7 +241,7 @@ def sigmoid_grad(g, y, out=None):
 cdef bint _batch_norm_args(object x, intptr_t c0, intptr_t c1, tuple vectors, intptr_t *dims):
     """Whether x is (N, C, S) as _plain takes it, each of `vectors` a _plain vector of C, and
     c0..c1 a range of channels; dims receives N, C and S."""
-    if not _planes(x):
+    if not _dims_are(x, 3, cnp.NPY_FLOAT32):
         return False
     cdef int axis
     for axis in range(3):
@@ -312,15 +315,6 @@ def batch_norm_grad_input(g, x, out, intptr_t c0, intptr_t c1, mean, k, grad_mea
         (batch_norm_grad_input_avx2 if _avx2 else batch_norm_grad_input_base)(
             grad, src, dst, d[0], d[1], d[2], c0, c1, m, kk, gm, sc)
     return True
-
-
-cdef bint _dims_are(object a, int ndim, int kind):
-    """Whether a is a C-contiguous, aligned NumPy array (not a subclass) of ndim dims and
-    dtype number kind."""
-    return (type(a) is cnp.ndarray and cnp.PyArray_NDIM(<cnp.ndarray>a) == ndim
-            and cnp.PyArray_TYPE(<cnp.ndarray>a) == kind
-            and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>a)
-            and cnp.PyArray_ISALIGNED(<cnp.ndarray>a))
 
 
 cdef bint _direct_args(object x, object y, intptr_t n0, intptr_t n1, intptr_t kh, intptr_t kw,

@@ -98,16 +98,17 @@ def matmul(a, b):
             or b.ndim < 2 or a.dtype.kind != "f" or a.dtype != b.dtype or _lock.locked()):
         return a @ b
     (m, k), n = a.shape[-2:], b.shape[-1]
-    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    work = m * n * k * math.prod(batch)
-    if work < BLAS_THREADS_WORK or _settings.get_num_threads() < 2:
+    batch = () if a.ndim == b.ndim == 2 else np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    products = m * n * k * math.prod(batch)
+    threads = _settings.get_num_threads()
+    if products < BLAS_THREADS_WORK or threads < 2:
         return a @ b
-    if work < GEMM_MIN_WORK:
+    if products < GEMM_MIN_WORK:
         if time.monotonic() - _shares_ran_at < QUIET_SECONDS:
             return a @ b
         return _on_blas_threads(a, b)
     out = np.empty(batch + (m, n), a.dtype)
-    if batch and batch[0] >= _settings.get_num_threads():
+    if batch and batch[0] >= threads:
         a, b = np.broadcast_to(a, batch + (m, k)), np.broadcast_to(b, batch + (k, n))
         split, length = "batch", batch[0]
     else:
