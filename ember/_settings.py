@@ -4,9 +4,10 @@ the default device.
 Threads: ember's parallel CPU work is the shares of ops/_parallel.py (a convolution split over
 the batch, a large GEMM over its rows); `set_num_threads` sets how many threads they use. The
 default is the thread count NumPy's BLAS had when ember was imported (so OMP_NUM_THREADS and
-OPENBLAS_NUM_THREADS count), and from then on the BLAS itself runs on one thread: see NOTE
-[ One-thread BLAS ] in ops/_parallel.py. NumPy code of your own in the same process then
-multiplies on one thread too; `threadpoolctl.threadpool_limits` raises that where it matters.
+OPENBLAS_NUM_THREADS count). From then on the BLAS itself runs on one thread while ember's
+shares run, and on ember's thread count once none have run for a while: see NOTE [ One-thread
+BLAS ] in ops/_parallel.py. NumPy code of your own in the same process multiplies on as many
+threads as ember's last GEMM did; `threadpoolctl.threadpool_limits` sets that where it matters.
 ember has no inter-op pool, so the inter-op count is only recorded.
 
 Determinism: every ember op on the CPU is deterministic already, so the flags are recorded for
@@ -40,12 +41,22 @@ def _positive_int(value, op_name):
 BLAS = threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers
 
 
+_blas_threads = [None]  # the thread count ember last gave NumPy's BLAS
+
+
+def use_blas_threads(count):
+    """Run NumPy's BLAS on `count` threads from now on (a no-op when it already does)."""
+    if _blas_threads[0] != count:
+        for blas in BLAS:
+            blas.set_num_threads(count)
+        _blas_threads[0] = count
+
+
 def _take_blas_threads():
     """The threads NumPy's BLAS runs with (the CPU count when it can't be asked), leaving it on
-    one from now on."""
+    one until ember's GEMMs ask for more."""
     counts = [blas.num_threads for blas in BLAS]
-    for blas in BLAS:
-        blas.set_num_threads(1)
+    use_blas_threads(1)
     return builtins.max(counts) if counts else os.cpu_count() or 1
 
 
@@ -60,6 +71,7 @@ def set_num_threads(int):
         1
     """
     _state["num_threads"] = _positive_int(int, "set_num_threads")
+    use_blas_threads(1)
 
 
 def get_num_threads():

@@ -29,6 +29,9 @@ stride-1 2-d convolution's zero-padded input (N, C, Hp, Wp), float32, over a ran
 and write into arrays they are given: the output (direct_conv2d), or float64 sums of the
 weight gradient (direct_conv2d_weight_grad). They replace an im2col copy and a GEMM only
 C * KH * KW deep.
+
+adam_step updates a float32 parameter and its moments in place in one pass, where ember.optim
+.Adam's NumPy code makes about ten (optim/adam.py).
 """
 cimport numpy as cnp
 from libc.stdint cimport intptr_t
@@ -91,6 +94,15 @@ cdef extern from "cpu_kernels.h" nogil:
     void direct_conv_weight_grad_base(const float *x, const float *g, double *gw,
                                       float *scratch, intptr_t n0, intptr_t n1,
                                       const ember_direct *d)
+
+    ctypedef struct ember_adam:
+        int maximize, decoupled, l2, lerp_from_start
+        float decay, weight_decay, lerp_weight, beta2, one_minus_beta2, bias_correction2_sqrt
+        float eps, neg_step_size
+    void adam_step_avx2(float *param, const float *grad, float *exp_avg, float *exp_avg_sq,
+                        intptr_t n, const ember_adam *a)
+    void adam_step_base(float *param, const float *grad, float *exp_avg, float *exp_avg_sq,
+                        intptr_t n, const ember_adam *a)
 
 cdef extern from "numpy/arrayobject.h":
     # numpy.empty_like(prototype) in C, the dtype (NULL) taken from the prototype
@@ -383,9 +395,45 @@ def direct_conv2d_weight_grad(x, g, gw, intptr_t n0, intptr_t n1):
     return True
 
 
+def adam_step(param, grad, exp_avg, exp_avg_sq, double lr, double beta1, double beta2,
+              double eps, double weight_decay, double step_size, double bias_correction2_sqrt,
+              bint decoupled, bint maximize):
+    """One Adam/AdamW update of a parameter and its two moments, in place, rounding as
+    ember.optim.Adam's NumPy code does (see its rule there). param, grad and the moments:
+    float32 arrays of one shape. param, or None where they are not that."""
+    if not (_same_shape(param, grad) and _same_shape(param, exp_avg)
+            and _same_shape(param, exp_avg_sq)):
+        return None
+    cdef ember_adam a
+    cdef double lerp_weight = 1 - beta1
+    a.maximize = maximize
+    a.decoupled = decoupled and weight_decay != 0
+    a.l2 = not decoupled and weight_decay != 0
+    a.decay = 1 - lr * weight_decay
+    a.weight_decay = weight_decay
+    a.lerp_from_start = abs(lerp_weight) < 0.5
+    a.lerp_weight = lerp_weight if a.lerp_from_start else 1 - lerp_weight
+    a.beta2 = beta2
+    a.one_minus_beta2 = 1 - beta2
+    a.bias_correction2_sqrt = bias_correction2_sqrt
+    a.eps = eps
+    a.neg_step_size = -step_size
+    cdef intptr_t n = cnp.PyArray_SIZE(<cnp.ndarray>param)
+    cdef float *p = _out(param)
+    cdef const float *g = _in(grad)
+    cdef float *m = _out(exp_avg)
+    cdef float *v = _out(exp_avg_sq)
+    if n < _GIL_FREE_FROM:
+        (adam_step_avx2 if _avx2 else adam_step_base)(p, g, m, v, n, &a)
+    else:
+        with nogil:
+            (adam_step_avx2 if _avx2 else adam_step_base)(p, g, m, v, n, &a)
+    return param
+
+
 KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "ReluGrad": relu_grad,
            "TanhGrad": tanh_grad,
            "SigmoidGrad": sigmoid_grad, "batch_norm_stats": batch_norm_stats,
            "batch_norm_affine": batch_norm_affine, "batch_norm_grad_sums": batch_norm_grad_sums,
            "batch_norm_grad_input": batch_norm_grad_input, "direct_conv2d": direct_conv2d,
-           "direct_conv2d_weight_grad": direct_conv2d_weight_grad}
+           "direct_conv2d_weight_grad": direct_conv2d_weight_grad, "adam_step": adam_step}

@@ -342,6 +342,35 @@ static int ember_has_direct_conv(void) { return 1; }
 static int ember_has_direct_conv(void) { return 0; }
 #endif
 
+/* One Adam/AdamW update, in the order of ember.optim's NumPy code (NOTE [ Matching torch's
+   rounding ] in ember/optim/_functional.py), so that both round alike: every factor is a
+   float32 the caller rounded from Python's doubles. */
+typedef struct {
+    int maximize, decoupled, l2, lerp_from_start;
+    float decay, weight_decay, lerp_weight, beta2, one_minus_beta2, bias_correction2_sqrt, eps,
+          neg_step_size;
+} ember_adam;
+
+#define EMBER_ADAM_LOOPS(suffix, target)                                                    \
+target static void adam_step_##suffix(float *param, const float *grad, float *exp_avg,       \
+                                      float *exp_avg_sq, intptr_t n, const ember_adam *a) { \
+    const ember_adam c = *a;                                                                \
+    for (intptr_t i = 0; i < n; i++) {                                                      \
+        float g = c.maximize ? -grad[i] : grad[i];                                          \
+        float p = param[i];                                                                 \
+        if (c.decoupled) p *= c.decay;                                                      \
+        if (c.l2) g = p * c.weight_decay + g;                                               \
+        const float diff = g - exp_avg[i];                                                  \
+        const float m = c.lerp_from_start ? exp_avg[i] + diff * c.lerp_weight              \
+                                          : g - diff * c.lerp_weight;                       \
+        const float v = exp_avg_sq[i] * c.beta2 + g * c.one_minus_beta2 * g;                \
+        const float denom = sqrtf(v) / c.bias_correction2_sqrt + c.eps;                     \
+        param[i] = p + m * c.neg_step_size / denom;                                         \
+        exp_avg[i] = m;                                                                     \
+        exp_avg_sq[i] = v;                                                                  \
+    }                                                                                       \
+}
+
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 EMBER_LOOPS(avx2, __attribute__((target("avx2,fma"))))
 EMBER_LOOPS(base, )
@@ -349,6 +378,8 @@ EMBER_BATCH_NORM_LOOPS(avx2, __attribute__((target("avx2,fma"))))
 EMBER_BATCH_NORM_LOOPS(base, )
 EMBER_DIRECT_CONV_LOOPS(avx2, __attribute__((target("avx2,fma"))))
 EMBER_DIRECT_CONV_LOOPS(base, )
+EMBER_ADAM_LOOPS(avx2, __attribute__((target("avx2,fma"))))
+EMBER_ADAM_LOOPS(base, )
 static int ember_cpu_has_avx2(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -356,6 +387,8 @@ static int ember_cpu_has_avx2(void) {
 #else
 EMBER_LOOPS(base, )
 EMBER_BATCH_NORM_LOOPS(base, )
+EMBER_ADAM_LOOPS(base, )
+#define adam_step_avx2 adam_step_base
 #ifdef EMBER_HAS_VECTORS
 EMBER_DIRECT_CONV_LOOPS(base, )
 #define direct_conv_avx2 direct_conv_base

@@ -10,20 +10,21 @@ Measured on this project's 2-core machine, the resnet benchmark's training step:
 while another process kept one core busy, 8.8 s against 0.73 s (torch 1.8 s).
 
 NOTE [ One-thread BLAS ]
-ember keeps NumPy's BLAS on one thread (ember._settings sets it at import) and splits large
-GEMMs over its own share threads instead (matmul below). After each call OpenBLAS spreads over
-several threads, its idle threads spin for about 0.1 s (OpenBLAS's THREAD_TIMEOUT) and take
-those cores from whatever runs next: ember's shares, or, in the benchmark, torch. Measured on
-this 2-core machine, each library alone in its process: the cnn training step 49 ms with
-2-thread BLAS (using 100 ms of CPU time a step) against 36-43 ms with one (58-62 ms of CPU);
-torch 26-30 ms. The share threads wait on a lock, not in a spin, and so cost 60-80 µs to wake.
+While ember's shares run, NumPy's BLAS runs on one thread, and ember splits large GEMMs over
+its own share threads instead (matmul below). After each call OpenBLAS spreads over several
+threads, its idle threads spin for about 0.1 s (OpenBLAS's THREAD_TIMEOUT) and take those
+cores from whatever runs next: ember's shares, or, in the benchmark, torch. Measured on this
+2-core machine, each library alone in its process: the cnn training step 49 ms with 2-thread
+BLAS (using 100 ms of CPU time a step) against 36-43 ms with one (58-62 ms of CPU); torch
+26-30 ms. The share threads wait on a lock, not in a spin, and so cost 60-80 µs to wake.
 
 The spin is cheap where nothing else wants the cores: a model of GEMMs and small ops (the mlp
-benchmark) ran 12% faster with its mid-sized GEMMs on BLAS's threads (1.41-1.47 ms against
-1.60-1.67, alternating in one process). So a GEMM too small to split (BLAS_THREADS_WORK to
-GEMM_MIN_WORK multiply-adds) gets BLAS's threads for its call while no shares have run for
-QUIET_SECONDS -- in a model with convolutions or other large ops, shares run every step, and
-its mid-sized GEMMs stay on one thread.
+benchmark) runs its GEMMs too small to split faster on BLAS's threads. So once no shares have
+run for QUIET_SECONDS, matmul gives BLAS ember's thread count back, and the next share run
+takes it away (_settings.use_blas_threads). In a model with convolutions or other large ops,
+shares run every step and BLAS stays on one thread. Switching per call instead, BLAS on two
+threads for each mid-sized GEMM and back to one after it, cost the mlp step 10% (1.42 ms
+against 1.29, alternating in one process): OpenBLAS's threads are told to stop each time.
 """
 import math
 import os
@@ -72,19 +73,18 @@ def map_shares(xp, work, items, elements=MIN_ELEMENTS):
         pool = _pools[len(shares)] = ThreadPoolExecutor(len(shares) - 1, "ember-share")
     global _shares_ran_at
     _shares_ran_at = time.monotonic()
+    _settings.use_blas_threads(1)
     with _lock:
         futures = [pool.submit(work, share) for share in shares[1:]]
         first = work(shares[0])  # this thread takes a share too
         return [first] + [future.result() for future in futures]
 
 
-# multiply-adds: from GEMM_MIN_WORK on, a GEMM is split into shares; a hand-off to a sleeping
+# From GEMM_MIN_WORK multiply-adds on, a GEMM is split into shares: a hand-off to a sleeping
 # thread costs 60-80 µs on this project's VM, and the mlp benchmark's 128x256x256 GEMMs
-# (8.4 M, 220 µs) ran no faster split. From BLAS_THREADS_WORK on, a GEMM not split runs on
-# BLAS's own threads, whose spin makes the hand-off cheap, while no shares ran for
-# QUIET_SECONDS: see NOTE [ One-thread BLAS ].
+# (8.4 M, 220 µs on one thread) ran no faster split. Smaller ones run on BLAS's threads once no
+# shares have run for QUIET_SECONDS: see NOTE [ One-thread BLAS ].
 GEMM_MIN_WORK = 1 << 24
-BLAS_THREADS_WORK = 1 << 22  # the mlp's 128x40x256 GEMM (1.3 M) ran slower on 2 threads
 QUIET_SECONDS = 0.25
 _shares_ran_at = -math.inf
 
@@ -99,14 +99,11 @@ def matmul(a, b):
         return a @ b
     (m, k), n = a.shape[-2:], b.shape[-1]
     batch = () if a.ndim == b.ndim == 2 else np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    products = m * n * k * math.prod(batch)
     threads = _settings.get_num_threads()
-    if products < BLAS_THREADS_WORK or threads < 2:
+    if m * n * k * math.prod(batch) < GEMM_MIN_WORK or threads < 2:
+        if time.monotonic() - _shares_ran_at >= QUIET_SECONDS:
+            _settings.use_blas_threads(threads)
         return a @ b
-    if products < GEMM_MIN_WORK:
-        if time.monotonic() - _shares_ran_at < QUIET_SECONDS:
-            return a @ b
-        return _on_blas_threads(a, b)
     out = np.empty(batch + (m, n), a.dtype)
     if batch and batch[0] >= threads:
         a, b = np.broadcast_to(a, batch + (m, k)), np.broadcast_to(b, batch + (k, n))
@@ -125,17 +122,6 @@ def matmul(a, b):
 
     map_shares(np, work, range(length))
     return out
-
-
-def _on_blas_threads(a, b):
-    """a @ b with NumPy's BLAS on ember's thread count for this call only."""
-    for blas in _settings.BLAS:
-        blas.set_num_threads(_settings.get_num_threads())
-    try:
-        return a @ b
-    finally:
-        for blas in _settings.BLAS:
-            blas.set_num_threads(1)
 
 
 def assign(xp, target, source):

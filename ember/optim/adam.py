@@ -9,9 +9,10 @@ __all__ = ["Adam"]
 
 
 def _fused_step(kernel, p, state, group, lr, beta1, beta2):
-    """The whole update below (maximize and weight decay included) in one GPU launch
-    (ember/backend/cupy_kernels.py), for a step already counted; False where the kernel
-    doesn't take p's dtype, leaving the step to the array code."""
+    """The whole update below (maximize and weight decay included) in one pass, for a step
+    already counted: a GPU launch (ember/backend/cupy_kernels.py) or a compiled CPU loop that
+    rounds as the array code does (backend/_cpu_kernels.pyx). False where the kernel doesn't
+    take p's arrays (their dtype, their layout), leaving the step to the array code."""
     step = float(state["step"]._data)
     done = kernel(p._data, p.grad._data, state["exp_avg"]._data, state["exp_avg_sq"]._data,
                   lr, beta1, beta2, group["eps"], group["weight_decay"],

@@ -299,3 +299,52 @@ def test_direct_kernels_decline_what_they_do_not_cover():
     assert kernels.direct_conv2d_weight_grad(x, out, gw, 0, 2)
     assert kernels.direct_conv2d_weight_grad(x, out, gw.astype(F32), 0, 2) is None
     assert kernels.direct_conv2d_weight_grad(x[:, :, :5], out, gw, 0, 2) is None  # OH != H - 2
+
+
+# -- Adam ---------------------------------------------------------------------------------
+
+def _adam_trajectory(optimizer, use_kernel, dtype=np.float32, **options):
+    """A parameter and its moments after five steps of gradients spanning 1e-6..1e2."""
+    from ember.backend import FUSED
+    kernel = FUSED[np].pop("adam_step")
+    if use_kernel:
+        FUSED[np]["adam_step"] = kernel
+    try:
+        rng = np.random.default_rng(1)
+        p = ember.nn.Parameter(ember.tensor(rng.standard_normal((50, 37)).astype(dtype)))
+        opt = getattr(ember.optim, optimizer)([p], lr=0.01, **options)
+        for _ in range(5):
+            scale = 10.0 ** rng.integers(-6, 3)
+            p.grad = ember.tensor((rng.standard_normal(p.shape) * scale).astype(dtype))
+            opt.step()
+        state = opt.state[p]
+        return [p.detach().numpy(), state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()]
+    finally:
+        FUSED[np]["adam_step"] = kernel
+
+
+@pytest.mark.parametrize("optimizer", ["Adam", "AdamW"])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+@pytest.mark.parametrize("maximize", [False, True])
+@pytest.mark.parametrize("beta1", [0.9, 0.3, 0.0])  # lerp's two formulas, and beta1 = 0
+def test_adam_kernel_rounds_as_the_array_code(optimizer, weight_decay, maximize, beta1):
+    options = {"weight_decay": weight_decay, "maximize": maximize, "betas": (beta1, 0.99)}
+    for fused, plain in zip(_adam_trajectory(optimizer, True, **options),
+                            _adam_trajectory(optimizer, False, **options)):
+        np.testing.assert_array_equal(fused, plain)
+
+
+def test_adam_kernel_declines_what_it_does_not_cover():
+    p, g, m, v = (np.ones((4, 6), F32) for _ in range(4))
+    args = (1e-3, 0.9, 0.999, 1e-8, 0.0, 1e-3, 0.5, False, False)
+    assert kernels.adam_step(p, g, m, v, *args) is p
+    assert kernels.adam_step(p, g.T.copy().T, m, v, *args) is None  # not C-contiguous
+    assert kernels.adam_step(p, g[:, :3], m[:, :3], v[:, :3], *args) is None
+    assert kernels.adam_step(p.astype(np.float64), g, m, v, *args) is None
+
+
+def test_adam_on_float64_and_amsgrad_keeps_the_array_code():
+    for options in ({"dtype": np.float64}, {"amsgrad": True}):
+        for fused, plain in zip(_adam_trajectory("Adam", True, **options),
+                                _adam_trajectory("Adam", False, **options)):
+            np.testing.assert_array_equal(fused, plain)

@@ -109,9 +109,9 @@ def test_large_gemms_in_shares_match_one_call(two_threads, a_shape, b_shape, dty
     np.testing.assert_array_equal(small, a[..., :4, :] @ b)
 
 
-def test_mid_sized_gemms_take_blas_threads_only_while_no_shares_ran(two_threads, monkeypatch):
-    """NOTE [ One-thread BLAS ]: a GEMM too small to split runs on BLAS's own threads for its
-    call, unless ember's shares ran lately; BLAS is back on one thread after it."""
+def test_blas_has_the_threads_while_no_shares_run(two_threads, monkeypatch):
+    """NOTE [ One-thread BLAS ]: a GEMM too small to split gives BLAS ember's thread count once
+    no shares have run for QUIET_SECONDS, and BLAS keeps it until shares run again."""
     from ember import _settings
 
     class Recorder:  # stands for NumPy's BLAS controller
@@ -123,15 +123,21 @@ def test_mid_sized_gemms_take_blas_threads_only_while_no_shares_ran(two_threads,
 
     blas = Recorder()
     monkeypatch.setattr(_settings, "BLAS", [blas])
+    monkeypatch.setattr(_settings, "_blas_threads", [1])
     a = np.ones((128, 256), np.float32)
-    b = np.ones((256, 256), np.float32)  # 8.4 M multiply-adds: between the thresholds
+    b = np.ones((256, 256), np.float32)  # 8.4 M multiply-adds: below GEMM_MIN_WORK
     monkeypatch.setattr(_parallel, "_shares_ran_at", -np.inf)
     np.testing.assert_array_equal(_parallel.matmul(a, b), np.full((128, 256), 256, np.float32))
-    assert blas.counts == [2, 1]  # ember's thread count for the call, then one again
-    _parallel.map_shares(np, lambda share: None, range(2))  # shares just ran
-    _parallel.matmul(a, b)
-    _parallel.matmul(a[:, :4], b[:4])  # too small for threads at all
+    _parallel.matmul(a[:, :4], b[:4])
+    assert blas.counts == [2]  # given once, and kept
+    _parallel.map_shares(np, lambda share: None, range(2))
     assert blas.counts == [2, 1]
+    _parallel.matmul(a, b)  # shares ran lately: BLAS stays on one thread
+    assert blas.counts == [2, 1]
+    monkeypatch.setattr(_parallel, "_shares_ran_at", -np.inf)
+    _parallel.matmul(a, b)
+    ember.set_num_threads(2)  # BLAS back on one until the next quiet GEMM
+    assert blas.counts == [2, 1, 2, 1]
 
 
 def test_elementwise_in_shares_matches_one_call(two_threads):
