@@ -31,10 +31,12 @@ weight gradient (direct_conv2d_weight_grad). They replace an im2col copy and a G
 C * KH * KW deep.
 
 adam_step updates a float32 parameter and its moments in place in one pass, where ember.optim
-.Adam's NumPy code makes about ten (optim/adam.py).
+.Adam's NumPy code makes about ten (optim/adam.py). log_softmax_pick and cross_entropy_grad
+do cross entropy's rows (N, C) against class indices, over a range of rows: forward's softmax
+and picked log-probabilities in one pass (eight NumPy calls), and its gradient in one (three).
 """
 cimport numpy as cnp
-from libc.stdint cimport intptr_t
+from libc.stdint cimport int64_t, intptr_t
 
 import numpy as np
 
@@ -103,6 +105,14 @@ cdef extern from "cpu_kernels.h" nogil:
                         intptr_t n, const ember_adam *a)
     void adam_step_base(float *param, const float *grad, float *exp_avg, float *exp_avg_sq,
                         intptr_t n, const ember_adam *a)
+    void log_softmax_pick_avx2(const float *x, const int64_t *index, float *probs, float *picked,
+                               intptr_t c, intptr_t r0, intptr_t r1)
+    void log_softmax_pick_base(const float *x, const int64_t *index, float *probs, float *picked,
+                               intptr_t c, intptr_t r0, intptr_t r1)
+    void cross_entropy_grad_avx2(const float *probs, const int64_t *index, const float *a,
+                                 float *out, intptr_t c, intptr_t r0, intptr_t r1)
+    void cross_entropy_grad_base(const float *probs, const int64_t *index, const float *a,
+                                 float *out, intptr_t c, intptr_t r0, intptr_t r1)
 
 cdef extern from "numpy/arrayobject.h":
     # numpy.empty_like(prototype) in C, the dtype (NULL) taken from the prototype
@@ -431,9 +441,73 @@ def adam_step(param, grad, exp_avg, exp_avg_sq, double lr, double beta1, double 
     return param
 
 
+cdef bint _class_rows(object x, object index, object rows, intptr_t r0, intptr_t r1):
+    """Whether x is an (N, C) float32 array with C >= 1, index N int64 class indices (each in
+    0..C-1 from r0 to r1), rows an (N, C) float32 array, and 0 <= r0 <= r1 <= N."""
+    if not (_dims_are(x, 2, cnp.NPY_FLOAT32) and _dims_are(index, 1, cnp.NPY_INT64)
+            and _same_shape(x, rows)):
+        return False
+    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0), c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
+    if not (c >= 1 and cnp.PyArray_DIM(<cnp.ndarray>index, 0) == n and 0 <= r0 <= r1 <= n):
+        return False
+    cdef const int64_t *classes = <const int64_t *>cnp.PyArray_DATA(<cnp.ndarray>index)
+    cdef intptr_t i
+    for i in range(r0, r1):
+        if not 0 <= classes[i] < c:
+            return False
+    return True
+
+
+cdef bint _row_vector(object v, object x):
+    """Whether v is a float32 vector of one value per row of x."""
+    return (_dims_are(v, 1, cnp.NPY_FLOAT32)
+            and cnp.PyArray_DIM(<cnp.ndarray>v, 0) == cnp.PyArray_DIM(<cnp.ndarray>x, 0))
+
+
+def log_softmax_pick(x, index, probs, picked, intptr_t r0, intptr_t r1):
+    """For the rows r0..r1 of x (N, C): probs[i] = softmax(x[i]) and
+    picked[i] = log_softmax(x[i])[index[i]]; float32, int64 class indices. True, or None
+    where the arrays are not that."""
+    if not (_class_rows(x, index, probs, r0, r1) and _row_vector(picked, x)):
+        return None
+    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
+    cdef const float *src = _in(x)
+    cdef const int64_t *classes = <const int64_t *>cnp.PyArray_DATA(<cnp.ndarray>index)
+    cdef float *p = _out(probs)
+    cdef float *dst = _out(picked)
+    if (r1 - r0) * c < _GIL_FREE_FROM:
+        (log_softmax_pick_avx2 if _avx2 else log_softmax_pick_base)(src, classes, p, dst, c, r0, r1)
+    else:
+        with nogil:
+            (log_softmax_pick_avx2 if _avx2 else log_softmax_pick_base)(
+                src, classes, p, dst, c, r0, r1)
+    return True
+
+
+def cross_entropy_grad(probs, index, a, out, intptr_t r0, intptr_t r1):
+    """For the rows r0..r1: out[i] = probs[i] * a[i], less a[i] at column index[i]; probs and
+    out (N, C) float32, a (N,) float32, int64 class indices. True, or None."""
+    if not (_class_rows(probs, index, out, r0, r1) and _row_vector(a, probs)):
+        return None
+    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>probs, 1)
+    cdef const float *p = _in(probs)
+    cdef const int64_t *classes = <const int64_t *>cnp.PyArray_DATA(<cnp.ndarray>index)
+    cdef const float *scale = _in(a)
+    cdef float *dst = _out(out)
+    if (r1 - r0) * c < _GIL_FREE_FROM:
+        (cross_entropy_grad_avx2 if _avx2 else cross_entropy_grad_base)(
+            p, classes, scale, dst, c, r0, r1)
+    else:
+        with nogil:
+            (cross_entropy_grad_avx2 if _avx2 else cross_entropy_grad_base)(
+                p, classes, scale, dst, c, r0, r1)
+    return True
+
+
 KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "ReluGrad": relu_grad,
            "TanhGrad": tanh_grad,
            "SigmoidGrad": sigmoid_grad, "batch_norm_stats": batch_norm_stats,
            "batch_norm_affine": batch_norm_affine, "batch_norm_grad_sums": batch_norm_grad_sums,
            "batch_norm_grad_input": batch_norm_grad_input, "direct_conv2d": direct_conv2d,
-           "direct_conv2d_weight_grad": direct_conv2d_weight_grad, "adam_step": adam_step}
+           "direct_conv2d_weight_grad": direct_conv2d_weight_grad, "adam_step": adam_step,
+           "log_softmax_pick": log_softmax_pick, "cross_entropy_grad": cross_entropy_grad}

@@ -437,3 +437,23 @@ def test_soft_margin_loss_refuses_a_target_that_requires_grad_as_torch():
             lib.nn.functional.soft_margin_loss(x, target)
         with lib.no_grad():
             lib.nn.functional.soft_margin_loss(x, target)
+
+
+@pytest.mark.parametrize("loss, options", [
+    ("cross_entropy", {}), ("cross_entropy", {"label_smoothing": 0.2}), ("nll_loss", {})])
+@pytest.mark.parametrize("shape", [(3, 4), (2, 4, 3)])
+def test_every_position_ignored_gives_zero_gradients_as_torch(loss, options, shape):
+    """'mean' over no positions divides by a total weight of 0: the loss is NaN, and the
+    ignored positions' gradients stay 0 (not 0 * inf)."""
+    values = RNG.standard_normal(shape).astype(np.float32)
+    target = np.full(shape[:1] + shape[2:], 2)
+    results = []
+    for lib in (ember, torch):
+        x = lib.tensor(values, requires_grad=True)
+        out = getattr(lib.nn.functional, loss)(x, lib.tensor(target), ignore_index=2, **options)
+        out.backward()
+        results.append((out.detach().numpy(), x.grad.numpy()))
+    (got, got_grad), (want, want_grad) = results
+    assert np.isnan(got) and np.isnan(want)
+    np.testing.assert_array_equal(got_grad, want_grad)
+    assert not want_grad.any()

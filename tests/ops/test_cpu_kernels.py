@@ -348,3 +348,85 @@ def test_adam_on_float64_and_amsgrad_keeps_the_array_code():
         for fused, plain in zip(_adam_trajectory("Adam", True, **options),
                                 _adam_trajectory("Adam", False, **options)):
             np.testing.assert_array_equal(fused, plain)
+
+
+# -- cross entropy ------------------------------------------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 40), st.integers(1, 300), st.sampled_from(["mean", "sum", "none"]),
+       st.booleans(), st.data())
+def test_cross_entropy_rows_match_torch(n, c, reduction, ignore, data):
+    """cross_entropy's 2-d float32 rows run the compiled kernels; logits up to +-80 exercise
+    the max shift."""
+    rng = np.random.default_rng(data.draw(st.integers(0, 2 ** 16)))
+    logits = (rng.standard_normal((n, c)) * data.draw(st.sampled_from([1.0, 80.0]))).astype(F32)
+    target = rng.integers(0, c, n)
+    ignore_index = int(target[0]) if ignore and n else -100
+    x, tx = ember.tensor(logits, requires_grad=True), torch.tensor(logits, requires_grad=True)
+    options = {"reduction": reduction, "ignore_index": ignore_index}
+    loss = ember.nn.functional.cross_entropy(x, ember.tensor(target), **options)
+    want = torch.nn.functional.cross_entropy(tx, torch.tensor(target), **options)
+    np.testing.assert_allclose(loss.detach().numpy(), want.detach().numpy(), rtol=2e-5,
+                               atol=1e-5)
+    upstream = rng.standard_normal(tuple(want.shape)).astype(F32)
+    loss.backward(ember.tensor(upstream))
+    want.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=2e-5, atol=1e-6)
+
+
+def test_cross_entropy_of_many_rows_in_shares_matches_torch():
+    threads = ember.get_num_threads()
+    ember.set_num_threads(2)
+    try:
+        rng = np.random.default_rng(0)
+        logits, target = rng.standard_normal((700, 1000)).astype(F32), rng.integers(0, 1000, 700)
+        x, tx = ember.tensor(logits, requires_grad=True), torch.tensor(logits, requires_grad=True)
+        ember.nn.functional.cross_entropy(x, ember.tensor(target)).backward()
+        torch.nn.functional.cross_entropy(tx, torch.tensor(target)).backward()
+        np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-10)
+    finally:
+        ember.set_num_threads(threads)
+
+
+def test_cross_entropy_kernels_agree_with_the_numpy_path_and_keep_nan_and_inf_rows():
+    logits = np.random.default_rng(0).standard_normal((6, 20)).astype(F32) * 30
+    logits[1, 3] = np.nan
+    logits[2, :] = -np.inf
+    logits[3, 5] = np.inf
+    target = np.array([0, 1, 2, 3, 5, 19])
+    results = []
+    for kernel in ("log_softmax_pick", "none"):
+        from ember.backend import FUSED
+        saved = FUSED[np].pop("log_softmax_pick")
+        if kernel != "none":
+            FUSED[np]["log_softmax_pick"] = saved
+        try:
+            x = ember.tensor(logits, requires_grad=True)
+            loss = ember.nn.functional.cross_entropy(x, ember.tensor(target), reduction="none")
+            loss.sum().backward()
+            results.append((loss.detach().numpy(), x.grad.numpy()))
+        finally:
+            FUSED[np]["log_softmax_pick"] = saved
+    (loss, grad), (plain_loss, plain_grad) = results
+    np.testing.assert_array_equal(np.isnan(loss), np.isnan(plain_loss))
+    assert np.isnan(loss[[1, 2, 3]]).all()
+    np.testing.assert_allclose(loss, plain_loss, rtol=2e-6, atol=1e-6)
+    np.testing.assert_allclose(grad, plain_grad, rtol=2e-6, atol=1e-7)
+
+
+def test_cross_entropy_kernels_decline_what_they_do_not_cover():
+    x, probs = np.zeros((4, 3), F32), np.empty((4, 3), F32)
+    index, picked = np.array([0, 1, 2, 0]), np.empty(4, F32)
+    assert kernels.log_softmax_pick(x, index, probs, picked, 0, 4)
+    np.testing.assert_allclose(picked, -np.log(3), rtol=1e-6)
+    assert kernels.log_softmax_pick(x, np.array([0, 1, 3, 0]), probs, picked, 0, 4) is None
+    assert kernels.log_softmax_pick(x, np.array([0, 1, -1, 0]), probs, picked, 0, 4) is None
+    assert kernels.log_softmax_pick(x, index.astype(np.int32), probs, picked, 0, 4) is None
+    assert kernels.log_softmax_pick(x.astype(np.float64), index, probs, picked, 0, 4) is None
+    assert kernels.log_softmax_pick(x, index, probs, picked, 0, 5) is None  # rows past N
+    assert kernels.log_softmax_pick(np.zeros((4, 0), F32), index, np.empty((4, 0), F32),
+                                    picked, 0, 4) is None
+    a, out = np.ones(4, F32), np.empty((4, 3), F32)
+    assert kernels.cross_entropy_grad(probs, index, a, out, 0, 4)
+    assert kernels.cross_entropy_grad(probs, index, a[:3], out, 0, 4) is None
+    assert kernels.cross_entropy_grad(probs, index, a, out[:, :2], 0, 4) is None

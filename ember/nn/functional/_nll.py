@@ -5,11 +5,14 @@ and backward Ops share. cross_entropy is one Op for log_softmax and nll: its bac
 softmax - one_hot, scaled, in one more Op, which is differentiable again; nll_loss's backward
 scatters the scaled weights, and is linear, so its own backward is nll_loss again.
 """
+import numpy as np
+
 from ... import _dtype
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...autograd.function import Op
-from ...backend import xp_of
+from ...backend import fused, xp_of
+from ...ops import _parallel
 from ._softmax import Softmax
 
 __all__ = ["CrossEntropy", "NllLoss", "class_targets", "check_constant", "target_message",
@@ -26,15 +29,17 @@ class _ClassTargets:
     """Class-index targets, checked once, as backend arrays the fused ops share.
 
     index: the target class at each position (N, d1, ...), ignored positions set to 0;
-    valid: False where ignored; coef: w[target] (0 where ignored); total_weight: Σ coef, the
-    divisor of 'mean'.
+    valid: False where ignored; ignored: whether any position is; coef: w[target] (0 where
+    ignored); total_weight: Σ coef, the divisor of 'mean'.
     """
 
-    __slots__ = ("index", "valid", "coef", "weight", "total_weight", "class_dim", "num_classes",
-                 "reduction", "smoothing", "_rows")
+    __slots__ = ("index", "valid", "ignored", "coef", "weight", "total_weight", "class_dim",
+                 "num_classes", "reduction", "smoothing", "_rows")
 
-    def __init__(self, index, valid, coef, weight, class_dim, num_classes, reduction, smoothing):
-        self.index, self.valid, self.coef, self.weight = index, valid, coef, weight
+    def __init__(self, index, valid, ignored, coef, weight, class_dim, num_classes, reduction,
+                 smoothing):
+        self.index, self.valid, self.ignored = index, valid, ignored
+        self.coef, self.weight = coef, weight
         self.class_dim, self.num_classes = class_dim, num_classes
         self.reduction, self.smoothing = reduction, smoothing
         self.total_weight = coef.sum() if reduction == "mean" else None
@@ -72,6 +77,11 @@ class _ClassTargets:
     def along_classes(self, per_class):
         """A (C,) array shaped to broadcast along the class dim."""
         return per_class.reshape((-1,) + (1,) * (self.index.ndim - self.class_dim))
+
+    def zero_ignored(self, xp, grad):
+        """grad (shaped as the input) with 0 at the ignored positions, as torch's, also where
+        'mean' divides by a total weight of 0 (their 0 * inf would be NaN)."""
+        return xp.where(self.expand(self.valid), grad, 0) if self.ignored else grad
 
     def reduce(self, loss):
         """Reduce a per-position loss (array or Tensor) the way nll_loss does."""
@@ -121,8 +131,10 @@ def class_targets(input, target, weight, ignore_index, reduction, op_name, smoot
     low, high = (int(index.min()), int(index.max())) if index.size else (0, 0)
     if 0 <= low and high < num_classes and not low <= ignore_index <= high:
         valid = xp.ones(index.shape, dtype=bool)  # the common case: nothing ignored
+        ignored = False
     else:
         valid = index != ignore_index
+        ignored = not valid.all()
         out_of_range = valid & ((index < 0) | (index >= num_classes))
         if out_of_range.any():
             bad = int(index[out_of_range].ravel()[0])
@@ -135,8 +147,8 @@ def class_targets(input, target, weight, ignore_index, reduction, op_name, smoot
         coef = valid.astype(input._data.dtype)
     else:
         coef = weight_data[index] * valid
-    return _ClassTargets(index, valid, coef, weight_data, class_dim, num_classes, reduction,
-                         smoothing)
+    return _ClassTargets(index, valid, ignored, coef, weight_data, class_dim, num_classes,
+                         reduction, smoothing)
 
 
 def _check_class_weight(input, weight, num_classes, op_name):
@@ -201,11 +213,27 @@ class NllLossGrad(Op):
         ctx.targets = targets
         out = ctx.xp.zeros(input_shape, dtype=grad.dtype)
         targets.subtract_at_targets(ctx.xp, out, targets.scale(grad) * targets.coef)
-        return out
+        return targets.zero_ignored(ctx.xp, out)
 
     @staticmethod
     def backward(ctx, grad_grad):
         return NllLoss.apply(grad_grad, ctx.targets), None, None
+
+
+def _row_kernel(xp, name, x, targets):
+    """The compiled row kernel `name` (backend/_cpu_kernels.pyx) for cross entropy's 2-d
+    float32 x without label smoothing; None where it does not apply."""
+    if x.ndim != 2 or x.dtype != np.float32 or targets.smoothing:
+        return None
+    return fused(xp, name)
+
+
+def _by_rows(xp, kernel, *arrays):
+    """kernel over the rows of its arrays, in shares; False where it declines the arrays."""
+    def work(share):
+        return kernel(*arrays, share.start, share.stop)
+
+    return all(_parallel.map_shares(xp, work, range(arrays[0].shape[0]), arrays[0].size))
 
 
 class CrossEntropy(Op):
@@ -218,6 +246,15 @@ class CrossEntropy(Op):
     @staticmethod
     def forward(ctx, x, targets):
         xp = ctx.xp
+        ctx.save_for_backward(x)
+        ctx.targets = targets
+        kernel = _row_kernel(xp, "log_softmax_pick", x, targets)
+        if kernel is not None:
+            probs, picked = xp.empty(x.shape, x.dtype), xp.empty(x.shape[:1], x.dtype)
+            if _by_rows(xp, kernel, x, targets.index, probs, picked):
+                ctx.probs = probs
+                return targets.reduce(picked * -targets.coef)
+        smoothing = targets.smoothing
         dim = targets.class_dim
         shifted = x - x.max(axis=dim, keepdims=True) if x.size else x.copy()  # no overflow
         probs = xp.exp(shifted)
@@ -225,14 +262,12 @@ class CrossEntropy(Op):
         probs /= total
         shifted -= xp.log(total)  # log_softmax
         loss = targets.pick(xp, shifted) * -targets.coef
-        smoothing = targets.smoothing
         if smoothing:
             if targets.weight is not None:
                 shifted *= targets.along_classes(targets.weight)
             smooth = shifted.sum(axis=dim) * targets.valid
             loss = loss * (1 - smoothing) - smooth * (smoothing / targets.num_classes)
-        ctx.save_for_backward(x)
-        ctx.targets, ctx.probs = targets, probs
+        ctx.probs = probs
         return targets.reduce(loss)
 
     @staticmethod
@@ -264,6 +299,12 @@ class CrossEntropyGrad(Op):
         ctx.save_for_backward(grad, x)
         ctx.targets = targets
         scale = targets.scale(grad)
+        kernel = _row_kernel(xp, "cross_entropy_grad", probs, targets)
+        if kernel is not None:
+            out = xp.empty(probs.shape, probs.dtype)
+            per_row = (targets.coef * scale).astype(probs.dtype, copy=False)
+            if _by_rows(xp, kernel, probs, targets.index, per_row, out):
+                return targets.zero_ignored(xp, out)
         out = probs * targets.expand(_coef_sum(targets) * scale)
         smoothing = targets.smoothing
         if smoothing:
@@ -272,7 +313,7 @@ class CrossEntropyGrad(Op):
                 spread = spread * targets.along_classes(targets.weight)
             out -= spread
         targets.subtract_at_targets(xp, out, targets.coef * (scale * (1 - smoothing)))
-        return out
+        return targets.zero_ignored(xp, out)
 
     @staticmethod
     def backward(ctx, grad_grad):
