@@ -12,6 +12,7 @@ keeps its NumPy code.
 | sigmoid | 1 / (1 + exp(-x)) | 4 |
 | relu | max(x, 0) (NumPy's turns -0 into 0; torch keeps it) | 1 |
 | ReluGrad, TanhGrad, SigmoidGrad | g where y > 0, g * (1 - y * y), g * (1 - y) * y | 2-3 |
+| add_rows | out += v, in place, for a row v (a linear layer's bias) | 1, at half the time |
 
 The batch norm kernels work on x (N, C, S) float32, C-contiguous, over a range of channels
 (one share of ember.ops._parallel.map_shares, run without the GIL), with per-channel vectors
@@ -60,6 +61,8 @@ cdef extern from "cpu_kernels.h" nogil:
     void tanh_grad_base(const float *g, const float *y, float *out, intptr_t n)
     void sigmoid_grad_avx2(const float *g, const float *y, float *out, intptr_t n)
     void sigmoid_grad_base(const float *g, const float *y, float *out, intptr_t n)
+    void add_rows_avx2(float *out, const float *v, intptr_t m, intptr_t n)
+    void add_rows_base(float *out, const float *v, intptr_t m, intptr_t n)
     void batch_norm_stats_avx2(const float *x, intptr_t n, intptr_t c, intptr_t s, intptr_t c0,
                                intptr_t c1, float *mean, float *var)
     void batch_norm_stats_base(const float *x, intptr_t n, intptr_t c, intptr_t s, intptr_t c0,
@@ -258,6 +261,23 @@ def tanh_grad(g, y, out=None):
 def sigmoid_grad(g, y, out=None):
     """g * (1 - y) * y: sigmoid's gradient from its output y."""
     return _binary(_sigmoid_grad, g, y, out)
+
+
+def add_rows(out, v):
+    """out += v, in place, for out (M, N) and v (N,), both float32 (a linear layer's bias);
+    out, or None where they are not that."""
+    if not (_dims_are(out, 2, cnp.NPY_FLOAT32) and _dims_are(v, 1, cnp.NPY_FLOAT32)
+            and cnp.PyArray_DIM(<cnp.ndarray>v, 0) == cnp.PyArray_DIM(<cnp.ndarray>out, 1)):
+        return None
+    cdef intptr_t m = cnp.PyArray_DIM(<cnp.ndarray>out, 0), n = cnp.PyArray_DIM(<cnp.ndarray>v, 0)
+    cdef float *dst = _out(out)
+    cdef const float *row = _in(v)
+    if m * n < _GIL_FREE_FROM:
+        (add_rows_avx2 if _avx2 else add_rows_base)(dst, row, m, n)
+    else:
+        with nogil:
+            (add_rows_avx2 if _avx2 else add_rows_base)(dst, row, m, n)
+    return out
 
 
 cdef bint _batch_norm_args(object x, intptr_t c0, intptr_t c1, tuple vectors, intptr_t *dims):
@@ -509,5 +529,5 @@ KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "ReluGrad
            "SigmoidGrad": sigmoid_grad, "batch_norm_stats": batch_norm_stats,
            "batch_norm_affine": batch_norm_affine, "batch_norm_grad_sums": batch_norm_grad_sums,
            "batch_norm_grad_input": batch_norm_grad_input, "direct_conv2d": direct_conv2d,
-           "direct_conv2d_weight_grad": direct_conv2d_weight_grad, "adam_step": adam_step,
+           "direct_conv2d_weight_grad": direct_conv2d_weight_grad, "adam_step": adam_step, "add_rows": add_rows,
            "log_softmax_pick": log_softmax_pick, "cross_entropy_grad": cross_entropy_grad}

@@ -115,6 +115,10 @@ target static void tanh_grad_##suffix(const float *g, const float *y, float *out
 target static void sigmoid_grad_##suffix(const float *g, const float *y, float *out,         \
                                          intptr_t n) {                                      \
     for (intptr_t i = 0; i < n; i++) out[i] = g[i] * (1.0f - y[i]) * y[i];                  \
+} \
+target static void add_rows_##suffix(float *out, const float *v, intptr_t m, intptr_t n) {   \
+    for (intptr_t i = 0; i < m; i++)                                                        \
+        for (intptr_t j = 0; j < n; j++) out[i * n + j] += v[j];                            \
 }
 
 
@@ -453,5 +457,6 @@ EMBER_DIRECT_CONV_LOOPS(base, )
 #define relu_grad_avx2 relu_grad_base
 #define tanh_grad_avx2 tanh_grad_base
 #define sigmoid_grad_avx2 sigmoid_grad_base
+#define add_rows_avx2 add_rows_base
 static int ember_cpu_has_avx2(void) { return 0; }
 #endif

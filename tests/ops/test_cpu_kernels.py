@@ -138,6 +138,29 @@ def test_ops_agree_with_torch_through_kernel_and_numpy_paths(op, layout):
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1.2e-7)
 
 
+
+@pytest.mark.parametrize("m, n", [(128, 256), (3, 5), (1000, 33), (0, 4)])
+def test_add_rows_gives_numpys_bits_and_declines_what_it_does_not_cover(m, n):
+    rng = np.random.default_rng(0)
+    out, v = rng.standard_normal((m, n)).astype(F32), rng.standard_normal(n).astype(F32)
+    want = out + v
+    assert kernels.add_rows(out, v) is out
+    np.testing.assert_array_equal(out, want)
+    assert kernels.add_rows(out, v[:-1]) is None
+    assert kernels.add_rows(out, v.astype(np.float64)) is None
+    assert kernels.add_rows(out[None], v) is None
+    if m > 1 and n > 1:  # not C-contiguous
+        assert kernels.add_rows(out.T, rng.standard_normal(m).astype(F32)) is None
+
+
+def test_linear_takes_the_bias_kernel_and_agrees_with_torch():
+    rng = np.random.default_rng(0)
+    x, w, b = (rng.standard_normal(shape).astype(F32) for shape in [(64, 30), (20, 30), (20,)])
+    got = ember.nn.functional.linear(ember.tensor(x), ember.tensor(w), ember.tensor(b))
+    want = torch.nn.functional.linear(torch.tensor(x), torch.tensor(w), torch.tensor(b))
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(got.numpy(), x @ w.T + b)
+
 # -- batch norm ---------------------------------------------------------------------------
 
 def _planes(n, c, s, seed=0):
