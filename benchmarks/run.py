@@ -8,7 +8,9 @@ Each workload is written once against the torch API and run with `lib` = ember a
 own that imports only it, as a user's program would; the workers take turns A B A B (a few
 steps of ember, then of torch, for --rounds rounds; each round after one untimed step, and
 at least 0.1 s of steps), so machine noise hits both alike, and the table gives the median
-step time of each and the ratio ember / torch (lower is better).
+step time of each and the median of the rounds' ratios ember / torch (lower is better): each
+round's ember time over the torch time of the turn right after it, which a drift of the
+machine's speed over seconds moves less than a ratio of the two medians would.
 Separate processes, not one: in one process each library's idle threads and freed heap
 change the other's times (BENCHMARKS.md, "Measuring in one process"). Peak memory is
 measured per process too: each framework runs the workload alone in a fresh subprocess,
@@ -229,7 +231,9 @@ def compare_times(name, rounds, steps_per_round):
     finally:
         for worker in workers.values():
             worker.close()
-    return statistics.median(times["ember"]), statistics.median(times["torch"])
+    ratios = [e / t for e, t in zip(times["ember"], times["torch"])]
+    return (statistics.median(times["ember"]), statistics.median(times["torch"]),
+            statistics.median(ratios))
 
 
 def _resident_bytes():
@@ -342,9 +346,9 @@ def main():
     print(header)
     print("-" * len(header))
     for name in args.workloads:
-        ember_time, torch_time = compare_times(name, args.rounds, args.steps)
+        ember_time, torch_time, ratio = compare_times(name, args.rounds, args.steps)
         line = (f"{name:<14}{ember_time * 1e3:>10.2f}{torch_time * 1e3:>10.2f}"
-                f"{ember_time / torch_time:>7.2f}{TARGETS[name]:>8.1f}")
+                f"{ratio:>7.2f}{TARGETS[name]:>8.1f}")
         if not args.no_memory:
             ember_memory = measure_memory(name, "ember", args.memory_steps)
             torch_memory = measure_memory(name, "torch", args.memory_steps)
