@@ -124,6 +124,13 @@ cdef extern from "numpy/arrayobject.h":
 
 ctypedef void (*unary_loop)(const float *, float *, intptr_t) noexcept nogil
 ctypedef void (*binary_loop)(const float *, const float *, float *, intptr_t) noexcept nogil
+ctypedef void (*rows_loop)(float *, const float *, intptr_t, intptr_t) noexcept nogil
+ctypedef void (*adam_loop)(float *, const float *, float *, float *, intptr_t,
+                           const ember_adam *) noexcept nogil
+ctypedef void (*class_rows_loop)(const float *, const int64_t *, const float *, float *,
+                                 intptr_t, intptr_t, intptr_t) noexcept nogil
+ctypedef void (*pick_loop)(const float *, const int64_t *, float *, float *, intptr_t,
+                           intptr_t, intptr_t) noexcept nogil
 
 # Below this many elements a loop runs holding the GIL: releasing it costs more.
 cdef intptr_t _GIL_FREE_FROM = 1 << 14
@@ -226,6 +233,11 @@ cdef unary_loop _relu = relu_avx2 if _avx2 else relu_base
 cdef binary_loop _relu_grad = relu_grad_avx2 if _avx2 else relu_grad_base
 cdef binary_loop _tanh_grad = tanh_grad_avx2 if _avx2 else tanh_grad_base
 cdef binary_loop _sigmoid_grad = sigmoid_grad_avx2 if _avx2 else sigmoid_grad_base
+cdef rows_loop _add_rows = add_rows_avx2 if _avx2 else add_rows_base
+cdef adam_loop _adam_step = adam_step_avx2 if _avx2 else adam_step_base
+cdef pick_loop _log_softmax_pick = log_softmax_pick_avx2 if _avx2 else log_softmax_pick_base
+cdef class_rows_loop _cross_entropy_grad = (cross_entropy_grad_avx2 if _avx2
+                                            else cross_entropy_grad_base)
 
 
 def exp(x, out=None):
@@ -269,14 +281,15 @@ def add_rows(out, v):
     if not (_dims_are(out, 2, cnp.NPY_FLOAT32) and _dims_are(v, 1, cnp.NPY_FLOAT32)
             and cnp.PyArray_DIM(<cnp.ndarray>v, 0) == cnp.PyArray_DIM(<cnp.ndarray>out, 1)):
         return None
-    cdef intptr_t m = cnp.PyArray_DIM(<cnp.ndarray>out, 0), n = cnp.PyArray_DIM(<cnp.ndarray>v, 0)
+    cdef intptr_t m = cnp.PyArray_DIM(<cnp.ndarray>out, 0)
+    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>v, 0)
     cdef float *dst = _out(out)
     cdef const float *row = _in(v)
     if m * n < _GIL_FREE_FROM:
-        (add_rows_avx2 if _avx2 else add_rows_base)(dst, row, m, n)
+        _add_rows(dst, row, m, n)
     else:
         with nogil:
-            (add_rows_avx2 if _avx2 else add_rows_base)(dst, row, m, n)
+            _add_rows(dst, row, m, n)
     return out
 
 
@@ -454,10 +467,10 @@ def adam_step(param, grad, exp_avg, exp_avg_sq, double lr, double beta1, double 
     cdef float *m = _out(exp_avg)
     cdef float *v = _out(exp_avg_sq)
     if n < _GIL_FREE_FROM:
-        (adam_step_avx2 if _avx2 else adam_step_base)(p, g, m, v, n, &a)
+        _adam_step(p, g, m, v, n, &a)
     else:
         with nogil:
-            (adam_step_avx2 if _avx2 else adam_step_base)(p, g, m, v, n, &a)
+            _adam_step(p, g, m, v, n, &a)
     return param
 
 
@@ -467,7 +480,8 @@ cdef bint _class_rows(object x, object index, object rows, intptr_t r0, intptr_t
     if not (_dims_are(x, 2, cnp.NPY_FLOAT32) and _dims_are(index, 1, cnp.NPY_INT64)
             and _same_shape(x, rows)):
         return False
-    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0), c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
+    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>x, 0)
+    cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
     if not (c >= 1 and cnp.PyArray_DIM(<cnp.ndarray>index, 0) == n and 0 <= r0 <= r1 <= n):
         return False
     cdef const int64_t *classes = <const int64_t *>cnp.PyArray_DATA(<cnp.ndarray>index)
@@ -496,11 +510,10 @@ def log_softmax_pick(x, index, probs, picked, intptr_t r0, intptr_t r1):
     cdef float *p = _out(probs)
     cdef float *dst = _out(picked)
     if (r1 - r0) * c < _GIL_FREE_FROM:
-        (log_softmax_pick_avx2 if _avx2 else log_softmax_pick_base)(src, classes, p, dst, c, r0, r1)
+        _log_softmax_pick(src, classes, p, dst, c, r0, r1)
     else:
         with nogil:
-            (log_softmax_pick_avx2 if _avx2 else log_softmax_pick_base)(
-                src, classes, p, dst, c, r0, r1)
+            _log_softmax_pick(src, classes, p, dst, c, r0, r1)
     return True
 
 
@@ -515,12 +528,10 @@ def cross_entropy_grad(probs, index, a, out, intptr_t r0, intptr_t r1):
     cdef const float *scale = _in(a)
     cdef float *dst = _out(out)
     if (r1 - r0) * c < _GIL_FREE_FROM:
-        (cross_entropy_grad_avx2 if _avx2 else cross_entropy_grad_base)(
-            p, classes, scale, dst, c, r0, r1)
+        _cross_entropy_grad(p, classes, scale, dst, c, r0, r1)
     else:
         with nogil:
-            (cross_entropy_grad_avx2 if _avx2 else cross_entropy_grad_base)(
-                p, classes, scale, dst, c, r0, r1)
+            _cross_entropy_grad(p, classes, scale, dst, c, r0, r1)
     return True
 
 
@@ -529,5 +540,6 @@ KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "ReluGrad
            "SigmoidGrad": sigmoid_grad, "batch_norm_stats": batch_norm_stats,
            "batch_norm_affine": batch_norm_affine, "batch_norm_grad_sums": batch_norm_grad_sums,
            "batch_norm_grad_input": batch_norm_grad_input, "direct_conv2d": direct_conv2d,
-           "direct_conv2d_weight_grad": direct_conv2d_weight_grad, "adam_step": adam_step, "add_rows": add_rows,
-           "log_softmax_pick": log_softmax_pick, "cross_entropy_grad": cross_entropy_grad}
+           "direct_conv2d_weight_grad": direct_conv2d_weight_grad, "adam_step": adam_step,
+           "add_rows": add_rows, "log_softmax_pick": log_softmax_pick,
+           "cross_entropy_grad": cross_entropy_grad}
