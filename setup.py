@@ -9,7 +9,9 @@ unchanged, so that an edited file of an editable install runs as written.
 
 Beside them, ember/backend/_cpu_kernels.pyx holds the few float32 CPU kernels NumPy has no
 fast loop for (exp, tanh, sigmoid, relu and their gradients; batch norm's passes; the direct
-convolution of few input channels); it too is optional.
+convolution of few input channels; Adam's update, cross entropy's rows, a bias add), and
+ember/backend/_selection.pyx, in C++, topk and kthvalue with torch's choice among equal
+values; both are optional.
 """
 import hashlib
 import json
@@ -51,13 +53,17 @@ def cpu_kernels():
         import numpy
     except ImportError:
         return []
+    numpy_api = {"include_dirs": [numpy.get_include()],
+                 "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]}
+    backend = os.path.join("ember", "backend")
     return [Extension(
-        "ember.backend._cpu_kernels", [os.path.join("ember", "backend", "_cpu_kernels.pyx")],
-        depends=[os.path.join("ember", "backend", "cpu_kernels.h")],
-        include_dirs=[numpy.get_include()],
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        "ember.backend._cpu_kernels", [os.path.join(backend, "_cpu_kernels.pyx")],
+        depends=[os.path.join(backend, "cpu_kernels.h")],
         extra_compile_args=["-O3", "-g0", "-fno-math-errno", "-fno-trapping-math",
-                            "-ffp-contract=off"])]
+                            "-ffp-contract=off"], **numpy_api),
+        Extension("ember.backend._selection", [os.path.join(backend, "_selection.pyx")],
+                  depends=[os.path.join(backend, "selection.h")], language="c++",
+                  extra_compile_args=["-O2", "-g0"], **numpy_api)]
 
 
 def compiled_extensions():
@@ -83,5 +89,6 @@ def compiled_extensions():
 
 
 setup(ext_modules=compiled_extensions(),
-      package_data={"ember": ["_compiled.json"], "ember.backend": ["cpu_kernels.h"]},
+      package_data={"ember": ["_compiled.json"],
+                    "ember.backend": ["cpu_kernels.h", "selection.h"]},
       options={"build_ext": {"parallel": os.cpu_count() or 1}})

@@ -3,6 +3,8 @@
 Op code never names numpy or cupy: it asks an array's backend for its array module
 (`xp`). A backend is found from the type of the array, one dict lookup.
 """
+import importlib
+
 import numpy as np
 
 from .device import CPU, device
@@ -81,16 +83,17 @@ def register_kernels(xp, kernels):
 
 
 def _register_cpu_kernels():
-    """NumPy's compiled kernels (_cpu_kernels.pyx), where the build made them and ember is not
-    running as pure Python (EMBER_PURE_PYTHON)."""
+    """NumPy's compiled kernels (_cpu_kernels.pyx, _selection.pyx), where the build made them
+    and ember is not running as pure Python (EMBER_PURE_PYTHON)."""
     from .. import _compiled
     if _compiled.pure_python:
         return
-    try:
-        from ._cpu_kernels import KERNELS
-    except ImportError:  # built without a C compiler: NumPy's loops
-        return
-    register_kernels(np, KERNELS)
+    for module in ("_cpu_kernels", "_selection"):
+        try:
+            kernels = importlib.import_module(f".{module}", __name__).KERNELS
+        except ImportError:  # built without a C (C++) compiler: NumPy's loops
+            continue
+        register_kernels(np, kernels)
 
 
 _register_cpu_kernels()

@@ -1,19 +1,23 @@
 """Sorting and searching: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode,
 quantile, nanquantile, unique, unique_consecutive, searchsorted, bucketize.
 
-Each op finds its indices on arrays (a stable argsort underneath), then picks the values with
-reduce.SelectAlong, whose gradient puts g back at those indices. NaN sorts as the largest
+Each op finds its indices on arrays (a stable argsort underneath; topk and kthvalue run torch's
+own selection algorithms where they are compiled, so that equal values are chosen as torch
+chooses them), then picks the values with reduce.SelectAlong, whose gradient puts g back at
+those indices. NaN sorts as the largest
 value, as in torch. unique, searchsorted and bucketize have no gradient.
 """
 import builtins
 import math
+
+import numpy as np
 
 from .. import _dtype
 from .. import return_types
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op
-from ..backend import xp_of
+from ..backend import fused, xp_of
 from ._dims import wrap_dim
 from ._out import write_exact
 from .reduce import (SelectAlong, _check_nonempty, _position_index, _positions, _split_evenly,
@@ -36,6 +40,22 @@ def _argsort(xp, x, dim, descending):
         return xp.argsort(x, axis=dim, kind="stable").astype(_INT64, copy=False)
     flipped = xp.argsort(xp.flip(x, dim), axis=dim, kind="stable").astype(_INT64, copy=False)
     return (x.shape[dim] - 1) - xp.flip(flipped, dim)
+
+
+def _as_torch_picks(xp, name, x, dim, *args):
+    """The indices the compiled selection kernel `name` (backend/_selection.pyx: topk or
+    kthvalue, with torch's choice among equal values) picks along dim, the picks in dim's
+    place; None where there is no kernel or it declines."""
+    kernel = fused(xp, name)
+    if kernel is None or x.dtype.kind not in "fiuV" or x.dtype == np.uint64 or x.size == 0:
+        return None
+    moved = xp.moveaxis(x, dim, -1)
+    wide = np.float64 if x.dtype.kind in "fV" else np.int64  # what torch compares in
+    rows = xp.ascontiguousarray(moved.reshape(-1, moved.shape[-1]), dtype=wide)
+    picks = kernel(rows, *args)
+    if picks is None:
+        return None
+    return xp.moveaxis(picks.reshape(moved.shape[:-1] + (-1,)), -1, dim)
 
 
 def _take(xp, array, index, dim):
@@ -131,8 +151,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """The k largest (largest=False: smallest) elements along `dim`, as
     return_types.topk(values, indices), in sorted order.
 
-    Differs from PyTorch: the result is sorted even when sorted=False (torch leaves the order
-    unspecified then), and ties keep their original order.
+    Equal values are chosen and ordered as torch's CPU kernel does (the same selection
+    algorithms, backend/_selection.pyx); where that C++ module was not built, and on a GPU,
+    they keep their original order instead, and the result is sorted even with sorted=False.
 
     Example:
         >>> ember.tensor([1., 4., 2., 3.]).topk(2).values
@@ -151,8 +172,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     if data.ndim == 0:
         index = xp.zeros((), _INT64)
     else:
-        first_k = (builtins.slice(None),) * dim + (builtins.slice(0, k),)
-        index = _argsort(xp, data, dim, largest)[first_k]
+        index = _as_torch_picks(xp, "topk", data, dim, k, largest, sorted) if k else None
+        if index is None:
+            first_k = (builtins.slice(None),) * dim + (builtins.slice(0, k),)
+            index = _argsort(xp, data, dim, largest)[first_k]
     values = Topk.apply(input, index, dim, True)
     return _write_pair(out, return_types.topk((values, Tensor._make(index))), (input,))
 
@@ -222,8 +245,10 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     if data.ndim == 0:
         index = xp.zeros((), _INT64)
     else:
-        kth = (builtins.slice(None),) * dim + (builtins.slice(k - 1, k),)
-        index = _argsort(xp, data, dim, False)[kth]
+        index = _as_torch_picks(xp, "kthvalue", data, dim, k)
+        if index is None:
+            kth = (builtins.slice(None),) * dim + (builtins.slice(k - 1, k),)
+            index = _argsort(xp, data, dim, False)[kth]
     return _pick(Kthvalue, return_types.kthvalue, input, index, dim, keepdim, out)
 
 

@@ -110,6 +110,46 @@ def test_topk_with_ties_and_ints():
              low=-100, high=100, seed=3)
 
 
+
+@pytest.mark.skipif(not ember.backend.fused(np, "topk"),
+                    reason="built without a C++ compiler, or EMBER_PURE_PYTHON: ties by index")
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 9), min_size=1, max_size=3), st.data(),
+       st.sampled_from(["float32", "float64", "float16", "int64", "int32", "int8"]))
+def test_topk_and_kthvalue_choose_among_ties_as_torch(sizes, data, dtype):
+    """Few distinct values (and NaN for floats): which equal values topk and kthvalue pick,
+    and in what order, is decided by torch's selection algorithms (std::partial_sort where
+    k * 64 <= n, else std::nth_element and std::sort; a quickselect for kthvalue)."""
+    dim = data.draw(st.integers(0, len(sizes) - 1))
+    sizes[dim] = data.draw(st.sampled_from([sizes[dim], 70, 300]))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2 ** 16)))
+    values = rng.integers(-2, 3, sizes).astype(dtype)
+    if values.dtype.kind == "f":
+        values.reshape(-1)[rng.integers(0, values.size, 2)] = np.nan
+    k = data.draw(st.integers(1, sizes[dim]))
+    largest, ordered = data.draw(st.booleans()), data.draw(st.booleans())
+    results = []
+    for lib in (ember, torch):
+        x = lib.tensor(values)
+        top = x.topk(k, dim, largest, ordered)
+        kth = x.kthvalue(k, dim)
+        results.append([t.numpy() for t in (*top, *kth)])
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_topk_and_kthvalue_without_the_selection_kernels_keep_ties_in_order():
+    kernels = ember.backend.FUSED.get(np, {})
+    saved = {name: kernels.pop(name) for name in ("topk", "kthvalue") if name in kernels}
+    try:
+        x = ember.tensor([1.0, 3.0, 3.0, 2.0, 3.0, 1.0])
+        top, kth = x.topk(2), x.kthvalue(2)
+    finally:
+        kernels.update(saved)
+    assert top.values.tolist() == [3.0, 3.0] and top.indices.tolist() == [1, 2]
+    assert kth.values.item() == 1.0 and kth.indices.item() == 5
+
+
 def test_topk_errors():
     for lib in (ember, torch):
         x = lib.ones(2, 3)
@@ -440,3 +480,16 @@ def test_quantile_errors(call):
 def test_searchsorted_batched_with_empty_rows_or_queries(boundaries_shape, values_shape):
     check_op(lambda lib, b, v: lib.searchsorted(b.sort(-1)[0], v),
              shapes=[boundaries_shape, values_shape], grad=False)
+
+
+def test_selection_kernels_decline_what_they_do_not_cover():
+    selection = pytest.importorskip("ember.backend._selection",
+                                    reason="built without a C++ compiler")
+    rows = np.zeros((2, 5))
+    assert selection.topk(rows, 2, True, True).shape == (2, 2)
+    assert selection.kthvalue(rows.astype(np.int64), 5).shape == (2,)
+    assert selection.topk(rows.astype(np.float32), 2, True, True) is None
+    assert selection.topk(rows[:, ::2], 2, True, True) is None  # not contiguous
+    assert selection.topk(rows, 6, True, True) is None
+    assert selection.kthvalue(rows, 0) is None
+    assert selection.kthvalue(np.zeros((2, 0)), 1) is None
