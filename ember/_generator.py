@@ -8,7 +8,13 @@ arrays.
 
 The state (get_state / set_state) is a 5056-byte uint8 tensor laid out as torch's
 CPUGeneratorImplState, so states move between ember and torch.
+
+Bernoulli draws (dropout's masks) come from a compiled loop instead where it is built
+(`mt19937_bernoulli` in backend/_cpu_kernels.pyx): it advances the same engine's state in
+place, so the stream goes on as if NumPy had drawn them.
 """
+import ctypes
+import functools
 import os
 
 import numpy as np
@@ -42,6 +48,17 @@ def _seeded_key(seed):
         word = (1812433253 * (word ^ (word >> 30)) + index) & 0xFFFFFFFF
         key[index] = word
     return key
+
+
+@functools.cache
+def _state_struct_is_known():
+    """Whether NumPy's MT19937 keeps its state as uint32 key[624] then int pos, what the
+    compiled draws read and advance: checked once, on an engine that has drawn a little."""
+    engine = np.random.MT19937(1234)
+    engine.random_raw(5)
+    words = (ctypes.c_uint32 * (_STATE_SIZE + 1)).from_address(engine.ctypes.state_address)
+    state = engine.state["state"]
+    return list(words[:_STATE_SIZE]) == state["key"].tolist() and words[-1] == state["pos"]
 
 
 class Generator:
@@ -97,6 +114,18 @@ class Generator:
         """`count` 64-bit numbers (uint64), each from two outputs, the first the high half."""
         return self._numpy.integers(0, (1 << 64) - 1, size=count, dtype=np.uint64,
                                     endpoint=True)
+
+    def _draws_below(self, count, threshold):
+        """[the low 53 bits of each of `count` 64-bit numbers < threshold] (bool), drawn by the
+        compiled loop on the engine's own state; None where there is none."""
+        from .backend import fused
+        kernel = fused(np, "mt19937_bernoulli")
+        if kernel is None or not _state_struct_is_known():
+            return None
+        out = np.empty(count, dtype=bool)
+        with self._engine.lock:
+            kernel(self._engine.ctypes.state_address, out, threshold)
+        return out
 
     # -- state -------------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ do cross entropy's rows (N, C) against class indices, over a range of rows: forw
 and picked log-probabilities in one pass (eight NumPy calls), and its gradient in one (three).
 """
 cimport numpy as cnp
-from libc.stdint cimport int64_t, intptr_t
+from libc.stdint cimport int64_t, intptr_t, uint8_t, uint64_t
 
 import numpy as np
 
@@ -116,6 +116,10 @@ cdef extern from "cpu_kernels.h" nogil:
                                  float *out, intptr_t c, intptr_t r0, intptr_t r1)
     void cross_entropy_grad_base(const float *probs, const int64_t *index, const float *a,
                                  float *out, intptr_t c, intptr_t r0, intptr_t r1)
+    ctypedef struct ember_mt19937:
+        pass
+    void mt19937_bernoulli_avx2(ember_mt19937 *s, uint8_t *out, intptr_t n, uint64_t threshold)
+    void mt19937_bernoulli_base(ember_mt19937 *s, uint8_t *out, intptr_t n, uint64_t threshold)
 
 cdef extern from "numpy/arrayobject.h":
     # numpy.empty_like(prototype) in C, the dtype (NULL) taken from the prototype
@@ -129,6 +133,7 @@ ctypedef void (*adam_loop)(float *, const float *, float *, float *, intptr_t,
                            const ember_adam *) noexcept nogil
 ctypedef void (*class_rows_loop)(const float *, const int64_t *, const float *, float *,
                                  intptr_t, intptr_t, intptr_t) noexcept nogil
+ctypedef void (*bernoulli_loop)(ember_mt19937 *, uint8_t *, intptr_t, uint64_t) noexcept nogil
 ctypedef void (*pick_loop)(const float *, const int64_t *, float *, float *, intptr_t,
                            intptr_t, intptr_t) noexcept nogil
 
@@ -235,6 +240,8 @@ cdef binary_loop _tanh_grad = tanh_grad_avx2 if _avx2 else tanh_grad_base
 cdef binary_loop _sigmoid_grad = sigmoid_grad_avx2 if _avx2 else sigmoid_grad_base
 cdef rows_loop _add_rows = add_rows_avx2 if _avx2 else add_rows_base
 cdef adam_loop _adam_step = adam_step_avx2 if _avx2 else adam_step_base
+cdef bernoulli_loop _mt19937_bernoulli = (mt19937_bernoulli_avx2 if _avx2
+                                          else mt19937_bernoulli_base)
 cdef pick_loop _log_softmax_pick = log_softmax_pick_avx2 if _avx2 else log_softmax_pick_base
 cdef class_rows_loop _cross_entropy_grad = (cross_entropy_grad_avx2 if _avx2
                                             else cross_entropy_grad_base)
@@ -535,6 +542,20 @@ def cross_entropy_grad(probs, index, a, out, intptr_t r0, intptr_t r1):
     return True
 
 
+def mt19937_bernoulli(intptr_t state, out, uint64_t threshold):
+    """out[i] = whether the low 53 bits of the i-th 64-bit number (two outputs, the first the
+    high half) of the MT19937 whose state struct (uint32 key[624], int pos: NumPy's) is at
+    address `state` are below threshold, advancing that state; out a bool vector. True, or
+    None where out is not that. The caller holds the bit generator's lock."""
+    if not _dims_are(out, 1, cnp.NPY_BOOL):
+        return None
+    cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>out, 0)
+    cdef uint8_t *dst = <uint8_t *>cnp.PyArray_DATA(<cnp.ndarray>out)
+    with nogil:
+        _mt19937_bernoulli(<ember_mt19937 *>state, dst, n, threshold)
+    return True
+
+
 KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "ReluGrad": relu_grad,
            "TanhGrad": tanh_grad,
            "SigmoidGrad": sigmoid_grad, "batch_norm_stats": batch_norm_stats,
@@ -542,4 +563,4 @@ KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "ReluGrad
            "batch_norm_grad_input": batch_norm_grad_input, "direct_conv2d": direct_conv2d,
            "direct_conv2d_weight_grad": direct_conv2d_weight_grad, "adam_step": adam_step,
            "add_rows": add_rows, "log_softmax_pick": log_softmax_pick,
-           "cross_entropy_grad": cross_entropy_grad}
+           "cross_entropy_grad": cross_entropy_grad, "mt19937_bernoulli": mt19937_bernoulli}

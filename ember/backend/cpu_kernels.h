@@ -348,6 +348,63 @@ static int ember_has_direct_conv(void) { return 1; }
 static int ember_has_direct_conv(void) { return 0; }
 #endif
 
+/* torch's bernoulli_(p) draws for a number p, from NumPy's MT19937 state in place: per
+   element a 64-bit number from two outputs of the twister (the first the high half), kept
+   where its low 53 bits are below `threshold` (p * 2^53). The twister is the standard one
+   (NumPy's mt19937_gen and torch's at::mt19937 agree); its outputs are tempered a block at a
+   time, so that both the twist and the tempering vectorize. */
+typedef struct {
+    uint32_t key[624];
+    int pos;
+} ember_mt19937;
+
+static inline uint32_t ember_mt_mix(uint32_t upper, uint32_t lower, uint32_t far) {
+    const uint32_t y = (upper & 0x80000000u) | (lower & 0x7fffffffu);
+    return far ^ (y >> 1) ^ ((0u - (y & 1u)) & 0x9908b0dfu);
+}
+
+#define EMBER_MT19937_LOOPS(suffix, target)                                                 \
+target static void mt_twist_##suffix(uint32_t *mt) {                                        \
+    int i = 0;                                                                              \
+    for (; i < 624 - 397; i++) mt[i] = ember_mt_mix(mt[i], mt[i + 1], mt[i + 397]);         \
+    for (; i < 623; i++) mt[i] = ember_mt_mix(mt[i], mt[i + 1], mt[i + 397 - 624]);         \
+    mt[623] = ember_mt_mix(mt[623], mt[0], mt[396]);                                        \
+}                                                                                           \
+target static void mt19937_bernoulli_##suffix(ember_mt19937 *s, uint8_t *out, intptr_t n,   \
+                                              uint64_t threshold) {                         \
+    uint32_t tempered[624];                                                                 \
+    uint32_t high = 0;                                                                      \
+    int have_high = 0;                                                                      \
+    intptr_t i = 0;                                                                         \
+    while (i < n) {                                                                         \
+        if (s->pos >= 624) {                                                                \
+            mt_twist_##suffix(s->key);                                                      \
+            s->pos = 0;                                                                     \
+        }                                                                                   \
+        int j = s->pos;                                                                     \
+        for (int k = j; k < 624; k++) {                                                     \
+            uint32_t y = s->key[k];                                                         \
+            y ^= y >> 11;                                                                   \
+            y ^= (y << 7) & 0x9d2c5680u;                                                    \
+            y ^= (y << 15) & 0xefc60000u;                                                   \
+            tempered[k] = y ^ (y >> 18);                                                    \
+        }                                                                                   \
+        if (have_high) {  /* the pair that straddled the twist */                          \
+            out[i++] = ((((uint64_t)high << 32) | tempered[j++]) & 0x1fffffffffffffu)       \
+                       < threshold;                                                         \
+            have_high = 0;                                                                  \
+        }                                                                                   \
+        for (; j + 1 < 624 && i < n; j += 2, i++)                                           \
+            out[i] = ((((uint64_t)tempered[j] << 32) | tempered[j + 1])                     \
+                      & 0x1fffffffffffffu) < threshold;                                     \
+        if (i < n && j == 623) {                                                            \
+            high = tempered[j++];                                                           \
+            have_high = 1;                                                                  \
+        }                                                                                   \
+        s->pos = j;                                                                         \
+    }                                                                                       \
+}
+
 /* Cross entropy of the rows r0..r1 of x (N, C) against class indices: each row's softmax into
    probs, and its log-softmax at the target class into picked; the sum of exponentials in
    double, eight lanes at a time. The gradient: probs * a[i], less a[i] at the target. */
@@ -429,6 +486,8 @@ EMBER_ADAM_LOOPS(avx2, __attribute__((target("avx2,fma"))))
 EMBER_ADAM_LOOPS(base, )
 EMBER_CROSS_ENTROPY_LOOPS(avx2, __attribute__((target("avx2,fma"))))
 EMBER_CROSS_ENTROPY_LOOPS(base, )
+EMBER_MT19937_LOOPS(avx2, __attribute__((target("avx2,fma"))))
+EMBER_MT19937_LOOPS(base, )
 static int ember_cpu_has_avx2(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -441,6 +500,8 @@ EMBER_ADAM_LOOPS(base, )
 EMBER_CROSS_ENTROPY_LOOPS(base, )
 #define log_softmax_pick_avx2 log_softmax_pick_base
 #define cross_entropy_grad_avx2 cross_entropy_grad_base
+EMBER_MT19937_LOOPS(base, )
+#define mt19937_bernoulli_avx2 mt19937_bernoulli_base
 #ifdef EMBER_HAS_VECTORS
 EMBER_DIRECT_CONV_LOOPS(base, )
 #define direct_conv_avx2 direct_conv_base

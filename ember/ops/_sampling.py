@@ -166,8 +166,12 @@ def randperm(generator, n):
 def bernoulli_scalar(generator, count, p):
     """bernoulli_(p) for a number p: a 53-bit uniform < p, compared as the integers
     draw < p 2^53 (the same test: scaling by 2^53 is exact)."""
+    threshold = math.ceil(float(p) * 2.0 ** 53)
+    kept = generator._draws_below(count, threshold)
+    if kept is not None:
+        return kept
     draws = generator._random64(count) & np.uint64((1 << 53) - 1)
-    return draws < np.uint64(math.ceil(float(p) * 2.0 ** 53))
+    return draws < np.uint64(threshold)
 
 
 def bernoulli_tensor(generator, probabilities):

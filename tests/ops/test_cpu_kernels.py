@@ -1,6 +1,8 @@
 """The compiled CPU kernels (ember/backend/_cpu_kernels.pyx): their accuracy against float64
 over the whole float32 range, their bits against NumPy's formulas, what they decline, and
 the ops that run them."""
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -453,3 +455,39 @@ def test_cross_entropy_kernels_decline_what_they_do_not_cover():
     assert kernels.cross_entropy_grad(probs, index, a, out, 0, 4)
     assert kernels.cross_entropy_grad(probs, index, a[:3], out, 0, 4) is None
     assert kernels.cross_entropy_grad(probs, index, a, out[:, :2], 0, 4) is None
+
+
+# -- Bernoulli draws on the twister's state -------------------------------------------------
+
+@pytest.mark.parametrize("skip", [0, 1])  # an odd position makes a pair straddle a twist
+@pytest.mark.parametrize("count", [0, 1, 311, 312, 313, 624, 625, 10_001])
+def test_bernoulli_draws_match_numpys_stream_and_advance_it_alike(skip, count):
+    """bernoulli_scalar through the compiled loop, against the same draws taken with NumPy's
+    generator (a 64-bit number each, its low 53 bits against p 2^53); the stream goes on
+    identically after both."""
+    from ember._generator import default_generator as generator
+    from ember.ops import _sampling
+    assert generator._draws_below(1, 1) is not None  # the compiled loop is there
+    results = []
+    for compiled in (True, False):
+        ember.manual_seed(7)
+        generator._random32(skip)
+        if compiled:
+            kept = _sampling.bernoulli_scalar(generator, count, 0.37)
+        else:
+            draws = generator._random64(count) & np.uint64((1 << 53) - 1)
+            kept = draws < np.uint64(math.ceil(0.37 * 2.0 ** 53))
+        results.append((kept, generator._random32(5), generator.get_state().numpy()))
+    (kept, after, state), (want, want_after, want_state) = results
+    np.testing.assert_array_equal(kept, want)
+    np.testing.assert_array_equal(after, want_after)
+    np.testing.assert_array_equal(state, want_state)
+
+
+def test_dropout_masks_from_the_compiled_draws_are_torchs():
+    ember.manual_seed(3)
+    torch.manual_seed(3)
+    for p in (0.1, 0.5, 0.9):
+        got = ember.nn.functional.dropout(ember.ones(700, 300), p)
+        want = torch.nn.functional.dropout(torch.ones(700, 300), p)
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
