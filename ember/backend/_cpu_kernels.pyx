@@ -32,9 +32,11 @@ weight gradient (direct_conv2d_weight_grad). They replace an im2col copy and a G
 C * KH * KW deep.
 
 adam_step updates a float32 parameter and its moments in place in one pass, where ember.optim
-.Adam's NumPy code makes about ten (optim/adam.py). log_softmax_pick and cross_entropy_grad
-do cross entropy's rows (N, C) against class indices, over a range of rows: forward's softmax
-and picked log-probabilities in one pass (eight NumPy calls), and its gradient in one (three).
+.Adam's NumPy code makes about ten (optim/adam.py); sgd_step does SGD's (four or more).
+log_softmax_pick and cross_entropy_grad do cross entropy's rows (N, C) against class indices,
+over a range of rows: forward's softmax and picked log-probabilities in one pass (eight NumPy
+calls), and its gradient in one (three). mt19937_bernoulli draws dropout's masks from NumPy's
+Mersenne Twister state in place, as torch's bernoulli_(p) does (ember/_generator.py).
 """
 cimport numpy as cnp
 from libc.stdint cimport int64_t, intptr_t, uint8_t, uint64_t
@@ -116,6 +118,13 @@ cdef extern from "cpu_kernels.h" nogil:
                                  float *out, intptr_t c, intptr_t r0, intptr_t r1)
     void cross_entropy_grad_base(const float *probs, const int64_t *index, const float *a,
                                  float *out, intptr_t c, intptr_t r0, intptr_t r1)
+    ctypedef struct ember_sgd:
+        int maximize, l2, momentum_on, nesterov, dampen, scale
+        float weight_decay, momentum, one_minus_dampening, neg_lr
+    void sgd_step_avx2(float *param, const float *grad, float *buffer, intptr_t n,
+                       const ember_sgd *a)
+    void sgd_step_base(float *param, const float *grad, float *buffer, intptr_t n,
+                       const ember_sgd *a)
     ctypedef struct ember_mt19937:
         pass
     void mt19937_bernoulli_avx2(ember_mt19937 *s, uint8_t *out, intptr_t n, uint64_t threshold)
@@ -133,6 +142,8 @@ ctypedef void (*adam_loop)(float *, const float *, float *, float *, intptr_t,
                            const ember_adam *) noexcept nogil
 ctypedef void (*class_rows_loop)(const float *, const int64_t *, const float *, float *,
                                  intptr_t, intptr_t, intptr_t) noexcept nogil
+ctypedef void (*sgd_loop)(float *, const float *, float *, intptr_t,
+                          const ember_sgd *) noexcept nogil
 ctypedef void (*bernoulli_loop)(ember_mt19937 *, uint8_t *, intptr_t, uint64_t) noexcept nogil
 ctypedef void (*pick_loop)(const float *, const int64_t *, float *, float *, intptr_t,
                            intptr_t, intptr_t) noexcept nogil
@@ -240,6 +251,7 @@ cdef binary_loop _tanh_grad = tanh_grad_avx2 if _avx2 else tanh_grad_base
 cdef binary_loop _sigmoid_grad = sigmoid_grad_avx2 if _avx2 else sigmoid_grad_base
 cdef rows_loop _add_rows = add_rows_avx2 if _avx2 else add_rows_base
 cdef adam_loop _adam_step = adam_step_avx2 if _avx2 else adam_step_base
+cdef sgd_loop _sgd_step = sgd_step_avx2 if _avx2 else sgd_step_base
 cdef bernoulli_loop _mt19937_bernoulli = (mt19937_bernoulli_avx2 if _avx2
                                           else mt19937_bernoulli_base)
 cdef pick_loop _log_softmax_pick = log_softmax_pick_avx2 if _avx2 else log_softmax_pick_base
@@ -481,6 +493,36 @@ def adam_step(param, grad, exp_avg, exp_avg_sq, double lr, double beta1, double 
     return param
 
 
+def sgd_step(param, grad, buffer, double lr, double momentum, double dampening,
+             double weight_decay, bint nesterov, bint maximize):
+    """One SGD update of a parameter and its momentum buffer (None: no momentum), in place,
+    rounding as ember.optim.SGD's NumPy code does; for steps after the buffer's first. param,
+    grad and buffer: float32 arrays of one shape. param, or None where they are not that."""
+    if not (_same_shape(param, grad) and (buffer is None or _same_shape(param, buffer))):
+        return None
+    cdef ember_sgd a
+    a.maximize = maximize
+    a.l2 = weight_decay != 0
+    a.weight_decay = weight_decay
+    a.momentum_on = buffer is not None
+    a.momentum = momentum
+    a.nesterov = nesterov
+    a.dampen = 1 - dampening != 1  # the NumPy code adds g itself where the factor is 1
+    a.one_minus_dampening = 1 - dampening
+    a.scale = -lr != 1
+    a.neg_lr = -lr
+    cdef intptr_t n = cnp.PyArray_SIZE(<cnp.ndarray>param)
+    cdef float *p = _out(param)
+    cdef const float *g = _in(grad)
+    cdef float *b = NULL if buffer is None else _out(buffer)
+    if n < _GIL_FREE_FROM:
+        _sgd_step(p, g, b, n, &a)
+    else:
+        with nogil:
+            _sgd_step(p, g, b, n, &a)
+    return param
+
+
 cdef bint _class_rows(object x, object index, object rows, intptr_t r0, intptr_t r1):
     """Whether x is an (N, C) float32 array with C >= 1, index N int64 class indices (each in
     0..C-1 from r0 to r1), rows an (N, C) float32 array, and 0 <= r0 <= r1 <= N."""
@@ -562,5 +604,5 @@ KERNELS = {"exp": exp, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "ReluGrad
            "batch_norm_affine": batch_norm_affine, "batch_norm_grad_sums": batch_norm_grad_sums,
            "batch_norm_grad_input": batch_norm_grad_input, "direct_conv2d": direct_conv2d,
            "direct_conv2d_weight_grad": direct_conv2d_weight_grad, "adam_step": adam_step,
-           "add_rows": add_rows, "log_softmax_pick": log_softmax_pick,
+           "sgd_step": sgd_step, "add_rows": add_rows, "log_softmax_pick": log_softmax_pick,
            "cross_entropy_grad": cross_entropy_grad, "mt19937_bernoulli": mt19937_bernoulli}

@@ -348,6 +348,30 @@ static int ember_has_direct_conv(void) { return 1; }
 static int ember_has_direct_conv(void) { return 0; }
 #endif
 
+/* One SGD update (momentum, Nesterov, weight decay, maximize) in the order of ember.optim.SGD's
+   NumPy code, for a step whose momentum buffer exists already (or without momentum). */
+typedef struct {
+    int maximize, l2, momentum_on, nesterov, dampen, scale;
+    float weight_decay, momentum, one_minus_dampening, neg_lr;
+} ember_sgd;
+
+#define EMBER_SGD_LOOPS(suffix, target)                                                     \
+target static void sgd_step_##suffix(float *param, const float *grad, float *buffer,         \
+                                     intptr_t n, const ember_sgd *a) {                      \
+    const ember_sgd c = *a;                                                                 \
+    for (intptr_t i = 0; i < n; i++) {                                                      \
+        float g = c.maximize ? -grad[i] : grad[i];                                          \
+        if (c.l2) g = param[i] * c.weight_decay + g;                                        \
+        if (c.momentum_on) {                                                                \
+            float b = buffer[i] * c.momentum;                                               \
+            b = c.dampen ? b + g * c.one_minus_dampening : b + g;                           \
+            buffer[i] = b;                                                                  \
+            g = c.nesterov ? g + b * c.momentum : b;                                        \
+        }                                                                                   \
+        param[i] = c.scale ? param[i] + g * c.neg_lr : param[i] + g;                        \
+    }                                                                                       \
+}
+
 /* torch's bernoulli_(p) draws for a number p, from NumPy's MT19937 state in place: per
    element a 64-bit number from two outputs of the twister (the first the high half), kept
    where its low 53 bits are below `threshold` (p * 2^53). The twister is the standard one
@@ -488,6 +512,8 @@ EMBER_CROSS_ENTROPY_LOOPS(avx2, __attribute__((target("avx2,fma"))))
 EMBER_CROSS_ENTROPY_LOOPS(base, )
 EMBER_MT19937_LOOPS(avx2, __attribute__((target("avx2,fma"))))
 EMBER_MT19937_LOOPS(base, )
+EMBER_SGD_LOOPS(avx2, __attribute__((target("avx2,fma"))))
+EMBER_SGD_LOOPS(base, )
 static int ember_cpu_has_avx2(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -502,6 +528,8 @@ EMBER_CROSS_ENTROPY_LOOPS(base, )
 #define cross_entropy_grad_avx2 cross_entropy_grad_base
 EMBER_MT19937_LOOPS(base, )
 #define mt19937_bernoulli_avx2 mt19937_bernoulli_base
+EMBER_SGD_LOOPS(base, )
+#define sgd_step_avx2 sgd_step_base
 #ifdef EMBER_HAS_VECTORS
 EMBER_DIRECT_CONV_LOOPS(base, )
 #define direct_conv_avx2 direct_conv_base

@@ -2,8 +2,20 @@
 from ._functional import add_scaled_, bump_version, check_lr, grad_for_update
 from .optimizer import Optimizer, check_fused
 from .._tensor import Tensor
+from ..backend import fused, xp_of
 
 __all__ = ["SGD"]
+
+
+def _compiled_step(p, buffer, group):
+    """The update below in one compiled pass over float32 CPU arrays (backend/_cpu_kernels.pyx,
+    rounding as the array code does), for a step whose momentum buffer exists (or without
+    momentum); False where there is no such kernel or it declines the arrays."""
+    kernel = fused(xp_of(p._data), "sgd_step")
+    return kernel is not None and kernel(
+        p._data, p.grad._data, None if buffer is None else buffer._data, float(group["lr"]),
+        group["momentum"], group["dampening"], group["weight_decay"], group["nesterov"],
+        group["maximize"]) is not None
 
 
 class SGD(Optimizer):
@@ -63,12 +75,15 @@ class SGD(Optimizer):
             params = [p for p in group["params"] if p.grad is not None]
             self._check_flags(group, params)
             for p in params:
+                buffer = self.state[p].get("momentum_buffer") if momentum != 0 else None
+                if (momentum == 0 or buffer is not None) and _compiled_step(p, buffer, group):
+                    bump_version(p)
+                    continue
                 param = p._data
                 grad = grad_for_update(p, group)
                 if momentum != 0:
-                    state = self.state[p]
-                    buffer = state.get("momentum_buffer")
                     if buffer is None:
+                        state = self.state[p]
                         buffer = state["momentum_buffer"] = Tensor._make(grad.copy())
                     else:
                         buffer._data *= momentum

@@ -491,3 +491,49 @@ def test_dropout_masks_from_the_compiled_draws_are_torchs():
         got = ember.nn.functional.dropout(ember.ones(700, 300), p)
         want = torch.nn.functional.dropout(torch.ones(700, 300), p)
         np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+# -- SGD ----------------------------------------------------------------------------------
+
+def _sgd_trajectory(use_kernel, dtype=np.float32, **options):
+    """A parameter and its momentum buffer after five steps of gradients spanning 1e-6..1e2."""
+    from ember.backend import FUSED
+    kernel = FUSED[np].pop("sgd_step")
+    if use_kernel:
+        FUSED[np]["sgd_step"] = kernel
+    try:
+        rng = np.random.default_rng(1)
+        p = ember.nn.Parameter(ember.tensor(rng.standard_normal((50, 37)).astype(dtype)))
+        opt = ember.optim.SGD([p], lr=0.01, **options)
+        for _ in range(5):
+            scale = 10.0 ** rng.integers(-6, 3)
+            p.grad = ember.tensor((rng.standard_normal(p.shape) * scale).astype(dtype))
+            opt.step()
+        buffer = opt.state[p].get("momentum_buffer")
+        return [p.detach().numpy()] + ([] if buffer is None else [buffer.numpy()])
+    finally:
+        FUSED[np]["sgd_step"] = kernel
+
+
+@pytest.mark.parametrize("momentum, dampening, nesterov", [
+    (0.0, 0.0, False), (0.9, 0.0, False), (0.9, 0.0, True), (0.9, 0.3, False)])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+@pytest.mark.parametrize("maximize", [False, True])
+def test_sgd_kernel_rounds_as_the_array_code(momentum, dampening, nesterov, weight_decay,
+                                             maximize):
+    options = {"momentum": momentum, "dampening": dampening, "nesterov": nesterov,
+               "weight_decay": weight_decay, "maximize": maximize}
+    fused_run, plain_run = _sgd_trajectory(True, **options), _sgd_trajectory(False, **options)
+    assert len(fused_run) == len(plain_run) == (2 if momentum else 1)
+    for fused, plain in zip(fused_run, plain_run):
+        np.testing.assert_array_equal(fused, plain)
+
+
+def test_sgd_kernel_declines_what_it_does_not_cover():
+    p, g, b = (np.ones((4, 6), F32) for _ in range(3))
+    args = (0.1, 0.9, 0.0, 0.0, False, False)
+    assert kernels.sgd_step(p, g, b, *args) is p
+    assert kernels.sgd_step(p, g, None, *args) is p
+    assert kernels.sgd_step(p, g, b[:, :3], *args) is None
+    assert kernels.sgd_step(p, g.astype(np.float64), b, *args) is None
+    assert kernels.sgd_step(p[:, ::2], g[:, ::2], b[:, ::2], *args) is None
