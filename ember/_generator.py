@@ -19,6 +19,7 @@ import os
 
 import numpy as np
 
+from .backend import fused
 from .backend.device import device as Device
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
@@ -118,7 +119,6 @@ class Generator:
     def _draws_below(self, count, threshold):
         """[the low 53 bits of each of `count` 64-bit numbers < threshold] (bool), drawn by the
         compiled loop on the engine's own state; None where there is none."""
-        from .backend import fused
         kernel = fused(np, "mt19937_bernoulli")
         if kernel is None or not _state_struct_is_known():
             return None

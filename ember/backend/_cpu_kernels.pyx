@@ -185,9 +185,9 @@ cdef inline bint _same_shape(object a, object b):
     return True
 
 
-cdef inline bint _per_channel(object v, intptr_t channels):
-    """Whether v is a _plain vector of `channels` elements."""
-    return _dims_are(v, 1, cnp.NPY_FLOAT32) and cnp.PyArray_DIM(<cnp.ndarray>v, 0) == channels
+cdef inline bint _vector(object v, intptr_t length):
+    """Whether v is a _plain vector of `length` elements."""
+    return _dims_are(v, 1, cnp.NPY_FLOAT32) and cnp.PyArray_DIM(<cnp.ndarray>v, 0) == length
 
 
 cdef inline const float *_in(object a):
@@ -297,8 +297,8 @@ def sigmoid_grad(g, y, out=None):
 def add_rows(out, v):
     """out += v, in place, for out (M, N) and v (N,), both float32 (a linear layer's bias);
     out, or None where they are not that."""
-    if not (_dims_are(out, 2, cnp.NPY_FLOAT32) and _dims_are(v, 1, cnp.NPY_FLOAT32)
-            and cnp.PyArray_DIM(<cnp.ndarray>v, 0) == cnp.PyArray_DIM(<cnp.ndarray>out, 1)):
+    if not (_dims_are(out, 2, cnp.NPY_FLOAT32)
+            and _vector(v, cnp.PyArray_DIM(<cnp.ndarray>out, 1))):
         return None
     cdef intptr_t m = cnp.PyArray_DIM(<cnp.ndarray>out, 0)
     cdef intptr_t n = cnp.PyArray_DIM(<cnp.ndarray>v, 0)
@@ -321,7 +321,7 @@ cdef bint _batch_norm_args(object x, intptr_t c0, intptr_t c1, tuple vectors, in
     for axis in range(3):
         dims[axis] = cnp.PyArray_DIM(<cnp.ndarray>x, axis)
     for vector in vectors:
-        if not _per_channel(vector, dims[1]):
+        if not _vector(vector, dims[1]):
             return False
     return 0 <= c0 <= c1 <= dims[1]
 
@@ -541,17 +541,12 @@ cdef bint _class_rows(object x, object index, object rows, intptr_t r0, intptr_t
     return True
 
 
-cdef bint _row_vector(object v, object x):
-    """Whether v is a float32 vector of one value per row of x."""
-    return (_dims_are(v, 1, cnp.NPY_FLOAT32)
-            and cnp.PyArray_DIM(<cnp.ndarray>v, 0) == cnp.PyArray_DIM(<cnp.ndarray>x, 0))
-
-
 def log_softmax_pick(x, index, probs, picked, intptr_t r0, intptr_t r1):
     """For the rows r0..r1 of x (N, C): probs[i] = softmax(x[i]) and
     picked[i] = log_softmax(x[i])[index[i]]; float32, int64 class indices. True, or None
     where the arrays are not that."""
-    if not (_class_rows(x, index, probs, r0, r1) and _row_vector(picked, x)):
+    if not (_class_rows(x, index, probs, r0, r1)
+            and _vector(picked, cnp.PyArray_DIM(<cnp.ndarray>x, 0))):
         return None
     cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>x, 1)
     cdef const float *src = _in(x)
@@ -569,7 +564,8 @@ def log_softmax_pick(x, index, probs, picked, intptr_t r0, intptr_t r1):
 def cross_entropy_grad(probs, index, a, out, intptr_t r0, intptr_t r1):
     """For the rows r0..r1: out[i] = probs[i] * a[i], less a[i] at column index[i]; probs and
     out (N, C) float32, a (N,) float32, int64 class indices. True, or None."""
-    if not (_class_rows(probs, index, out, r0, r1) and _row_vector(a, probs)):
+    if not (_class_rows(probs, index, out, r0, r1)
+            and _vector(a, cnp.PyArray_DIM(<cnp.ndarray>probs, 0))):
         return None
     cdef intptr_t c = cnp.PyArray_DIM(<cnp.ndarray>probs, 1)
     cdef const float *p = _in(probs)

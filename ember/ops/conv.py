@@ -520,13 +520,10 @@ def _direct_input(xp, x, geometry, kernel, out_size):
     """x (N, C, H, W) zero-padded for the direct kernels: the conv's padding around each plane,
     and rows wide enough for whole 16-lane blocks (forward) and 8-lane ones with the kernel
     columns' reach (weight gradient)."""
-    n, c, h, w = x.shape
     (top, left), bottom = geometry.padding, geometry.padding_end[0]
     kw, out_w = kernel[1], out_size[1]
     width = max(-(-out_w // 16) * 16 + kw - 1, -(-out_w // 8) * 8 + 2 + 3 * ((kw - 1) // 3))
-    padded = xp.zeros((n, c, h + top + bottom, width), x.dtype)
-    padded[:, :, top:top + h, left:left + w] = x
-    return padded
+    return pad_spatial(xp, x, (top, left), (bottom, width - left - x.shape[3]))
 
 
 def _conv_forward_direct(xp, x, weight, bias, geometry, out_size):

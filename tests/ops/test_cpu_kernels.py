@@ -1,6 +1,7 @@
 """The compiled CPU kernels (ember/backend/_cpu_kernels.pyx): their accuracy against float64
 over the whole float32 range, their bits against NumPy's formulas, what they decline, and
 the ops that run them."""
+import contextlib
 import math
 
 import numpy as np
@@ -13,6 +14,34 @@ import ember
 
 kernels = pytest.importorskip(
     "ember.backend._cpu_kernels", reason="built without a C compiler: NumPy's loops run")
+
+
+@contextlib.contextmanager
+def _kernel_off(name, off=True):
+    """Inside, the ops run without the compiled kernel `name` (when off): its array code."""
+    from ember.backend import FUSED
+    kernel = FUSED[np].pop(name)
+    if not off:
+        FUSED[np][name] = kernel
+    try:
+        yield
+    finally:
+        FUSED[np][name] = kernel
+
+
+def _optimizer_trajectory(optimizer, kernel, use_kernel, dtype=np.float32, **options):
+    """A parameter and its state arrays (moments, momentum buffer) after five steps of
+    gradients spanning 1e-6..1e2, with or without the optimizer's compiled kernel."""
+    with _kernel_off(kernel, not use_kernel):
+        rng = np.random.default_rng(1)
+        p = ember.nn.Parameter(ember.tensor(rng.standard_normal((50, 37)).astype(dtype)))
+        opt = getattr(ember.optim, optimizer)([p], lr=0.01, **options)
+        for _ in range(5):
+            scale = 10.0 ** rng.integers(-6, 3)
+            p.grad = ember.tensor((rng.standard_normal(p.shape) * scale).astype(dtype))
+            opt.step()
+        return [p.detach().numpy()] + [value.numpy() for value in opt.state[p].values()
+                                       if tuple(value.shape) == tuple(p.shape)]
 
 F32 = np.float32
 
@@ -328,34 +357,16 @@ def test_direct_kernels_decline_what_they_do_not_cover():
 
 # -- Adam ---------------------------------------------------------------------------------
 
-def _adam_trajectory(optimizer, use_kernel, dtype=np.float32, **options):
-    """A parameter and its moments after five steps of gradients spanning 1e-6..1e2."""
-    from ember.backend import FUSED
-    kernel = FUSED[np].pop("adam_step")
-    if use_kernel:
-        FUSED[np]["adam_step"] = kernel
-    try:
-        rng = np.random.default_rng(1)
-        p = ember.nn.Parameter(ember.tensor(rng.standard_normal((50, 37)).astype(dtype)))
-        opt = getattr(ember.optim, optimizer)([p], lr=0.01, **options)
-        for _ in range(5):
-            scale = 10.0 ** rng.integers(-6, 3)
-            p.grad = ember.tensor((rng.standard_normal(p.shape) * scale).astype(dtype))
-            opt.step()
-        state = opt.state[p]
-        return [p.detach().numpy(), state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()]
-    finally:
-        FUSED[np]["adam_step"] = kernel
-
-
 @pytest.mark.parametrize("optimizer", ["Adam", "AdamW"])
 @pytest.mark.parametrize("weight_decay", [0.0, 0.1])
 @pytest.mark.parametrize("maximize", [False, True])
 @pytest.mark.parametrize("beta1", [0.9, 0.3, 0.0])  # lerp's two formulas, and beta1 = 0
 def test_adam_kernel_rounds_as_the_array_code(optimizer, weight_decay, maximize, beta1):
     options = {"weight_decay": weight_decay, "maximize": maximize, "betas": (beta1, 0.99)}
-    for fused, plain in zip(_adam_trajectory(optimizer, True, **options),
-                            _adam_trajectory(optimizer, False, **options)):
+    fused_run = _optimizer_trajectory(optimizer, "adam_step", True, **options)
+    plain_run = _optimizer_trajectory(optimizer, "adam_step", False, **options)
+    assert len(fused_run) == len(plain_run) == 3  # the parameter and its two moments
+    for fused, plain in zip(fused_run, plain_run):
         np.testing.assert_array_equal(fused, plain)
 
 
@@ -370,8 +381,8 @@ def test_adam_kernel_declines_what_it_does_not_cover():
 
 def test_adam_on_float64_and_amsgrad_keeps_the_array_code():
     for options in ({"dtype": np.float64}, {"amsgrad": True}):
-        for fused, plain in zip(_adam_trajectory("Adam", True, **options),
-                                _adam_trajectory("Adam", False, **options)):
+        for fused, plain in zip(_optimizer_trajectory("Adam", "adam_step", True, **options),
+                                _optimizer_trajectory("Adam", "adam_step", False, **options)):
             np.testing.assert_array_equal(fused, plain)
 
 
@@ -420,18 +431,12 @@ def test_cross_entropy_kernels_agree_with_the_numpy_path_and_keep_nan_and_inf_ro
     logits[3, 5] = np.inf
     target = np.array([0, 1, 2, 3, 5, 19])
     results = []
-    for kernel in ("log_softmax_pick", "none"):
-        from ember.backend import FUSED
-        saved = FUSED[np].pop("log_softmax_pick")
-        if kernel != "none":
-            FUSED[np]["log_softmax_pick"] = saved
-        try:
+    for off in (False, True):
+        with _kernel_off("log_softmax_pick", off):
             x = ember.tensor(logits, requires_grad=True)
             loss = ember.nn.functional.cross_entropy(x, ember.tensor(target), reduction="none")
             loss.sum().backward()
             results.append((loss.detach().numpy(), x.grad.numpy()))
-        finally:
-            FUSED[np]["log_softmax_pick"] = saved
     (loss, grad), (plain_loss, plain_grad) = results
     np.testing.assert_array_equal(np.isnan(loss), np.isnan(plain_loss))
     assert np.isnan(loss[[1, 2, 3]]).all()
@@ -495,26 +500,6 @@ def test_dropout_masks_from_the_compiled_draws_are_torchs():
 
 # -- SGD ----------------------------------------------------------------------------------
 
-def _sgd_trajectory(use_kernel, dtype=np.float32, **options):
-    """A parameter and its momentum buffer after five steps of gradients spanning 1e-6..1e2."""
-    from ember.backend import FUSED
-    kernel = FUSED[np].pop("sgd_step")
-    if use_kernel:
-        FUSED[np]["sgd_step"] = kernel
-    try:
-        rng = np.random.default_rng(1)
-        p = ember.nn.Parameter(ember.tensor(rng.standard_normal((50, 37)).astype(dtype)))
-        opt = ember.optim.SGD([p], lr=0.01, **options)
-        for _ in range(5):
-            scale = 10.0 ** rng.integers(-6, 3)
-            p.grad = ember.tensor((rng.standard_normal(p.shape) * scale).astype(dtype))
-            opt.step()
-        buffer = opt.state[p].get("momentum_buffer")
-        return [p.detach().numpy()] + ([] if buffer is None else [buffer.numpy()])
-    finally:
-        FUSED[np]["sgd_step"] = kernel
-
-
 @pytest.mark.parametrize("momentum, dampening, nesterov", [
     (0.0, 0.0, False), (0.9, 0.0, False), (0.9, 0.0, True), (0.9, 0.3, False)])
 @pytest.mark.parametrize("weight_decay", [0.0, 0.1])
@@ -523,7 +508,8 @@ def test_sgd_kernel_rounds_as_the_array_code(momentum, dampening, nesterov, weig
                                              maximize):
     options = {"momentum": momentum, "dampening": dampening, "nesterov": nesterov,
                "weight_decay": weight_decay, "maximize": maximize}
-    fused_run, plain_run = _sgd_trajectory(True, **options), _sgd_trajectory(False, **options)
+    fused_run = _optimizer_trajectory("SGD", "sgd_step", True, **options)
+    plain_run = _optimizer_trajectory("SGD", "sgd_step", False, **options)
     assert len(fused_run) == len(plain_run) == (2 if momentum else 1)
     for fused, plain in zip(fused_run, plain_run):
         np.testing.assert_array_equal(fused, plain)
