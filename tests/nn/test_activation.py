@@ -241,3 +241,34 @@ def test_hardtanh_module_rejects_bad_range_and_old_names():
         warnings.simplefilter("always")
         module = ember.nn.Hardtanh(min_value=-2.0)
     assert module.min_val == -2.0 and caught[0].category is FutureWarning
+
+
+# name -> (fn(lib, x), the function's breakpoints): torch picks a side at each one.
+BREAKPOINTS = {
+    "relu": (lambda L, x: L.nn.functional.relu(x), [0.0]),
+    "relu6": (lambda L, x: L.nn.functional.relu6(x), [0.0, 6.0]),
+    "hardtanh": (lambda L, x: L.nn.functional.hardtanh(x, -0.5, 0.75), [-0.5, 0.75]),
+    "leaky_relu": (lambda L, x: L.nn.functional.leaky_relu(x, 0.2), [0.0]),
+    "elu": (lambda L, x: L.nn.functional.elu(x, 0.7), [0.0]),
+    "celu": (lambda L, x: L.nn.functional.celu(x, 1.5), [0.0]),
+    "selu": (lambda L, x: L.nn.functional.selu(x), [0.0]),
+    "hardsigmoid": (lambda L, x: L.nn.functional.hardsigmoid(x), [-3.0, 3.0]),
+    "hardswish": (lambda L, x: L.nn.functional.hardswish(x), [-3.0, 3.0]),
+    "softshrink": (lambda L, x: L.nn.functional.softshrink(x, 0.5), [-0.5, 0.5]),
+    "hardshrink": (lambda L, x: L.nn.functional.hardshrink(x, 0.5), [-0.5, 0.5]),
+    "threshold": (lambda L, x: L.nn.functional.threshold(x, 0.25, -2.0), [0.25]),
+    "softplus": (lambda L, x: L.nn.functional.softplus(x, 2, 3), [1.5]),
+    "rrelu_eval": (lambda L, x: L.nn.functional.rrelu(x, training=False), [0.0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKPOINTS))
+def test_activation_gradient_at_breakpoints_matches_torch(name):
+    fn, points = BREAKPOINTS[name]
+    values = [p + d for p in points for d in (-0.25, 0.0, 0.25)]
+    grads = []
+    for lib in (torch, ember):
+        x = lib.tensor(values, dtype=lib.float32, requires_grad=True)
+        fn(lib, x).backward(lib.ones(len(values)))
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-6, atol=0)

@@ -419,13 +419,13 @@ class Logsigmoid(_Smooth):
 
 
 class HardswishGrad(_SmoothGrad):
-    """grad_x = g * (0 for x < -3, x/3 + 1/2 for x <= 3, else 1);
+    """grad_x = g * (0 for x <= -3, x/3 + 1/2 for x < 3, else 1);
     second: 1/3 for -3 < x < 3, else 0 (torch's convention at the breakpoints)."""
 
     @staticmethod
     def derivative(xp, x):
-        slope = xp.where(x <= 3, x / 3 + 0.5, 1)
-        return xp.where(x < -3, 0, slope).astype(x.dtype, copy=False)
+        slope = xp.where(x < 3, x / 3 + 0.5, 1)
+        return xp.where(x <= -3, 0, slope).astype(x.dtype, copy=False)
 
     @staticmethod
     def second_derivative(x):
