@@ -9,7 +9,7 @@ from . import _host_memory  # noqa: F401  (malloc keeps freed memory for the nex
 from . import _dtype
 from ._dtype import (bfloat16, bool, double, dtype, finfo, float, float16, float32, float64,
                      get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
-                     promote_types, result_type, set_default_dtype, uint8)
+                     promote_types, result_type, set_default_dtype, short, uint8)
 from ._generator import (Generator, default_generator, get_rng_state, initial_seed,
                          manual_seed, seed, set_rng_state)
 from ._tensor import Size, Tensor

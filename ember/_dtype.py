@@ -12,7 +12,7 @@ import numpy as np
 
 __all__ = [
     "dtype", "float16", "half", "bfloat16", "float32", "float", "float64", "double",
-    "int8", "int16", "int32", "int", "int64", "long", "uint8", "bool",
+    "int8", "int16", "short", "int32", "int", "int64", "long", "uint8", "bool",
     "get_default_dtype", "set_default_dtype", "promote_types", "result_type", "finfo", "iinfo",
 ]
 
@@ -51,7 +51,7 @@ bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, FLOATING)
 float32 = float = dtype("float32", np.float32, FLOATING)
 float64 = double = dtype("float64", np.float64, FLOATING)
 int8 = dtype("int8", np.int8, INTEGER)
-int16 = dtype("int16", np.int16, INTEGER)
+int16 = short = dtype("int16", np.int16, INTEGER)
 int32 = int = dtype("int32", np.int32, INTEGER)
 int64 = long = dtype("int64", np.int64, INTEGER)
 uint8 = dtype("uint8", np.uint8, INTEGER)

@@ -39,3 +39,11 @@ def test_iinfo_matches_torch(name):
 def test_wrong_kind_raises_type_error(info, dtype):
     with pytest.raises(TypeError, match="info"):
         info(dtype)
+
+
+ALIASES = ["half", "float", "double", "short", "int", "long"]
+
+
+@pytest.mark.parametrize("alias", ALIASES)
+def test_dtype_aliases_name_torch_dtypes(alias):
+    assert getattr(ember, alias).name == str(getattr(torch, alias)).removeprefix("torch.")
