@@ -1,7 +1,9 @@
 """Special functions: lgamma, digamma, polygamma, mvlgamma, the regularized incomplete gamma
-functions (gammainc, gammaincc), logit, each with its gradient; and gamma sampling with its
-implicit reparameterization gradient (`standard_gamma`), which Gamma, Beta and Dirichlet
-rsample build on.
+functions (gammainc, gammaincc), logit, erfcx, each with its gradient; the Hurwitz zeta
+function (a gradient in q only, as torch); the orthogonal polynomials of torch.special
+(Chebyshev, Hermite, Laguerre, Legendre), without gradients as in torch; and gamma sampling
+with its implicit reparameterization gradient (`standard_gamma`), which Gamma, Beta and
+Dirichlet rsample build on. The Bessel and Airy functions live in bessel.py.
 
 Forward values come from scipy.special (cupyx.scipy.special on the GPU) through unary.py's
 `_special`; integer inputs become the default float dtype first, as in torch.
@@ -13,8 +15,9 @@ import numpy as np
 from .. import _dtype
 from .._dtype import FLOAT_NP
 from .._tensor import Tensor
-from ..autograd.function import Op
+from ..autograd.function import Op, named
 from ._inplace import inplace_method
+from .bessel import fused_multiply_add, require_float_or_double
 from .binary import float_tensor_pair
 from .elementwise import _cast, _maybe_out, broadcast_error, promote, sum_to
 from . import _sampling
@@ -22,7 +25,12 @@ from .random import _generator, _on_device_of
 from .unary import _float_unary, _special
 
 __all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "logit", "igamma", "igammac", "ndtr",
-           "ndtri", "log_ndtr", "entr", "xlog1py"]
+           "ndtri", "log_ndtr", "entr", "xlog1py", "erfcx", "zeta", "chebyshev_polynomial_t",
+           "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
+           "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
+           "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w",
+           "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l",
+           "legendre_polynomial_p"]
 
 
 def _scipy(xp):
@@ -317,6 +325,344 @@ def xlog1py(input, other, *, out=None):
     """
     x, y = float_tensor_pair("special_xlog1py", input, other)
     return _maybe_out(out, Xlog1py.apply(x, y), "special_xlog1py")
+
+
+# -- erfcx and the Hurwitz zeta function -----------------------------------------------------
+
+class Erfcx(Op):
+    """y = erfcx(x) = e**(x²) erfc(x);  grad_x = g * (2 x y - 2 / sqrt(pi))."""
+
+    node_name = "SpecialErfcxBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        y = _special(ctx.xp, "erfcx", x)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return grad * (2.0 * x * y - 2.0 / math.sqrt(math.pi))
+
+
+def erfcx(input, *, out=None):
+    """Elementwise scaled complementary error function e**(x²) erfc(x), finite for large x
+    where erfc underflows.
+
+    Example:
+        >>> ember.special.erfcx(ember.tensor([0., 10.]))
+        tensor([1.0000, 0.0561])
+    """
+    require_float_or_double("special_erfcx", input)
+    return _float_unary(Erfcx, "special_erfcx", input, out)
+
+
+class Zeta(Op):
+    """z = ζ(x, q) = Σ_{k>=0} (k + q)**-x;  grad_q = -g * x * ζ(x + 1, q). torch has no
+    derivative in x: backward raises NotImplementedError when x needs one."""
+
+    node_name = "SpecialZetaBackward0"
+
+    @staticmethod
+    def forward(ctx, x, q):
+        ctx.save_for_backward(x, q)
+        try:
+            z = _scipy(ctx.xp).zeta(x, q).astype(x.dtype, copy=False)
+        except ValueError as error:
+            raise broadcast_error(error, "special_zeta", x, q) from None
+        # torch's Cephes loop gives NaN at q = +inf (inf * 0 in its tail term) where scipy
+        # has the limit 0
+        return ctx.xp.where((q == ctx.xp.inf) & (x > 1), ctx.xp.nan, z)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, q = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError("the derivative for 'zeta' is not implemented.")
+        return None, sum_to(grad * -x * zeta(x + 1, q), q.shape)
+
+
+def zeta(input, other, *, out=None):
+    """Elementwise Hurwitz zeta function ζ(input, other) = Σ_{k>=0} (k + other)**-input
+    (inf at input = 1, NaN below); differentiable in other only, as in torch.
+
+    Example:
+        >>> ember.special.zeta(ember.tensor([2.]), 1.)
+        tensor([1.6449])
+    """
+    x, q = float_tensor_pair("special_zeta", input, other)
+    require_float_or_double("special_zeta", x)
+    result = Zeta.apply(x, q)
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor):
+        # torch's node for a number operand is another overload's
+        named(result, "SpecialZetaBackward1" if isinstance(other, Tensor) else
+              "SpecialZetaBackward2")
+    return _maybe_out(out, result, "special_zeta")
+
+
+# -- orthogonal polynomials (torch's recurrences, elementwise) -------------------------------
+
+# NOTE [ torch's orthogonal polynomials ]
+# torch evaluates T_n(x) ... P_n(x) per element with a degree n = static_cast<int64_t>(n): a
+# float degree is truncated toward zero, and NaN, ±inf and |n| >= 2**63 become INT64_MIN on
+# x86, so a negative degree: the polynomial is 0. Then come early returns (endpoints, small
+# degrees, and for Chebyshev polynomials with n past a threshold and |x| < 1 the closed form
+# cos(n acos x) and kin), and otherwise the three-term recurrence, run in the input's dtype,
+# stopping early once it turns NaN (Chebyshev, Laguerre, Legendre; so for |x| > 1 and large n
+# the result is NaN once the values overflowed). Hermite polynomials are NaN past degree 128
+# (float32) or 512 (float64). The functions below replay those steps on whole arrays: the
+# early returns as masks, the recurrence for the elements that reach it, each for its own n,
+# with torch's fused multiply-adds. One difference: for NaN x and n >= 2, torch's kernels
+# but T's (unshifted) and the Hermite ones return an uninitialized variable (their
+# recurrence never runs); ember returns NaN.
+
+def _degree(xp, n):
+    """torch's static_cast<int64_t>(n): -1 stands for INT64_MIN, as any negative degree
+    gives 0."""
+    in_range = xp.abs(n) < 2.0 ** 63  # False for NaN and ±inf
+    return xp.where(in_range, n, -1).astype(xp.int64)
+
+
+def _first_of(xp, cases, otherwise):
+    """Elementwise, the value of the first case whose condition holds (torch's early
+    returns, in order), else `otherwise`."""
+    result = otherwise
+    for condition, value in reversed(cases):
+        result = xp.where(condition, value, result)
+    return result
+
+
+def _recurrence(xp, step, x, n, p, q, stop_at_nan):
+    """For j = 1 ... n - 1, each element to its own n: (p, q) <- (q, step(j, x, p, q)),
+    stopping early where q is NaN if stop_at_nan; returns the last q. Elements drop out
+    of the arrays as they finish, so the work follows each element's degree."""
+    result = q.copy()
+    index = xp.arange(x.size)
+    j = 1
+    while index.size:
+        going = j < n
+        if stop_at_nan:
+            going &= ~xp.isnan(q)
+        if not bool(going.all()):
+            result[index[~going]] = q[~going]
+            index, x, n, p, q = index[going], x[going], n[going], p[going], q[going]
+            if not index.size:
+                break
+        p, q = q, step(j, x, p, q)
+        j += 1
+    return result
+
+
+def _parity(xp, n, value, dtype):
+    """value for even n, -value for odd n."""
+    return xp.where(n % 2 == 0, value, -value).astype(dtype)
+
+
+def _evaluate(xp, cases, variable, n, first, step, stop_at_nan):
+    """torch's early returns `cases`, else its recurrence from p = 1, q = first."""
+    rest = ~xp.any(xp.stack([condition for condition, _ in cases]), axis=0)
+    result = xp.zeros_like(variable)
+    if bool(rest.any()):
+        result[rest] = _recurrence(xp, step, variable[rest], n[rest],
+                                   xp.ones_like(variable[rest]), first[rest], stop_at_nan)
+    return _first_of(xp, cases, result)
+
+
+def _chebyshev(xp, x, n, kind, shifted):
+    """T, U, V or W of degree n at y = x, or at y = 2x - 1 for the shifted ones (on [0, 1])."""
+    dtype = x.dtype
+    y = x + x - 1.0 if shifted else x
+    upper, lower = (x == 1, x == 0) if shifted else (x == 1, x == -1)
+    degree = n.astype(dtype)
+    once, twice = (n + 1).astype(dtype), (n + n + 1).astype(dtype)
+    theta = xp.arccos(y)
+    if kind == "t":
+        at_upper, at_lower = 1.0, _parity(xp, n, 1.0, dtype)
+        closed = xp.cos(degree * theta)
+        first = y
+    elif kind == "u":
+        at_upper, at_lower = once, _parity(xp, n, once, dtype)
+        sine = xp.sin(theta)
+        closed = xp.where(sine != 0, xp.sin(once * theta) / sine,
+                          once * xp.cos(once * theta) / y)
+        first = y + y
+    elif kind == "v":
+        at_upper, at_lower = 1.0, _parity(xp, n, twice, dtype)
+        closed = xp.where(xp.sin(theta / 2.0) != 1,
+                          xp.cos((degree + 0.5) * theta) / xp.cos(theta / 2.0), at_lower)
+        first = y + y - 1.0
+    else:
+        at_upper, at_lower = twice, _parity(xp, n, 1.0, dtype)
+        # where cos(θ/2) rounds to 1 torch returns the value at x = 1, but not when shifted
+        edge = at_lower if shifted else xp.where(x > 0, twice, at_lower)
+        closed = xp.where(xp.cos(theta / 2.0) != 1,
+                          xp.sin((degree + 0.5) * theta) / xp.sin(theta / 2.0), edge)
+        first = y + y + 1.0
+    threshold = _CLOSED_FORM_PAST[shifted][kind]
+    cases = [(n < 0, 0.0), (upper, at_upper), (lower, at_lower),
+             ((n > threshold) & (xp.abs(y) < 1), closed), (n == 0, 1.0), (n == 1, first)]
+    def step(j, y, p, q):
+        return fused_multiply_add(xp, y + y, q, -p)
+
+    return _evaluate(xp, cases, y, n, first, step, True)
+
+
+# the degree past which torch uses the closed form for |y| < 1: {shifted: {kind: degree}}
+_CLOSED_FORM_PAST = {False: {"t": 6, "u": 8, "v": 8, "w": 8},
+                     True: {"t": 6, "u": 6, "v": 6, "w": 4}}
+
+
+def _hermite(xp, x, n, physicists):
+    """H_n (physicists') by H_{k+1} = 2x H_k - 2k H_{k-1}, or He_n (probabilists') by
+    He_{k+1} = x He_k - k He_{k-1}; NaN past degree 128 (float32) or 512 (float64)."""
+    limit = 128 if x.dtype == xp.float32 else 512
+    def step(j, x, p, q):
+        if physicists:  # the k of H_{k+1} = 2x H_k - 2k H_{k-1} is 2j
+            return fused_multiply_add(xp, x + x, q, -((j + j) * p))
+        return fused_multiply_add(xp, x, q, -(j * p))
+
+    first = x + x if physicists else x
+    cases = [(n < 0, 0.0), (n == 0, 1.0), (n == 1, first), (n > limit, xp.nan)]
+    return _evaluate(xp, cases, x, n, first, step, False)
+
+
+def _laguerre(xp, x, n):
+    """L_n by (k + 1) L_{k+1} = (2k + 1 - x) L_k - k L_{k-1}; 1 at x = 0."""
+    first = 1.0 - x
+    cases = [(n < 0, 0.0), (xp.abs(x) == 0, 1.0), (n == 0, 1.0), (n == 1, first)]
+    def step(j, x, p, q):
+        return fused_multiply_add(xp, (j + j) + (1.0 - x), q, -(j * p)) / (j + 1)
+
+    return _evaluate(xp, cases, x, n, first, step, True)
+
+
+def _legendre(xp, x, n):
+    """P_n by (k + 1) P_{k+1} = (2k + 1) x P_k - k P_{k-1}; ±1 at x = ±1."""
+    at_one = xp.where((x > 0) | (n % 2 == 0), 1.0, -1.0).astype(x.dtype)
+    cases = [(n < 0, 0.0), (xp.abs(x) == 1, at_one), (n == 0, 1.0), (n == 1, x)]
+    def step(j, x, p, q):
+        return fused_multiply_add(xp, (j + j + 1) * x, q, -(j * p)) / (j + 1)
+
+    return _evaluate(xp, cases, x, n, x, step, True)
+
+
+_POLYNOMIALS = {
+    "chebyshev_polynomial_t": lambda xp, x, n: _chebyshev(xp, x, n, "t", False),
+    "chebyshev_polynomial_u": lambda xp, x, n: _chebyshev(xp, x, n, "u", False),
+    "chebyshev_polynomial_v": lambda xp, x, n: _chebyshev(xp, x, n, "v", False),
+    "chebyshev_polynomial_w": lambda xp, x, n: _chebyshev(xp, x, n, "w", False),
+    "shifted_chebyshev_polynomial_t": lambda xp, x, n: _chebyshev(xp, x, n, "t", True),
+    "shifted_chebyshev_polynomial_u": lambda xp, x, n: _chebyshev(xp, x, n, "u", True),
+    "shifted_chebyshev_polynomial_v": lambda xp, x, n: _chebyshev(xp, x, n, "v", True),
+    "shifted_chebyshev_polynomial_w": lambda xp, x, n: _chebyshev(xp, x, n, "w", True),
+    "hermite_polynomial_h": lambda xp, x, n: _hermite(xp, x, n, True),
+    "hermite_polynomial_he": lambda xp, x, n: _hermite(xp, x, n, False),
+    "laguerre_polynomial_l": _laguerre,
+    "legendre_polynomial_p": _legendre,
+}
+
+
+class OrthogonalPolynomial(Op):
+    """y = P_n(x) for one of torch.special's polynomial families; no gradient (torch has
+    none): the result never requires grad. See NOTE [ torch's orthogonal polynomials ]."""
+
+    differentiable = False
+
+    @staticmethod
+    def forward(ctx, x, n, name):
+        xp = ctx.xp
+        try:
+            x, n = xp.broadcast_arrays(x, n)
+        except ValueError as error:
+            raise broadcast_error(error, f"special_{name}", x, n) from None
+        y = _POLYNOMIALS[name](xp, x.reshape(-1), _degree(xp, n.reshape(-1)))
+        return y.astype(x.dtype, copy=False).reshape(x.shape)
+
+
+def _polynomial(name, x, n, out):
+    """torch's parser names the arguments x and n (its docs say input)."""
+    x, n = float_tensor_pair(f"special_{name}", x, n)
+    require_float_or_double(f"special_{name}", x)
+    return _maybe_out(out, OrthogonalPolynomial.apply(x, n, name), f"special_{name}")
+
+
+def chebyshev_polynomial_t(x, n, *, out=None):
+    """Chebyshev polynomial of the first kind T_n(x); x and n are tensors or numbers, n is
+    truncated to an integer (a negative n gives 0). No gradient.
+
+    Example:
+        >>> ember.special.chebyshev_polynomial_t(ember.tensor([0.5, 2.]), 3)
+        tensor([-1., 26.])
+    """
+    return _polynomial("chebyshev_polynomial_t", x, n, out)
+
+
+def chebyshev_polynomial_u(x, n, *, out=None):
+    """Chebyshev polynomial of the second kind U_n(x). No gradient."""
+    return _polynomial("chebyshev_polynomial_u", x, n, out)
+
+
+def chebyshev_polynomial_v(x, n, *, out=None):
+    """Chebyshev polynomial of the third kind V_n(x). No gradient."""
+    return _polynomial("chebyshev_polynomial_v", x, n, out)
+
+
+def chebyshev_polynomial_w(x, n, *, out=None):
+    """Chebyshev polynomial of the fourth kind W_n(x). No gradient."""
+    return _polynomial("chebyshev_polynomial_w", x, n, out)
+
+
+def shifted_chebyshev_polynomial_t(x, n, *, out=None):
+    """Shifted Chebyshev polynomial of the first kind T*_n(x) = T_n(2x - 1). No gradient."""
+    return _polynomial("shifted_chebyshev_polynomial_t", x, n, out)
+
+
+def shifted_chebyshev_polynomial_u(x, n, *, out=None):
+    """Shifted Chebyshev polynomial of the second kind U*_n(x) = U_n(2x - 1). No gradient."""
+    return _polynomial("shifted_chebyshev_polynomial_u", x, n, out)
+
+
+def shifted_chebyshev_polynomial_v(x, n, *, out=None):
+    """Shifted Chebyshev polynomial of the third kind V*_n(x) = V_n(2x - 1). No gradient."""
+    return _polynomial("shifted_chebyshev_polynomial_v", x, n, out)
+
+
+def shifted_chebyshev_polynomial_w(x, n, *, out=None):
+    """Shifted Chebyshev polynomial of the fourth kind W*_n(x) = W_n(2x - 1). No gradient."""
+    return _polynomial("shifted_chebyshev_polynomial_w", x, n, out)
+
+
+def hermite_polynomial_h(x, n, *, out=None):
+    """Physicists' Hermite polynomial H_n(x) (NaN past degree 128 in float32, 512 in
+    float64, as torch). No gradient.
+
+    Example:
+        >>> ember.special.hermite_polynomial_h(ember.tensor([1.]), 3)
+        tensor([-4.])
+    """
+    return _polynomial("hermite_polynomial_h", x, n, out)
+
+
+def hermite_polynomial_he(x, n, *, out=None):
+    """Probabilists' Hermite polynomial He_n(x) (NaN past degree 128 in float32, 512 in
+    float64, as torch). No gradient."""
+    return _polynomial("hermite_polynomial_he", x, n, out)
+
+
+def laguerre_polynomial_l(x, n, *, out=None):
+    """Laguerre polynomial L_n(x). No gradient."""
+    return _polynomial("laguerre_polynomial_l", x, n, out)
+
+
+def legendre_polynomial_p(x, n, *, out=None):
+    """Legendre polynomial P_n(x). No gradient.
+
+    Example:
+        >>> ember.special.legendre_polynomial_p(ember.tensor([0.5]), 2)
+        tensor([-0.1250])
+    """
+    return _polynomial("legendre_polynomial_p", x, n, out)
 
 
 # -- gamma samples and their implicit gradient ----------------------------------------------
