@@ -76,6 +76,8 @@ from ._linalg_lu import legacy_lu as lu, lu_unpack  # noqa: F401
 from .ops.top_level import (channel_shuffle, cholesky_solve, det, frombuffer,  # noqa: F401
                             inverse, is_inference, log_softmax, logdet, lu_solve,
                             matrix_power, pinverse, slogdet, softmax)
+from .ops.top_level import (frobenius_norm, get_device, index_put_,  # noqa: F401
+                            nuclear_norm, set_default_tensor_type)
 from ._settings import *  # noqa: F401,F403  (threads, determinism, default device)
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)

@@ -12,9 +12,13 @@ ember has no inter-op pool, so the inter-op count is only recorded.
 
 Determinism: every ember op on the CPU is deterministic already, so the flags are recorded for
 code that reads them back.
+
+Warnings: torch gives some warnings (deprecations mostly) once per process; `warn_once` does
+the same, and `set_warn_always(True)` makes them come every time, as in torch.
 """
 import builtins
 import os
+import warnings
 
 from .backend.device import CPU
 from .backend.device import device as Device
@@ -22,12 +26,14 @@ from .backend.device import device as Device
 __all__ = ["set_num_threads", "get_num_threads", "set_num_interop_threads",
            "get_num_interop_threads", "use_deterministic_algorithms",
            "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
-           "set_default_device", "get_default_device"]
+           "set_default_device", "get_default_device", "set_warn_always",
+           "is_warn_always_enabled"]
 
 import threadpoolctl
 
 _state = {"num_threads": None, "num_interop_threads": None, "deterministic": False,
-          "warn_only": False, "default_device": None}
+          "warn_only": False, "default_device": None, "warn_always": False}
+_warned = set()  # the messages warn_once has given
 
 
 def _positive_int(value, op_name):
@@ -133,3 +139,29 @@ def set_default_device(device):
 
 def get_default_device():
     return _state["default_device"] or CPU
+
+
+def set_warn_always(b, /):
+    """True: warnings torch gives once per process (see `warn_once`) come every time.
+
+    Example:
+        >>> ember.set_warn_always(True); ember.is_warn_always_enabled()
+        True
+    """
+    if not isinstance(b, builtins.bool):
+        raise RuntimeError(f"setWarnOnlyOnce expects a bool, but got {type(b).__name__}")
+    _state["warn_always"] = b
+
+
+def is_warn_always_enabled():
+    """Whether once-per-process warnings come every time (`set_warn_always`)."""
+    return _state["warn_always"]
+
+
+def warn_once(message, category=UserWarning, stacklevel=2):
+    """warnings.warn, the first time this message is given in the process (every time after
+    set_warn_always(True)): torch's TORCH_WARN_ONCE."""
+    if message in _warned and not _state["warn_always"]:
+        return
+    _warned.add(message)
+    warnings.warn(message, category, stacklevel=stacklevel + 1)

@@ -7,5 +7,6 @@ from .parameter import (Buffer, Parameter, UninitializedBuffer,  # noqa: F401
                         UninitializedParameter)
 from .modules import *  # noqa: F401,F403
 from . import functional, init, utils  # noqa: F401
+from . import attention  # noqa: F401  (sdpa_kernel, SDPBackend)
 from . import parallel  # noqa: F401
 from .parallel import DataParallel  # noqa: F401

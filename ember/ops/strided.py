@@ -1,12 +1,15 @@
 """Tensors as explicit (size, stride, storage offset) geometries: as_strided and its in-place,
-scatter and copy forms, empty_strided / new_empty_strided / empty_permuted, and resize_ /
-resize_as_.
+scatter and copy forms, empty_strided / new_empty_strided / empty_permuted, resize_ /
+resize_as_, and torch's deprecated out-of-place Tensor.resize / resize_as.
 
 A tensor's storage is the array that owns its memory (its backend array's `base`, or the
 array itself); as_strided reads that storage through the given geometry, as torch reads the
 tensor's storage.
 """
+import functools
 import math
+import operator
+import warnings
 
 import numpy as np
 
@@ -240,8 +243,42 @@ def resize_as_(input, the_template, *, memory_format=None):
     return resize_(input, the_template.shape)
 
 
+def _reshaped(self, sizes):
+    """self's elements in row-major order under `sizes` (torch.autograd._functions.Resize):
+    a view of self when it is contiguous, else of a contiguous copy."""
+    # torch's own expression for the count, so that a tuple passed whole, resize((2, 3)),
+    # fails with the message torch gives
+    count = functools.reduce(operator.mul, sizes, 1)
+    if self.numel() != count:
+        raise RuntimeError(
+            f"requested resize to {'x'.join(map(str, sizes))} ({count} elements in total), but "
+            f"the given tensor has a size of {'x'.join(map(str, self.size()))} "
+            f"({self.numel()} elements). autograd's resize can only change the shape of a given "
+            f"tensor, while preserving the number of elements. ")
+    return self.contiguous().view(*sizes)
+
+
+def resize(self, *sizes):
+    """Deprecated (torch warns): self's elements under new sizes, as many as before, out of
+    place and differentiable; unlike resize_, the element count cannot change.
+
+    Example:
+        >>> ember.arange(6).resize(2, 3)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
+    warnings.warn("non-inplace resize is deprecated", stacklevel=2)
+    return _reshaped(self, sizes)
+
+
+def resize_as(self, tensor):
+    """Deprecated (torch warns): self.resize(*tensor.size())."""
+    warnings.warn("non-inplace resize_as is deprecated", stacklevel=2)
+    return _reshaped(self, tensor.size())
+
+
 # -- Tensor methods -----------------------------------------------------------------------
 
 for _name in ("as_strided", "as_strided_", "as_strided_scatter", "new_empty_strided",
-              "resize_", "resize_as_"):
+              "resize_", "resize_as_", "resize", "resize_as"):
     setattr(Tensor, _name, globals()[_name])

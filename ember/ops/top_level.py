@@ -5,8 +5,11 @@ argument names and positions of torch's top level: torch.det(input=A), torch.pin
 rcond), torch.softmax(x, 0, torch.float64) (where F.softmax's third argument is _stacklevel).
 The bodies are imported when first called: ember.linalg and ember.nn sit above ops.
 Also torch's top-level functions that are a line over another ember function (frombuffer,
-is_inference).
+is_inference, get_device, index_put_), torch's deprecated norms kept for TorchScript
+(frobenius_norm, nuclear_norm) and set_default_tensor_type.
 """
+import importlib
+
 from ._out import write_exact
 
 import numpy as np
@@ -16,7 +19,8 @@ from .._tensor import Tensor
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "matrix_power", "pinverse", "softmax",
            "log_softmax", "hardshrink", "cholesky_solve", "lu_solve", "channel_shuffle",
-           "is_inference", "frombuffer"]
+           "is_inference", "frombuffer", "get_device", "index_put_", "frobenius_norm",
+           "nuclear_norm", "set_default_tensor_type"]
 
 
 def det(input):
@@ -151,6 +155,103 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
                          f"({length} bytes)")
     array = np.frombuffer(buffer, dtype=dtype.np, count=count, offset=offset)
     return Tensor._make(array).requires_grad_(requires_grad)
+
+
+def get_device(input):
+    """The index of input's device: -1 on the CPU, the GPU's number on a GPU
+    (Tensor.get_device)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"get_device(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return input.get_device()
+
+
+def index_put_(input, indices, values, accumulate=False):
+    """input[indices] = values in place (+= with accumulate), returning input: the
+    top-level spelling of Tensor.index_put_."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"index_put_(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return input.index_put_(indices, values, accumulate)
+
+
+def frobenius_norm(input, dim, keepdim=False, *, out=None):
+    """sqrt(sum of input² over dim), at most 2 dims ([] for all): torch's deprecated form of
+    linalg.vector_norm(input, 2, dim, keepdim), which it warns of once.
+
+    Example:
+        >>> ember.frobenius_norm(ember.ones(2, 2), (0, 1))
+        tensor(2.)
+    """
+    from .._settings import warn_once
+    from .. import linalg
+    warn_once("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It "
+              "will be removed in a future PyTorch release. Please use `linalg.vector_norm(A, "
+              "2., dim, keepdim)` instead")
+    dims = [dim] if isinstance(dim, int) else list(dim)
+    if len(dims) > 2:
+        raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dims)} dimensions "
+                           f"instead.")
+    return linalg.vector_norm(input, 2, dims or None, keepdim, out=out)
+
+
+def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
+    """The sum of the singular values of the matrices in dims dim (the last two when left
+    out): torch's deprecated form of linalg.matrix_norm(input, 'nuc', dim, keepdim), which it
+    warns of once. As torch, `nuclear_norm(input, True)` means keepdim=True.
+
+    Example:
+        >>> ember.nuclear_norm(ember.eye(3))
+        tensor(3.)
+    """
+    from .._settings import warn_once
+    from .. import linalg
+    warn_once("at::nuclear_norm is deprecated and it is just left for JIT compatibility. It "
+              "will be removed in a future PyTorch release. Please use `linalg.matrix_norm(A, "
+              "'nuc', dim, keepdim)` instead")
+    if isinstance(dim, bool):  # torch's overload nuclear_norm(input, keepdim)
+        dim, keepdim = None, dim
+    dim = (-2, -1) if dim is None else tuple(dim)
+    return linalg.matrix_norm(input, "nuc", dim, keepdim, out=out)
+
+
+def set_default_tensor_type(t, /):
+    """Make a floating-point legacy tensor type's dtype the default dtype: torch's deprecated
+    form of set_default_dtype (it warns once).
+
+    Args:
+        t: a type such as ember.DoubleTensor, or its name ('torch.DoubleTensor', read as
+            ember.DoubleTensor, or 'ember.DoubleTensor').
+
+    Differs from PyTorch: CUDA tensor types are refused (use set_default_dtype and
+    set_default_device).
+
+    Example:
+        >>> ember.set_default_tensor_type(ember.DoubleTensor); ember.get_default_dtype()
+        ember.float64
+    """
+    from .._settings import warn_once
+    from .creation import _LegacyTensorType
+    warn_once("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+              "torch.set_default_dtype() and torch.set_default_device() as alternatives.")
+    name = t
+    if isinstance(t, str):
+        components = t.split(".")
+        if components[0] == "torch":  # `import ember as torch` scripts name torch's types
+            components[0] = __name__.split(".")[0]
+        if components[1:2] == ["cuda"]:
+            raise TypeError(f"type {t} not available: ember.set_default_tensor_type takes CPU "
+                            f"types only; use set_default_dtype and set_default_device")
+        t = importlib.import_module(components[0])
+        for component in components[1:]:
+            t = getattr(t, component)
+    if not isinstance(t, _LegacyTensorType):
+        raise TypeError(f"invalid type object: only floating-point types are supported as the "
+                        f"default type (got {name!r})")
+    if not t.dtype.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type (got "
+                        f"{t.__name__})")
+    _dtype.set_default_dtype(t.dtype)
 
 
 Tensor.cholesky_solve = cholesky_solve

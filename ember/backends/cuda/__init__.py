@@ -8,7 +8,9 @@ Example:
 import warnings
 
 __all__ = ["matmul", "is_built", "set_float32_matmul_precision",
-           "get_float32_matmul_precision"]
+           "get_float32_matmul_precision", "flash_sdp_enabled", "enable_flash_sdp",
+           "mem_efficient_sdp_enabled", "enable_mem_efficient_sdp", "math_sdp_enabled",
+           "enable_math_sdp", "cudnn_sdp_enabled", "enable_cudnn_sdp"]
 
 _PRECISIONS = ("highest", "high", "medium")
 _precision = ["highest"]
@@ -67,3 +69,60 @@ def set_float32_matmul_precision(precision):
 
 def get_float32_matmul_precision():
     return _precision[0]
+
+
+# -- scaled_dot_product_attention's kernels ------------------------------------------------
+# torch keeps one switch per attention kernel, process-wide (they rule the CPU too), and an
+# order of preference; ember.nn.attention.sdpa_kernel sets both and puts them back. ember has
+# one implementation, which runs while a kernel torch could use on that device is enabled:
+# see scaled_dot_product_attention in ember/nn/functional/attention.py.
+_sdp_enabled = {"cudnn": True, "flash": True, "mem_efficient": True, "math": True,
+                "overrideable": True}
+_sdp_priority = [1, 2, 0, 3, 4]  # torch's default: flash, efficient, math, cuDNN, overrideable
+
+
+def _set_sdp(name, enabled):
+    if not isinstance(enabled, bool):
+        raise RuntimeError(f"set_sdp_use_{name} expects a bool, but got "
+                           f"{type(enabled).__name__}")
+    _sdp_enabled[name] = enabled
+
+
+def flash_sdp_enabled():
+    """Whether scaled_dot_product_attention may use the flash attention kernel."""
+    return _sdp_enabled["flash"]
+
+
+def enable_flash_sdp(enabled):
+    """Allow (True) or forbid (False) the flash attention kernel."""
+    _set_sdp("flash", enabled)
+
+
+def mem_efficient_sdp_enabled():
+    """Whether scaled_dot_product_attention may use the memory-efficient kernel."""
+    return _sdp_enabled["mem_efficient"]
+
+
+def enable_mem_efficient_sdp(enabled):
+    """Allow (True) or forbid (False) the memory-efficient attention kernel."""
+    _set_sdp("mem_efficient", enabled)
+
+
+def math_sdp_enabled():
+    """Whether scaled_dot_product_attention may use the math (reference) kernel."""
+    return _sdp_enabled["math"]
+
+
+def enable_math_sdp(enabled):
+    """Allow (True) or forbid (False) the math attention kernel."""
+    _set_sdp("math", enabled)
+
+
+def cudnn_sdp_enabled():
+    """Whether scaled_dot_product_attention may use the cuDNN attention kernel."""
+    return _sdp_enabled["cudnn"]
+
+
+def enable_cudnn_sdp(enabled):
+    """Allow (True) or forbid (False) the cuDNN attention kernel."""
+    _set_sdp("cudnn", enabled)

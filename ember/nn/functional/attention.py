@@ -19,6 +19,7 @@ import warnings
 
 from ... import _dtype
 from ..._tensor import Tensor
+from ...backends import cuda as _sdp_flags
 from ...autograd import grad_mode
 from ...ops import creation, join
 from .activation import softmax
@@ -28,6 +29,10 @@ from .linear import linear
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
 _HALF = (_dtype.float16, _dtype.bfloat16)
+# The kernels torch has for scaled_dot_product_attention per device; ember's one
+# implementation stands in for them, so it runs while one of them is enabled (see
+# ember.nn.attention.sdpa_kernel).
+_KERNELS = {"cpu": ("math", "flash"), "cuda": ("math", "flash", "mem_efficient", "cudnn")}
 
 
 def _attention(query, key, value, mask, dropout_p, scale, zero_blocked_rows):
@@ -87,6 +92,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     Returns:
         (..., L, Ev). A query that may attend to no key gets zeros.
 
+    Raises:
+        RuntimeError: every kernel torch has for the device is switched off
+            (ember.nn.attention.sdpa_kernel, ember.backends.cuda.enable_math_sdp ...).
+
     Example:
         >>> q = k = v = ember.randn(2, 4, 8, 16)   # (N, heads, L, E)
         >>> F.scaled_dot_product_attention(q, k, v, is_causal=True).shape
@@ -107,6 +116,11 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set "
                            "when is_causal=True")
+    kernels = _KERNELS.get(query.device.type, _KERNELS["cuda"])
+    if not any(_sdp_flags._sdp_enabled[name] for name in kernels):
+        raise RuntimeError("No viable backend for scaled_dot_product_attention was found. This "
+                           "is likely due to turning off both the math kernel and the fused "
+                           "kernels.")
     if enable_gqa and query.dim() >= 3:
         heads = query.shape[-3]
         if heads % key.shape[-3] or heads % value.shape[-3]:

@@ -157,6 +157,15 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
             f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
             f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
             f"GitHub.")
+    output, _ = bag_reduce(input, weight, offsets, max_norm, norm_type, scale_grad_by_freq,
+                           mode, per_sample_weights, include_last_offset, padding_idx)
+    return output
+
+
+def bag_reduce(input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode,
+               per_sample_weights, include_last_offset, padding_idx, max_indices=False):
+    """embedding_bag's output, and with max_indices (mode 'max') the row of weight each
+    maximum came from, (B, D), 0 for an empty bag (torch.embedding_bag returns it too)."""
     if input.dim() == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated "
@@ -169,6 +178,13 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
             raise ValueError("offsets has to be a 1D Tensor but got None" if offsets is None
                              else "offsets has to be a 1D Tensor")
         bounds = [int(o) for o in offsets.tolist()]
+        if bounds and bounds[0] != 0:
+            raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the "
+                               f"mini-batch has to start from position 0. However, got "
+                               f"{bounds[0]}")
+        if bounds and bounds[-1] > input.shape[0]:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length "
+                               f"{input.shape[0]} but got offsets[-1] of {bounds[-1]}")
         if not include_last_offset:
             bounds.append(input.shape[0])
     else:
@@ -182,6 +198,11 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
         if padding_idx < 0:  # counted from the end, as torch
             padding_idx += weight.shape[0]
     flat = input.reshape(-1)
+    indices = flat.tolist()
+    for position, index in enumerate(indices):  # torch's message for embedding_bag
+        if not 0 <= index < weight.shape[0]:
+            raise RuntimeError(f"Index {position} of input takes value {index} which is not in "
+                               f"the valid range [0, {weight.shape[0]})")
     rows = embedding(flat, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq)
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.reshape(-1, 1)
@@ -189,7 +210,6 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
     # (padding_idx entries are not members).
     xp = xp_of(flat._data)
     padding = -1 if padding_idx is None else padding_idx
-    indices = flat.tolist()
     members = [[i for i in range(start, end) if indices[i] != padding]
                for start, end in zip(bounds[:-1], bounds[1:])]
     longest = max([len(m) for m in members] + [1])
@@ -200,12 +220,18 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
     gathered = Embedding.apply(rows, table, None, False)  # (B, longest, D)
     is_member = Tensor._make(is_member)
     if mode == "max":
-        largest = where(is_member, gathered, float("-inf")).amax(1)
-        return where(is_member.any(1), largest, 0.0)  # an empty bag gives 0, as torch
+        candidates = where(is_member, gathered, float("-inf"))
+        nonempty = is_member.any(1)
+        output = where(nonempty, candidates.amax(1), 0.0)  # an empty bag gives 0, as torch
+        if not max_indices:
+            return output, None
+        position = candidates._data.argmax(1)  # (B, D): the first maximum, as torch's loop
+        rows_of_max = flat._data[xp.take_along_axis(table, position, axis=1)]
+        return output, Tensor._make(rows_of_max * nonempty._data)
     total = where(is_member, gathered, 0.0).sum(1)
     if mode == "sum":
-        return total
-    return total / is_member.sum(1).clamp_min(1).to(total.dtype)
+        return total, None
+    return total / is_member.sum(1).clamp_min(1).to(total.dtype), None
 
 
 def one_hot(input, num_classes=-1):

@@ -1,14 +1,17 @@
 """Normalisation layers that don't keep running statistics: LayerNorm, GroupNorm, RMSNorm,
-LocalResponseNorm (the batch-statistics layers are in batchnorm.py and instancenorm.py)."""
+LocalResponseNorm, CrossMapLRN2d (the batch-statistics layers are in batchnorm.py and
+instancenorm.py)."""
 import numbers
 
+from ..._tensor import Tensor
+from ...autograd.function import Op
 from ...ops.creation import empty
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm"]
+__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm", "CrossMapLRN2d"]
 
 
 def _affine_parameters(module, affine, bias, shape, device, dtype):
@@ -183,6 +186,100 @@ class LocalResponseNorm(Module):
 
     def forward(self, input):
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+# NOTE [ CrossMapLRN2d's windows ]
+# torch's CrossMapLRN2d is a port of Lua Torch's layer with its own autograd Function, and its
+# channel windows are not LocalResponseNorm's. With pre_pad = int((size - 1) / 2 + 1), the
+# forward sums the squares of channels max(0, c - pre_pad + 1) ... c + pre_pad - 1, and always
+# of channel 0 as well (its running sum never takes channel 0 back out). The backward is a
+# formula of its own, not the derivative of that forward: with ipp = int(size - (size - 1) / 2)
+# it sums the ratios g * y / scale of channels c - ipp ... c + size - 1 - ipp. ember keeps both,
+# so that training gives torch's numbers; each window is a 0/1 (C, C) matrix applied over the
+# channel dim.
+
+def _band(xp, channels, low, high, dtype, keep_first=False):
+    """window[c, j] = 1 where c + low <= j <= c + high (and for j = 0 with keep_first)."""
+    c = xp.arange(channels).reshape(-1, 1)
+    j = xp.arange(channels).reshape(1, -1)
+    inside = (j >= c + low) & (j <= c + high)
+    if keep_first:
+        inside |= j == 0
+    return inside.astype(dtype)
+
+
+class CrossMapLRN2dOp(Op):
+    """y = x * scale^-beta,  scale[c] = k + alpha / size * sum of x[j]^2 over j in window(c);
+    grad_x = g * scale^-beta - (2 alpha beta / size) * x * sum over torch's backward window of
+    g * y / scale. See NOTE [ CrossMapLRN2d's windows ]."""
+
+    node_name = "CrossMapLRN2dBackward"
+
+    @staticmethod
+    def forward(ctx, x, size, alpha, beta, k):
+        xp = ctx.xp
+        n, channels = x.shape[:2]
+        pre_pad = int((size - 1) / 2 + 1)
+        window = _band(xp, channels, 1 - pre_pad, pre_pad - 1, x.dtype, keep_first=True)
+        squares = (x * x).reshape(n, channels, -1)                   # (N, C, HW)
+        scale = (window @ squares).reshape(x.shape) * x.dtype.type(alpha / size) + k
+        scale = scale.astype(x.dtype, copy=False)
+        y = x * scale ** x.dtype.type(-beta)
+        ctx.size, ctx.alpha, ctx.beta = size, alpha, beta
+        ctx.save_for_backward(x, y, scale)  # scale: an intermediate, kept as a constant
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, scale = ctx.saved_tensors
+        size, alpha, beta = ctx.size, ctx.alpha, ctx.beta
+        n, channels = x.shape[:2]
+        inverse_pre_pad = int(size - (size - 1) / 2)
+        if inverse_pre_pad > size - 1:  # size 1: torch's padded buffer is too short
+            raise RuntimeError(f"start ({inverse_pre_pad}) + length ({channels}) exceeds "
+                               f"dimension size ({channels + size - 1}).")
+        window = Tensor._make(_band(ctx.xp, channels, -inverse_pre_pad,
+                                    size - 1 - inverse_pre_pad, x._data.dtype))
+        ratio = (grad * y / scale).reshape(n, channels, -1)           # (N, C, HW)
+        summed = window.matmul(ratio).reshape(x.shape)
+        grad_x = scale.pow(-beta) * grad - (2 * alpha * beta / size) * x * summed
+        return grad_x, None, None, None, None
+
+
+class CrossMapLRN2d(Module):
+    """Local response normalisation across channels of (N, C, H, W) input, as Lua Torch's
+    SpatialCrossMapLRN (torch keeps it for old models):
+
+        y[c] = x[c] / (k + alpha / size * sum over a window of channels of x^2) ** beta
+
+    Args:
+        size: the window's extent in channels.
+        alpha, beta, k: as in the formula. Defaults: 1e-4, 0.75, 1.
+
+    Its windows and its gradient are torch's own, which differ from LocalResponseNorm's; see
+    NOTE [ CrossMapLRN2d's windows ].
+
+    Example:
+        >>> lrn = ember.nn.CrossMapLRN2d(3, alpha=1.0)
+        >>> lrn(ember.ones(1, 2, 1, 1)).flatten()
+        tensor([0.6817, 0.6817])
+    """
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):
+        if input.dim() != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D "
+                             f"instead.")
+        return CrossMapLRN2dOp.apply(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self):
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
