@@ -628,3 +628,21 @@ def adjust_hue(img, hue_factor):
         rgb = _hsv_to_rgb(stack(((h + hue_factor) % 1.0, s, v), dim=-3))
         return convert_image_dtype(rgb, original)
     return _apply(img, on_tensor, lambda p: F_pil.adjust_hue(p, hue_factor))
+
+
+# The other colour transforms live in _color.py, which builds on the helpers above (so they
+# are imported last).
+from ._color import (adjust_gamma, adjust_sharpness, autocontrast, equalize,  # noqa: E402
+                     invert, posterize, solarize)
+
+__all__ += ["adjust_gamma", "adjust_sharpness", "posterize", "solarize", "autocontrast",
+            "equalize", "invert"]
+
+# The other geometric transforms (and blur, erase, five/ten crops) live in _geometry.py, which
+# also builds on the helpers above.
+from ._geometry import (_get_inverse_affine_matrix, _get_perspective_coeffs,  # noqa: E402
+                        affine, elastic_transform, erase, five_crop, gaussian_blur,
+                        perspective, rotate, ten_crop)
+
+__all__ += ["rotate", "affine", "perspective", "gaussian_blur", "erase", "elastic_transform",
+            "five_crop", "ten_crop"]

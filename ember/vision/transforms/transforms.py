@@ -22,6 +22,24 @@ __all__ = ["Compose", "ToTensor", "PILToTensor", "ConvertImageDtype", "ToPILImag
            "RandomHorizontalFlip", "RandomVerticalFlip", "RandomResizedCrop", "ColorJitter",
            "Grayscale", "RandomGrayscale", "InterpolationMode"]
 
+# The random colour transforms sit beside their functional forms, in _color.py.
+from ._color import (RandomAdjustSharpness, RandomAutocontrast, RandomEqualize,  # noqa: E402
+                     RandomInvert, RandomPosterize, RandomSolarize)
+
+__all__ += ["RandomInvert", "RandomPosterize", "RandomSolarize", "RandomAdjustSharpness",
+            "RandomAutocontrast", "RandomEqualize"]
+
+# The geometric transforms, blur, erasing, five/ten crops, random choice/order and the linear
+# map are in _geometry_transforms.py (their functional forms in _geometry.py).
+from ._geometry_transforms import (ElasticTransform, FiveCrop, GaussianBlur,  # noqa: E402
+                                   LinearTransformation, RandomAffine, RandomChoice,
+                                   RandomErasing, RandomOrder, RandomPerspective,
+                                   RandomRotation, TenCrop)
+
+__all__ += ["RandomRotation", "RandomAffine", "RandomPerspective", "GaussianBlur",
+            "RandomErasing", "ElasticTransform", "FiveCrop", "TenCrop", "RandomChoice",
+            "RandomOrder", "LinearTransformation"]
+
 
 # The random draws are torchvision's, one tensor op each, so that after the same seed the
 # same crops, flips and jitters come out as with torch.
