@@ -87,6 +87,7 @@ from math import e, inf, nan, pi  # noqa: F401  (torch.pi ... are Python floats)
 newaxis = None
 from .ops.matrices import *  # noqa: F401,F403
 from .ops.numeric import *  # noqa: F401,F403
+from .ops.bessel import i0  # noqa: F401
 from .ops.sequence import *  # noqa: F401,F403
 from .ops.tensor_queries import *  # noqa: F401,F403
 from .ops.windows import *  # noqa: F401,F403

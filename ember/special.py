@@ -5,11 +5,11 @@ Example:
     tensor([0.6931])
 """
 from .ops.binary import xlogy
-from .ops.bessel import (airy_ai, bessel_j0, bessel_j1, bessel_y0, bessel_y1, i0e, i1, i1e,
+from .ops.bessel import (airy_ai, bessel_j0, bessel_j1, bessel_y0, bessel_y1, i0, i0e, i1, i1e,
                          modified_bessel_i0, modified_bessel_i1, modified_bessel_k0,
                          modified_bessel_k1, scaled_modified_bessel_k0,
                          scaled_modified_bessel_k1, spherical_bessel_j0)
-from .ops.numeric import i0, sinc
+from .ops.numeric import sinc
 from .ops.reduce import logsumexp
 from .ops.special import (chebyshev_polynomial_t, chebyshev_polynomial_u,
                           chebyshev_polynomial_v, chebyshev_polynomial_w, digamma, entr, erfcx,

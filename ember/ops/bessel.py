@@ -1,8 +1,8 @@
 """Bessel and Airy functions of torch.special: bessel_j0/j1/y0/y1, the modified Bessel functions
-(modified_bessel_i0/i1/k0/k1, scaled_modified_bessel_k0/k1, i0e, i1, i1e), spherical_bessel_j0
-and airy_ai.
+(modified_bessel_i0/i1/k0/k1, scaled_modified_bessel_k0/k1, i0, i0e, i1, i1e),
+spherical_bessel_j0 and airy_ai.
 
-i0e, i1 and i1e have gradients, as in torch; the others have none in torch, and here their
+i0, i0e, i1 and i1e have gradients, as in torch; the others have none in torch, and here their
 result never requires grad (torch returns it detached too, so a backward through it raises
 torch's "does not require grad" RuntimeError).
 
@@ -11,7 +11,7 @@ Values: where torch's kernel is Cephes' algorithm, as scipy's is, they come from
 own rational approximations, which differ from Cephes' by up to 1e-8 (torch drops the leading 1
 of Cephes' denominators), so they are evaluated here with torch's coefficients, in the input's
 dtype as torch's kernels are. Integer inputs become the default float dtype; float16 and
-bfloat16 raise NotImplementedError as in torch, except for i0e, i1, i1e (computed in float32).
+bfloat16 raise NotImplementedError as in torch, except for i0, i0e, i1, i1e (computed in float32).
 """
 import math
 
@@ -20,11 +20,10 @@ from .._dtype import scalar_type_name
 from .._tensor import Tensor
 from ..autograd.function import Op
 from . import compare
-from .numeric import i0
 from .elementwise import _require_tensor
 from .unary import _float_unary, _special
 
-__all__ = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "i0e", "i1", "i1e",
+__all__ = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "i0", "i0e", "i1", "i1e",
            "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0",
            "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
            "spherical_bessel_j0"]
@@ -380,6 +379,20 @@ def _not_tiny(x):
     return not_tiny, compare.where(not_tiny, x, epsilon)
 
 
+class I0(Op):
+    """y = I0(x);  grad_x = g * I1(x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _modified_i0(ctx.xp, x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * i1(x)
+
+
 class I0e(Op):
     """y = e**-|x| I0(x);  grad_x = g * (i1e(x) - sgn(x) * y)."""
 
@@ -436,6 +449,16 @@ class I1e(Op):
         return grad * compare.where(not_tiny, slope, 0.5)
 
 
+def i0(input, *, out=None):
+    """The modified Bessel function of the first kind, order 0 (torch.i0, torch.special.i0).
+
+    Example:
+        >>> ember.i0(ember.tensor([0., 1.]))
+        tensor([1.0000, 1.2661])
+    """
+    return _float_unary(I0, "i0", input, out)
+
+
 def i0e(input, *, out=None):
     """Elementwise e**-|input| I0(input), the exponentially scaled modified Bessel function of
     order 0 (finite where I0 overflows).
@@ -461,3 +484,6 @@ def i1e(input, *, out=None):
     """Elementwise e**-|input| I1(input), the exponentially scaled modified Bessel function of
     order 1."""
     return _float_unary(I1e, "special_i1e", input, out)
+
+
+Tensor.i0 = i0

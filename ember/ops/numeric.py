@@ -1,4 +1,4 @@
-"""Elementwise number functions torch keeps at its top level: rad2deg, deg2rad, sinc, i0,
+"""Elementwise number functions torch keeps at its top level: rad2deg, deg2rad, sinc,
 copysign, heaviside, logaddexp2, ldexp, frexp, nextafter, gcd, lcm, and rsub.
 
 Integer inputs of the float functions become the default float dtype, as in torch;
@@ -16,7 +16,7 @@ from .elementwise import (_maybe_out, _not_implemented, _require_tensor, _scalar
                           broadcast_error, promote, sub, sum_to)
 from .unary import _float_unary, _special
 
-__all__ = ["rad2deg", "deg2rad", "sinc", "i0", "copysign", "heaviside", "ldexp",
+__all__ = ["rad2deg", "deg2rad", "sinc", "copysign", "heaviside", "ldexp",
            "frexp", "nextafter", "gcd", "lcm", "rsub"]
 
 
@@ -55,42 +55,6 @@ def sinc(input, *, out=None):
         tensor([1.0000, 0.6366])
     """
     return _float_unary(Sinc, "sinc", input, out)
-
-
-class I0(Op):
-    """y = I0(x), the modified Bessel function of order 0;  grad_x = g * I1(x)."""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return _special(ctx.xp, "i0", x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * I1.apply(x)
-
-
-class I1(Op):
-    """y = I1(x);  grad_x = g * (I0(x) - I1(x) / x), and g / 2 at x = 0."""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return _special(ctx.xp, "i1", x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        at_zero = x == 0
-        safe = compare.where(at_zero, 1.0, x)
-        slope = I0.apply(safe) - I1.apply(safe) / safe
-        return grad * compare.where(at_zero, 0.5, slope)
-
-
-def i0(input, *, out=None):
-    """The modified Bessel function of the first kind, order 0."""
-    return _float_unary(I0, "i0", input, out)
 
 
 def _float_operands(op_name, input, other):
@@ -231,6 +195,6 @@ def rsub(input, other, *, alpha=1):
 
 # -- Tensor methods -----------------------------------------------------------------------
 
-for _name in ("rad2deg", "deg2rad", "sinc", "i0", "copysign", "heaviside", "ldexp", "frexp",
+for _name in ("rad2deg", "deg2rad", "sinc", "copysign", "heaviside", "ldexp", "frexp",
               "nextafter", "gcd", "lcm"):
     setattr(Tensor, _name, globals()[_name])

@@ -296,3 +296,27 @@ def test_polynomial_broadcasting_random(name, shapes, dtype, seed):
     rtol, atol = (1e-4, 1e-5) if dtype == "float32" else (1e-9, 1e-11)
     assert_close(result, getattr(torch.special, name)(theirs_x, theirs_n), rtol, atol,
                  f"{name} {shapes} {dtype}")
+
+
+@pytest.mark.parametrize("name", ["i0", "special.i0", "special.i1", "special.modified_bessel_i1"])
+def test_float32_overflow_past_e_to_the_88_as_torch(name):
+    # torch's float32 kernels multiply by e**|x|, which overflows past |x| = 88.72; scipy's
+    # float64 value would still fit a float32 up to |x| = 91.9.
+    values = [88.0, 89.0, 90.5, -91.5]
+    results = []
+    for lib in (torch, ember):
+        fn = lib
+        for part in name.split("."):
+            fn = getattr(fn, part)
+        results.append(fn(lib.tensor(values)).numpy())
+    np.testing.assert_array_equal(np.isinf(results[1]), np.isinf(results[0]))
+    assert np.isinf(results[1]).sum() == 3
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-6)
+
+
+def test_i0_gradient_is_i1():
+    x = ember.tensor([-2.0, 0.0, 0.5, 3.0], dtype=ember.float64, requires_grad=True)
+    assert gradcheck(ember.i0, [x])
+    assert gradgradcheck(ember.i0, [x])
+    (grad,) = ember.autograd.grad(ember.i0(x).sum(), x)
+    np.testing.assert_allclose(grad.numpy(), ember.special.i1(x).detach().numpy(), rtol=1e-12)
