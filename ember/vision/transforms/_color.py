@@ -13,9 +13,9 @@ from ...nn import functional as nn_functional
 from ...ops.creation import ones
 from ...ops.join import stack
 from ...ops.compare import where
-from ...ops.random import rand
 from .._image import is_pil_image, require_pil
 from . import functional as F
+from ._draws import _rand
 
 __all__ = ["adjust_gamma", "adjust_sharpness", "posterize", "solarize", "autocontrast",
            "equalize", "invert", "RandomInvert", "RandomPosterize", "RandomSolarize",
@@ -258,11 +258,6 @@ def equalize(img):
 
 
 # -- random transforms ------------------------------------------------------------------------
-
-def _rand():
-    """One uniform draw in [0, 1), as torch.rand(1) (transforms._rand)."""
-    return rand(1).item()
-
 
 class RandomInvert(Module):
     """Invert the colours (see invert) with probability p.

@@ -17,10 +17,11 @@ from ..._tensor import Tensor
 from ...nn import Module
 from ...ops.creation import empty, tensor
 from ...ops.join import cat
-from ...ops.random import rand, randint, uniform_
+from ...ops.random import rand, uniform_
 from . import functional as F
 from ._geometry import (affine, elastic_transform, erase, five_crop, gaussian_blur,
                         perspective, rotate, ten_crop)
+from ._draws import _SIZE_ERROR, _rand, _randint, _setup_size, _uniform
 from .functional import InterpolationMode, _interpolation_modes_from_int
 
 __all__ = ["RandomRotation", "RandomAffine", "RandomPerspective", "GaussianBlur",
@@ -28,33 +29,7 @@ __all__ = ["RandomRotation", "RandomAffine", "RandomPerspective", "GaussianBlur"
            "RandomOrder", "LinearTransformation"]
 
 
-# -- random draws and argument checks, as transforms.py's -------------------------------------
-# (transforms.py imports this module before it defines its own, so they are repeated here)
-
-def _rand():
-    """One uniform draw in [0, 1), as torch.rand(1)."""
-    return rand(1).item()
-
-
-def _randint(low, high):
-    """One integer in [low, high), as torch.randint(low, high, (1,))."""
-    return int(randint(low, high, (1,)).item())
-
-
-def _uniform(low, high):
-    """One draw in [low, high), as torch.empty(1).uniform_(low, high)."""
-    return float(uniform_(empty(1), low, high).item())
-
-
-def _setup_size(size, error_msg):
-    if isinstance(size, numbers.Number):
-        return int(size), int(size)
-    if isinstance(size, Sequence) and len(size) == 1:
-        return size[0], size[0]
-    if len(size) != 2:
-        raise ValueError(error_msg)
-    return size
-
+# -- argument checks ------------------------------------------------------------------------
 
 def _check_sequence_input(x, name, req_sizes):
     lengths = req_sizes[0] if len(req_sizes) < 2 else " or ".join(str(s) for s in req_sizes)
@@ -485,8 +460,6 @@ class ElasticTransform(Module):
 
 
 # -- crops, choices and the linear map ---------------------------------------------------------
-
-_SIZE_ERROR = "Please provide only two dimensions (h, w) for size."
 
 
 class FiveCrop(Module):

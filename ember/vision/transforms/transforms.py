@@ -10,66 +10,29 @@ import numbers
 import warnings
 from collections.abc import Sequence
 
-
 from ...nn import Module
-from ...ops.creation import empty
-from ...ops.random import rand, randint, randperm, uniform_
+from ...ops.random import randperm
 from . import functional as F
+from ._color import (RandomAdjustSharpness, RandomAutocontrast, RandomEqualize, RandomInvert,
+                     RandomPosterize, RandomSolarize)
+from ._draws import _SIZE_ERROR, _rand, _randint, _setup_size, _uniform
+from ._geometry_transforms import (ElasticTransform, FiveCrop, GaussianBlur, LinearTransformation,
+                                   RandomAffine, RandomChoice, RandomErasing, RandomOrder,
+                                   RandomPerspective, RandomRotation, TenCrop)
 from .functional import InterpolationMode, _interpolation_modes_from_int
 
 __all__ = ["Compose", "ToTensor", "PILToTensor", "ConvertImageDtype", "ToPILImage", "Normalize",
            "Resize", "CenterCrop", "Pad", "Lambda", "RandomApply", "RandomCrop",
            "RandomHorizontalFlip", "RandomVerticalFlip", "RandomResizedCrop", "ColorJitter",
-           "Grayscale", "RandomGrayscale", "InterpolationMode"]
-
-# The random colour transforms sit beside their functional forms, in _color.py.
-from ._color import (RandomAdjustSharpness, RandomAutocontrast, RandomEqualize,  # noqa: E402
-                     RandomInvert, RandomPosterize, RandomSolarize)
-
-__all__ += ["RandomInvert", "RandomPosterize", "RandomSolarize", "RandomAdjustSharpness",
-            "RandomAutocontrast", "RandomEqualize"]
-
-# The geometric transforms, blur, erasing, five/ten crops, random choice/order and the linear
-# map are in _geometry_transforms.py (their functional forms in _geometry.py).
-from ._geometry_transforms import (ElasticTransform, FiveCrop, GaussianBlur,  # noqa: E402
-                                   LinearTransformation, RandomAffine, RandomChoice,
-                                   RandomErasing, RandomOrder, RandomPerspective,
-                                   RandomRotation, TenCrop)
-
-__all__ += ["RandomRotation", "RandomAffine", "RandomPerspective", "GaussianBlur",
-            "RandomErasing", "ElasticTransform", "FiveCrop", "TenCrop", "RandomChoice",
-            "RandomOrder", "LinearTransformation"]
-
-
-# The random draws are torchvision's, one tensor op each, so that after the same seed the
-# same crops, flips and jitters come out as with torch.
-
-def _rand():
-    """One uniform draw in [0, 1), as torch.rand(1)."""
-    return rand(1).item()
-
-
-def _randint(low, high):
-    """One integer in [low, high), as torch.randint(low, high, (1,))."""
-    return int(randint(low, high, (1,)).item())
-
-
-def _uniform(low, high):
-    """One draw in [low, high), as torch.empty(1).uniform_(low, high)."""
-    return float(uniform_(empty(1), low, high).item())
-
-
-def _setup_size(size, error_msg):
-    if isinstance(size, numbers.Number):
-        return int(size), int(size)
-    if isinstance(size, Sequence) and len(size) == 1:
-        return size[0], size[0]
-    if len(size) != 2:
-        raise ValueError(error_msg)
-    return size
-
-
-_SIZE_ERROR = "Please provide only two dimensions (h, w) for size."
+           "Grayscale", "RandomGrayscale", "InterpolationMode",
+           # the random colour transforms, beside their functional forms in _color.py
+           "RandomInvert", "RandomPosterize", "RandomSolarize", "RandomAdjustSharpness",
+           "RandomAutocontrast", "RandomEqualize",
+           # geometry, blur, erasing, five/ten crops, random choice/order and the linear map,
+           # in _geometry_transforms.py (their functional forms in _geometry.py)
+           "RandomRotation", "RandomAffine", "RandomPerspective", "GaussianBlur",
+           "RandomErasing", "ElasticTransform", "FiveCrop", "TenCrop", "RandomChoice",
+           "RandomOrder", "LinearTransformation"]
 
 
 class Compose:
