@@ -378,6 +378,7 @@ class profile:
                            else {ProfilerActivity.CPU, ProfilerActivity.CUDA})
         self.device_timing = ProfilerActivity.CUDA in self.activities or bool(use_cuda)
         self.schedule = schedule or _always_record
+        self._record_steps = schedule is not None  # torch marks steps only under a schedule
         self.on_trace_ready = on_trace_ready
         self.record_shapes = record_shapes
         self.profile_memory = profile_memory
@@ -437,6 +438,8 @@ class profile:
             self.on_trace_ready(self)
 
     def _open_step_range(self):
+        if not self._record_steps:
+            return
         self._step_range = self._recorder.begin(f"ProfilerStep#{self.step_num}",
                                                 "user_annotation", ())
 
