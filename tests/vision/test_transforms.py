@@ -417,3 +417,59 @@ def test_random_resized_crop_and_color_jitter_draw_as_torchvision():
     assert brightness == same(float(torch.empty(1).uniform_(0.5, 1.5)))
     assert contrast == same(float(torch.empty(1).uniform_(0.8, 1.2)))
     assert saturation is None and hue == same(float(torch.empty(1).uniform_(-0.1, 0.1)))
+
+
+# -- float32 resampling as torch's CPU kernels (fused multiply-adds) ---------------------------
+
+def test_grid_sample_bilinear_rounds_as_torch():
+    # torch's 4-D float32 kernel unnormalizes with fma((g + 1), size / 2, -0.5) and sums the
+    # taps with fmas; the plain formula gives 46.86729 here, and an AugMix shear of a uint8
+    # image then rounded a pixel differently. Expected value computed once from torch 2.13.
+    x = ember.zeros(1, 1, 37, 1)
+    x[0, 0, 31, 0] = 255.0
+    x[0, 0, 32, 0] = 32.0
+    grid = ember.tensor([[[[0.0, 0.7531531453132629]]]])
+    out = ember.nn.functional.grid_sample(x, grid, align_corners=False)
+    assert out.dtype is ember.float32
+    assert float(out.item()) == 46.86686706542969
+
+
+_AA_ROW = [3., 250, 17, 128, 64, 200, 9, 90, 181, 33, 255, 0, 77]
+# computed once from torch 2.13's interpolate(antialias=True, align_corners=False) on CPU
+_AA_EXPECTED = {
+    ("bilinear", 20): [3.0, 120.32498931884766, 220.875, 69.42503356933594, 64.17499542236328,
+                       123.20001220703125, 81.60000610351562, 115.0, 195.22506713867188,
+                       71.07505798339844, 35.32498550415039, 87.97499084472656, 146.875,
+                       140.300048828125, 44.10011291503906, 160.64996337890625,
+                       197.62515258789062, 31.875, 40.42497253417969, 77.0],
+    ("bilinear", 5): [113.40000915527344, 103.03030395507812, 90.62857055664062,
+                      125.84847259521484, 84.79998779296875],
+    ("bicubic", 20): [-13.87076473236084, 124.62330627441406, 241.4921875, 55.59710693359375,
+                      49.09400177001953, 128.2947235107422, 71.94278717041016,
+                      114.7216796875, 199.02780151367188, 62.593482971191406,
+                      14.82986831665039, 87.77330780029297, 163.9404296875,
+                      147.4302215576172, 32.850013732910156, 174.9489288330078,
+                      223.34329223632812, 19.2490234375, 28.947778701782227,
+                      82.25929260253906],
+    ("bicubic", 5): [108.20487213134766, 102.39756774902344, 92.49693298339844,
+                     127.95369720458984, 85.54782104492188],
+}
+
+
+@pytest.mark.parametrize("mode,size", sorted(_AA_EXPECTED))
+def test_antialias_float32_bit_exact(mode, size):
+    # the float32 weights and fused sums of torch's kernel: Resize of a uint8 tensor rounds
+    # this float result, so its last bits decide pixels one apart
+    row = ember.tensor([[[_AA_ROW]]])
+    out = ember.nn.functional.interpolate(row, size=(1, size), mode=mode,
+                                          align_corners=False, antialias=True)
+    if size > len(_AA_ROW):  # upsampling: bit for bit (downsampling may differ by an ulp)
+        assert out.flatten().tolist() == _AA_EXPECTED[(mode, size)]
+    else:
+        assert np.allclose(out.flatten().tolist(), _AA_EXPECTED[(mode, size)], rtol=0,
+                           atol=2e-5)
+    image = ember.tensor(np.array([[_AA_ROW]], dtype=np.uint8).clip(0, 255))
+    resized = T.Resize((1, size), interpolation=getattr(T.InterpolationMode, mode.upper()))(
+        image)
+    expected = np.clip(np.round(np.array(_AA_EXPECTED[(mode, size)], dtype=np.float32)), 0, 255)
+    assert resized.numpy().reshape(-1).tolist() == expected.tolist()

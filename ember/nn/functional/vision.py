@@ -15,7 +15,7 @@ import itertools
 import math
 import warnings
 
-from ..._dtype import bfloat16, float16, uint8
+from ..._dtype import bfloat16, float16, float32, float64, uint8
 from ..._tensor import Tensor
 from ...autograd.function import Op, named
 from ...backend import xp_of
@@ -37,6 +37,7 @@ class Taps:
 
     def __init__(self, axis, index, weight, in_size):
         self.axis, self.index, self.weight, self.in_size = axis, index, weight, in_size
+        self.fused = False  # sum the taps with fused multiply-adds (float32)
         self._adjoint = None
 
     def apply(self, x):
@@ -46,6 +47,11 @@ class Taps:
         out = None
         for k in range(self.index.shape[0]):
             part = xp.take(x, self.index[k], axis=self.axis)
+            if self.fused and out is not None and x.dtype == xp.float32:
+                # out + part * weight with one rounding, as torch's fused multiply-add
+                weight = self.weight[k].astype(xp.float64).reshape(shape)
+                out = (part.astype(xp.float64) * weight + out).astype(xp.float32)
+                continue
             if self.weight is not None:
                 part *= self.weight[k].astype(x.dtype).reshape(shape)
             if out is None:
@@ -165,6 +171,9 @@ def _area_taps(xp, axis, in_size, out_size, dtype):
 
 def _antialias_taps(xp, axis, in_size, out_size, scale_factor, align_corners, cubic, dtype):
     """Downsampling with the interpolation filter widened by the scale (torch's antialias)."""
+    if dtype == xp.float32:
+        return _antialias_taps_float32(xp, axis, in_size, out_size, scale_factor,
+                                       align_corners, cubic)
     scale = _source_scale(in_size, out_size, align_corners, scale_factor)
     support = (2.0 if cubic else 1.0) * (scale if scale >= 1.0 else 1.0)
     inverse = 1.0 / scale if scale >= 1.0 else 1.0
@@ -178,6 +187,47 @@ def _antialias_taps(xp, axis, in_size, out_size, scale_factor, align_corners, cu
         total = sum(weights)
         windows.append((start, [w / total if total else 0.0 for w in weights]))
     return _window_taps(xp, axis, in_size, windows, dtype)
+
+
+def _antialias_taps_float32(xp, axis, in_size, out_size, scale_factor, align_corners, cubic):
+    """As torch's float32 CPU kernel: the weights computed in float32 with its fused
+    multiply-adds, and the taps summed with fused multiply-adds."""
+    f32 = xp.float32
+    fma = lambda a, b, c: f32(float(a) * float(b) + float(c))
+    if align_corners:
+        scale = f32(in_size - 1) / f32(out_size - 1) if out_size > 1 else f32(0.0)
+    elif scale_factor is not None and scale_factor > 0:
+        scale = f32(1.0 / scale_factor)
+    else:
+        scale = f32(in_size) / f32(out_size)
+    support = f32((2.0 if cubic else 1.0) * (float(scale) if scale >= 1.0 else 1.0))
+    inverse = f32(1.0) / scale if scale >= 1.0 else f32(1.0)
+    a = f32(-0.5)
+
+    def weight_at(x):
+        x = abs(x)
+        if not cubic:
+            return f32(1.0) - x if x < 1.0 else f32(0.0)
+        if x < 1.0:
+            return fma(fma(a + f32(2.0), x, -(a + f32(3.0))) * x, x, 1.0)
+        if x < 2.0:
+            return fma(fma(x - f32(5.0), x, 8.0), x, -4.0) * a
+        return f32(0.0)
+
+    windows = []
+    for o in range(out_size):
+        center = f32(float(scale) * (o + 0.5))
+        start = max(int(float(center - support) + 0.5), 0)
+        size = min(int(float(center + support) + 0.5), in_size) - start
+        weights = [weight_at(f32((float(f32(j + start) - center) + 0.5) * float(inverse)))
+                   for j in range(size)]
+        total = f32(0.0)
+        for w in weights:
+            total = total + w
+        windows.append((start, [w / total if total else f32(0.0) for w in weights]))
+    taps = _window_taps(xp, axis, in_size, windows, xp.float32)
+    taps.fused = True
+    return taps
 
 
 def _antialias_filter(x, cubic):
@@ -311,6 +361,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         else:
             table = _linear_taps(xp, axis, in_size, out_size, factor, align_corners, dtype)
         tables.append(table)
+    if antialias and dtype == xp.float32:
+        tables.reverse()  # torch's float kernel resamples the width first, as the uint8 one
     if fixed_point:
         return Tensor._make(_resample_fixed_point(xp, input._data, tables))
     if dtype != input._data.dtype:  # half types: computed in float32, rounded once
@@ -510,12 +562,26 @@ def affine_grid(theta, size, align_corners=None):
     return grid.reshape([size[0]] + spatial + [len(spatial)])
 
 
-def _unnormalize(coordinate, size, align_corners):
+def _unnormalize(coordinate, size, align_corners, fused=False):
     """Normalised grid coordinates in [-1, 1] to input pixel positions (ember ops: the
-    gradient flows back to the grid)."""
+    gradient flows back to the grid).
+
+    fused: as torch's 4-D float32 CPU kernel, fma(c + 1, size / 2, -0.5) (its 5-D kernel
+    computes ((c + 1) * size - 1) / 2); the last bits differ.
+    """
     if align_corners:
         return (coordinate + 1) * ((size - 1) / 2)
+    if fused:
+        return _fused_multiply_add(coordinate + 1, size / 2, -0.5)
     return ((coordinate + 1) * size - 1) / 2
+
+
+def _fused_multiply_add(a, b, c):
+    """a * b + c for float32 a with one rounding: the float64 product of float32 values is
+    exact, so only the sum rounds (in float64, then to float32)."""
+    wide = float64
+    as_wide = lambda v: v.to(wide) if isinstance(v, Tensor) else v
+    return (as_wide(a) * as_wide(b) + as_wide(c)).to(float32)
 
 
 def _apply_padding(position, size, padding_mode, align_corners):
@@ -584,9 +650,11 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     # positions per input dim (D, H, W order); grid's last dim holds them as (x, y, z)
     coordinates = [grid[..., d - 1 - i] for i in range(d)]
 
-    def tap(indices, weight):
+    def tap(indices, weight, plus=None):
         """One tap's contribution: input rows at integer indices (one array per dim), times
-        weight (a Tensor, or None for 1); taps outside the input read zeros."""
+        weight (a Tensor, or None for 1); taps outside the input read zeros. With plus, the
+        contribution added to plus with one rounding, as the fused multiply-add of torch's
+        CPU kernel."""
         inside = True
         flat = sample_base
         for index, size, stride in zip(indices, spatial, strides):
@@ -595,12 +663,18 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         values = Embedding.apply(rows, flat, None, False)  # (N, *out, C)
         mask = Tensor._make(xp.asarray(inside).astype(input._data.dtype))
         weight = mask if weight is None else weight * mask
+        if plus is not None:
+            return _fused_multiply_add(values, weight.unsqueeze(-1), plus)
         return values * weight.unsqueeze(-1)
 
     if mode == "bicubic":
         output = _bicubic_taps(tap, coordinates, spatial, padding_mode, align_corners)
     else:
-        positions = [_apply_padding(_unnormalize(c, size, align_corners), size, padding_mode,
+        # torch's 4-D float32 CPU kernel fuses multiply-adds (unnormalizing, and summing the
+        # bilinear taps); a bilinear uint8 image's rounding can hang on the last bit
+        fused = d == 2 and mode == "bilinear" and input.dtype is float32
+        positions = [_apply_padding(_unnormalize(c, size, align_corners, fused), size,
+                                    padding_mode,
                                     align_corners) for c, size in zip(coordinates, spatial)]
         if mode == "nearest":
             # rint rounds halves to even, as torch's nearbyint
@@ -614,8 +688,12 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
                 for bit, high in zip(corner, highs):
                     factor = high if bit else 1 - high
                     weight = factor if weight is None else weight * factor
-                part = tap([low + bit for low, bit in zip(lows, corner)], weight)
-                output = part if output is None else output + part
+                indices = [low + bit for low, bit in zip(lows, corner)]
+                if fused and output is not None:
+                    output = tap(indices, weight, output)
+                else:
+                    part = tap(indices, weight)
+                    output = part if output is None else output + part
     return output.permute(0, d + 1, *range(1, d + 1))
 
 
