@@ -20,7 +20,7 @@ from .._dtype import scalar_type_name
 from .._tensor import Tensor
 from ..autograd.function import Op
 from . import compare
-from .elementwise import _require_tensor
+from .elementwise import _fused_multiply_add, _require_tensor
 from .unary import _float_unary, _special
 
 __all__ = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "i0", "i0e", "i1", "i1e",
@@ -60,21 +60,11 @@ def _without_gradient(op_name, function, input, out, argument="input"):
     return _float_unary(NoGradient, op_name, input, out, function)
 
 
-def fused_multiply_add(xp, a, b, c):
-    """a * b + c rounded once, as in torch's kernels, which the compiler builds with fused
-    multiply-adds: for float32 the product and sum are exact in float64 but for a last
-    rounding. float64 is left unfused (its rounding differences stay near 1e-16)."""
-    if a.dtype != xp.float32:
-        return a * b + c
-    wide = xp.float64
-    return (a.astype(wide) * b.astype(wide) + c).astype(xp.float32)
-
-
 def _horner(xp, z, coefficients):
     """c[0] z**(k-1) + ... + c[k-1], evaluated as torch's loops do, in z's dtype."""
     total = z * 0 + coefficients[0]
     for coefficient in coefficients[1:]:
-        total = fused_multiply_add(xp, total, z, xp.asarray(coefficient, z.dtype))
+        total = _fused_multiply_add(xp, total, z, xp.asarray(coefficient, z.dtype))
     return total
 
 

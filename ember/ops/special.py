@@ -17,9 +17,10 @@ from .._dtype import FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op, named
 from ._inplace import inplace_method
-from .bessel import fused_multiply_add, require_float_or_double
+from .bessel import require_float_or_double
 from .binary import float_tensor_pair
-from .elementwise import _cast, _maybe_out, broadcast_error, promote, sum_to
+from .elementwise import (_cast, _fused_multiply_add, _maybe_out, broadcast_error, promote,
+                          sum_to)
 from . import _sampling
 from .random import _generator, _on_device_of
 from .unary import _float_unary, _special
@@ -503,7 +504,7 @@ def _chebyshev(xp, x, n, kind, shifted):
     cases = [(n < 0, 0.0), (upper, at_upper), (lower, at_lower),
              ((n > threshold) & (xp.abs(y) < 1), closed), (n == 0, 1.0), (n == 1, first)]
     def step(j, y, p, q):
-        return fused_multiply_add(xp, y + y, q, -p)
+        return _fused_multiply_add(xp, y + y, q, -p)
 
     return _evaluate(xp, cases, y, n, first, step, True)
 
@@ -519,8 +520,8 @@ def _hermite(xp, x, n, physicists):
     limit = 128 if x.dtype == xp.float32 else 512
     def step(j, x, p, q):
         if physicists:  # the k of H_{k+1} = 2x H_k - 2k H_{k-1} is 2j
-            return fused_multiply_add(xp, x + x, q, -((j + j) * p))
-        return fused_multiply_add(xp, x, q, -(j * p))
+            return _fused_multiply_add(xp, x + x, q, -((j + j) * p))
+        return _fused_multiply_add(xp, x, q, -(j * p))
 
     first = x + x if physicists else x
     cases = [(n < 0, 0.0), (n == 0, 1.0), (n == 1, first), (n > limit, xp.nan)]
@@ -532,7 +533,7 @@ def _laguerre(xp, x, n):
     first = 1.0 - x
     cases = [(n < 0, 0.0), (xp.abs(x) == 0, 1.0), (n == 0, 1.0), (n == 1, first)]
     def step(j, x, p, q):
-        return fused_multiply_add(xp, (j + j) + (1.0 - x), q, -(j * p)) / (j + 1)
+        return _fused_multiply_add(xp, (j + j) + (1.0 - x), q, -(j * p)) / (j + 1)
 
     return _evaluate(xp, cases, x, n, first, step, True)
 
@@ -542,7 +543,7 @@ def _legendre(xp, x, n):
     at_one = xp.where((x > 0) | (n % 2 == 0), 1.0, -1.0).astype(x.dtype)
     cases = [(n < 0, 0.0), (xp.abs(x) == 1, at_one), (n == 0, 1.0), (n == 1, x)]
     def step(j, x, p, q):
-        return fused_multiply_add(xp, (j + j + 1) * x, q, -(j * p)) / (j + 1)
+        return _fused_multiply_add(xp, (j + j + 1) * x, q, -(j * p)) / (j + 1)
 
     return _evaluate(xp, cases, x, n, x, step, True)
 

@@ -199,10 +199,11 @@ def bag_reduce(input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, 
             padding_idx += weight.shape[0]
     flat = input.reshape(-1)
     indices = flat.tolist()
-    for position, index in enumerate(indices):  # torch's message for embedding_bag
-        if not 0 <= index < weight.shape[0]:
-            raise RuntimeError(f"Index {position} of input takes value {index} which is not in "
-                               f"the valid range [0, {weight.shape[0]})")
+    outside = (flat._data < 0) | (flat._data >= weight.shape[0])
+    if outside.any():  # torch's message for embedding_bag
+        position = int(outside.argmax())
+        raise RuntimeError(f"Index {position} of input takes value {indices[position]} which is "
+                           f"not in the valid range [0, {weight.shape[0]})")
     rows = embedding(flat, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq)
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.reshape(-1, 1)

@@ -20,6 +20,7 @@ from ..._tensor import Tensor
 from ...autograd.function import Op, named
 from ...backend import xp_of
 from ...ops.compare import where
+from ...ops.elementwise import _fused_multiply_add
 from .sparse import Embedding
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
@@ -47,10 +48,8 @@ class Taps:
         out = None
         for k in range(self.index.shape[0]):
             part = xp.take(x, self.index[k], axis=self.axis)
-            if self.fused and out is not None and x.dtype == xp.float32:
-                # out + part * weight with one rounding, as torch's fused multiply-add
-                weight = self.weight[k].astype(xp.float64).reshape(shape)
-                out = (part.astype(xp.float64) * weight + out).astype(xp.float32)
+            if self.fused and out is not None:  # one rounding, as torch's fused multiply-add
+                out = _fused_multiply_add(xp, part, self.weight[k].reshape(shape), out)
                 continue
             if self.weight is not None:
                 part *= self.weight[k].astype(x.dtype).reshape(shape)
@@ -572,16 +571,15 @@ def _unnormalize(coordinate, size, align_corners, fused=False):
     if align_corners:
         return (coordinate + 1) * ((size - 1) / 2)
     if fused:
-        return _fused_multiply_add(coordinate + 1, size / 2, -0.5)
+        return _fused_multiply_add_tensors(coordinate + 1, size / 2, -0.5)
     return ((coordinate + 1) * size - 1) / 2
 
 
-def _fused_multiply_add(a, b, c):
+def _fused_multiply_add_tensors(a, b, c):
     """a * b + c for float32 a with one rounding: the float64 product of float32 values is
     exact, so only the sum rounds (in float64, then to float32)."""
-    wide = float64
-    as_wide = lambda v: v.to(wide) if isinstance(v, Tensor) else v
-    return (as_wide(a) * as_wide(b) + as_wide(c)).to(float32)
+    a, b, c = (v.to(float64) if isinstance(v, Tensor) else v for v in (a, b, c))
+    return (a * b + c).to(float32)
 
 
 def _apply_padding(position, size, padding_mode, align_corners):
@@ -664,7 +662,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         mask = Tensor._make(xp.asarray(inside).astype(input._data.dtype))
         weight = mask if weight is None else weight * mask
         if plus is not None:
-            return _fused_multiply_add(values, weight.unsqueeze(-1), plus)
+            return _fused_multiply_add_tensors(values, weight.unsqueeze(-1), plus)
         return values * weight.unsqueeze(-1)
 
     if mode == "bicubic":

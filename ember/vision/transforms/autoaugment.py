@@ -20,6 +20,7 @@ from ...nn import Module
 from ...ops.creation import arange, linspace, tensor
 from ...ops.random import rand, randint
 from . import functional as F
+from ._draws import _randint
 from .functional import InterpolationMode
 
 __all__ = ["AutoAugmentPolicy", "AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix"]
@@ -93,11 +94,6 @@ def _tensor_fill(fill, img, channels):
     if fill is not None:
         return [float(f) for f in fill]
     return fill
-
-
-def _signed_draw():
-    """Whether to negate a signed magnitude: torch.randint(2, (1,)) is nonzero."""
-    return bool(randint(2, (1,)))
 
 
 def _posterize_bits(num_bins, top, steps):
@@ -247,7 +243,7 @@ class AutoAugment(Module):
     @staticmethod
     def get_params(transform_num):
         """(sub-policy index, the two probability draws (2,), the two sign draws (2,))."""
-        policy_id = int(randint(transform_num, (1,)).item())
+        policy_id = _randint(0, transform_num)
         probs = rand((2,))
         signs = randint(2, (2,))
         return policy_id, probs, signs
@@ -321,11 +317,11 @@ class RandAugment(Module):
         fill = _tensor_fill(self.fill, img, channels)
         op_meta = self._augmentation_space(self.num_magnitude_bins, (height, width))
         for _ in range(self.num_ops):
-            op_index = int(randint(len(op_meta), (1,)).item())
+            op_index = _randint(0, len(op_meta))
             op_name = list(op_meta.keys())[op_index]
             magnitudes, signed = op_meta[op_name]
             magnitude = float(magnitudes[self.magnitude].item()) if magnitudes.ndim > 0 else 0.0
-            if signed and _signed_draw():
+            if signed and _randint(0, 2):
                 magnitude *= -1.0
             img = _apply_op(img, op_name, magnitude, interpolation=self.interpolation, fill=fill)
         return img
@@ -380,13 +376,13 @@ class TrivialAugmentWide(Module):
         channels, _, _ = F.get_dimensions(img)
         fill = _tensor_fill(self.fill, img, channels)
         op_meta = self._augmentation_space(self.num_magnitude_bins)
-        op_index = int(randint(len(op_meta), (1,)).item())
+        op_index = _randint(0, len(op_meta))
         op_name = list(op_meta.keys())[op_index]
         magnitudes, signed = op_meta[op_name]
         magnitude = 0.0
         if magnitudes.ndim > 0:
             magnitude = float(magnitudes[randint(len(magnitudes), (1,))].item())
-        if signed and _signed_draw():
+        if signed and _randint(0, 2):
             magnitude *= -1.0
         return _apply_op(img, op_name, magnitude, interpolation=self.interpolation, fill=fill)
 
@@ -494,15 +490,15 @@ class AugMix(Module):
         for i in range(self.mixture_width):
             aug = batch
             depth = self.chain_depth if self.chain_depth > 0 \
-                else int(randint(low=1, high=4, size=(1,)).item())
+                else _randint(1, 4)
             for _ in range(depth):
-                op_index = int(randint(len(op_meta), (1,)).item())
+                op_index = _randint(0, len(op_meta))
                 op_name = list(op_meta.keys())[op_index]
                 magnitudes, signed = op_meta[op_name]
                 magnitude = 0.0
                 if magnitudes.ndim > 0:
                     magnitude = float(magnitudes[randint(self.severity, (1,))].item())
-                if signed and _signed_draw():
+                if signed and _randint(0, 2):
                     magnitude *= -1.0
                 aug = _apply_op(aug, op_name, magnitude, interpolation=self.interpolation,
                                 fill=fill)
