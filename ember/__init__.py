@@ -7,9 +7,10 @@ The public names below come from each module's `__all__`; ember/README.md maps t
 from . import _compiled  # noqa: F401  (first: it decides which modules run compiled)
 from . import _host_memory  # noqa: F401  (malloc keeps freed memory for the next step)
 from . import _dtype
-from ._dtype import (bfloat16, bool, double, dtype, finfo, float, float16, float32, float64,
-                     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
-                     promote_types, result_type, set_default_dtype, short, uint8)
+from ._dtype import (bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype, finfo,
+                     float, float16, float32, float64, get_default_dtype, half, iinfo, int, int8,
+                     int16, int32, int64, long, promote_types, result_type, set_default_dtype,
+                     short, uint8)
 from ._generator import (Generator, default_generator, get_rng_state, initial_seed,
                          manual_seed, seed, set_rng_state)
 from ._tensor import Size, Tensor
@@ -92,6 +93,7 @@ from .ops.numeric import *  # noqa: F401,F403
 from .ops.bessel import i0  # noqa: F401
 from .ops.sequence import *  # noqa: F401,F403
 from .ops.tensor_queries import *  # noqa: F401,F403
+from .ops.complex import *  # noqa: F401,F403
 from .ops.windows import *  # noqa: F401,F403
 from .ops.scatter_copy import *  # noqa: F401,F403
 from .ops.copies import *  # noqa: F401,F403

@@ -1,28 +1,31 @@
 """dtypes and PyTorch's type-promotion rules.
 
 A dtype is a small immutable object naming a numpy dtype (bfloat16 comes from ml_dtypes).
-Promotion follows torch: categories bool < integer < floating; among operands, tensors
+Promotion follows torch: categories bool < integer < floating < complex; among operands, tensors
 with dimensions outrank zero-dim tensors, which outrank Python scalars, and a lower tier
 only decides the result when its category is higher than every operand's above it.
 """
 import builtins
+import warnings
 
 import ml_dtypes
 import numpy as np
 
 __all__ = [
     "dtype", "float16", "half", "bfloat16", "float32", "float", "float64", "double",
+    "complex64", "cfloat", "complex128", "cdouble",
     "int8", "int16", "short", "int32", "int", "int64", "long", "uint8", "bool",
     "get_default_dtype", "set_default_dtype", "promote_types", "result_type", "finfo", "iinfo",
 ]
 
-BOOL, INTEGER, FLOATING = 0, 1, 2
+BOOL, INTEGER, FLOATING, COMPLEX = 0, 1, 2, 3
 
 
 class dtype:
     """An element type; `ember.float32` and friends are the only instances."""
 
-    __slots__ = ("name", "np", "category", "itemsize", "is_floating_point", "is_signed")
+    __slots__ = ("name", "np", "category", "itemsize", "is_floating_point", "is_complex",
+                 "is_signed")
 
     def __init__(self, name, np_dtype, category):
         self.name = name
@@ -30,14 +33,21 @@ class dtype:
         self.category = category
         self.itemsize = self.np.itemsize
         self.is_floating_point = category == FLOATING
-        self.is_signed = category == FLOATING or self.np.kind == "i"
-
-    @property
-    def is_complex(self):
-        return False
+        self.is_complex = category == COMPLEX
+        self.is_signed = category >= FLOATING or self.np.kind == "i"
 
     def to_real(self):
-        return self
+        """The dtype of a complex dtype's real and imaginary parts (a real dtype itself)."""
+        return BY_NUMPY[self.np.type(0).real.dtype] if self.is_complex else self
+
+    def to_complex(self):
+        """The complex dtype whose parts are this floating dtype (float16 and bfloat16, which
+        have none in numpy, take complex64)."""
+        if self.is_complex:
+            return self
+        if self.category != FLOATING:
+            raise RuntimeError(f"to_complex: expected a floating dtype, got {self}")
+        return complex128 if self is float64 else complex64
 
     def __repr__(self):
         return f"ember.{self.name}"
@@ -56,11 +66,16 @@ int32 = int = dtype("int32", np.int32, INTEGER)
 int64 = long = dtype("int64", np.int64, INTEGER)
 uint8 = dtype("uint8", np.uint8, INTEGER)
 bool = dtype("bool", np.bool_, BOOL)
+complex64 = cfloat = dtype("complex64", np.complex64, COMPLEX)
+complex128 = cdouble = dtype("complex128", np.complex128, COMPLEX)
 
-ALL = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
+ALL = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64,
+       complex128)
 BY_NUMPY = {d.np: d for d in ALL}
 BY_NAME = {d.name: d for d in ALL}
 FLOAT_NP = frozenset(d.np for d in ALL if d.is_floating_point)
+COMPLEX_NP = frozenset(d.np for d in ALL if d.is_complex)
+DIFFERENTIABLE_NP = FLOAT_NP | COMPLEX_NP  # the dtypes that can require grad
 # The values each integer dtype holds; Python ints outside are wrapped into it, as torch does.
 INT_RANGE = {d.np: (builtins.int(np.iinfo(d.np).min), builtins.int(np.iinfo(d.np).max))
              for d in ALL if d.category == INTEGER}
@@ -68,7 +83,7 @@ INT_RANGE = {d.np: (builtins.int(np.iinfo(d.np).min), builtins.int(np.iinfo(d.np
 _SCALAR_TYPE_NAMES = {
     "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
     "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "uint8": "Byte",
-    "bool": "Bool",
+    "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
 }
 
 
@@ -89,16 +104,21 @@ def from_numpy_dtype(np_dtype):
             return int64
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types are: "
-            "float64, float32, float16, bfloat16, int64, int32, int16, int8, uint8, and bool."
+            "float64, float32, float16, complex64, complex128, bfloat16, int64, int32, int16, "
+            "int8, uint8, and bool."
         ) from None
 
 
 def cast_array(array, np_dtype):
     """array.astype(np_dtype), except float64 to float16 goes through float32 as in torch,
     whose Half is made from a float: two roundings, which differ from one in ~1 element in
-    30,000."""
+    30,000; and complex to real keeps the real part with torch's warning."""
     if np_dtype == np.float16 and array.dtype == np.float64:
         return array.astype(np.float32).astype(np.float16)
+    if array.dtype.kind == "c" and np.dtype(np_dtype).kind != "c":
+        warnings.warn("Casting complex values to real discards the imaginary part",
+                      UserWarning, stacklevel=4)
+        return array.real.astype(np_dtype)
     return array.astype(np_dtype)
 
 
@@ -125,6 +145,12 @@ def get_default_dtype():
     return _default_float
 
 
+def default_complex_dtype():
+    """The complex dtype a Python complex number takes: complex128 under a float64 default,
+    else complex64."""
+    return complex128 if _default_float is float64 else complex64
+
+
 def set_default_dtype(d):
     global _default_float
     d = to_dtype(d)
@@ -135,14 +161,19 @@ def set_default_dtype(d):
 
 
 # Promotion of two dtypes of the same tier: torch's table, which differs from numpy's
-# (float16 with bfloat16 gives float32; int8 with uint8 gives int16; any float beats any int).
+# (float16 with bfloat16 gives float32; int8 with uint8 gives int16; any float beats any int;
+# a complex dtype with float64 gives complex128).
 def promote_types(type1, type2):
     """The smallest dtype both can be cast to, as torch.promote_types."""
     a, b = to_dtype(type1), to_dtype(type2)
     if a is b:
         return a
+    if a.category < b.category:
+        a, b = b, a
+    if a.category == COMPLEX:
+        return complex128 if complex128 in (a, b) or b is float64 else complex64
     if a.category != b.category:
-        return a if a.category > b.category else b
+        return a
     if a.category == FLOATING:
         if {a, b} == {float16, bfloat16}:
             return float32
@@ -160,6 +191,8 @@ def _scalar_dtype(value):
         return bool
     if isinstance(value, builtins.int):
         return int64
+    if isinstance(value, builtins.complex):
+        return default_complex_dtype()
     return _default_float
 
 
@@ -178,6 +211,8 @@ def _combine(operands):
         elif d.category > result.category:
             if tier == SCALAR:  # a Python scalar of a higher category takes the default type
                 d = _default_float if d.category == FLOATING else d
+            if d.is_complex and result.category == FLOATING:  # float64 + 1j is complex128
+                d = result.to_complex()
             result = d
     return result
 
@@ -196,7 +231,8 @@ def operand_type(value):
     data = getattr(value, "_data", None)
     if data is not None:
         return BY_NUMPY[data.dtype], (ZERO_DIM if data.ndim == 0 else DIMENSIONED)
-    if isinstance(value, (builtins.bool, builtins.int, builtins.float, np.number, np.bool_)):
+    if isinstance(value, (builtins.bool, builtins.int, builtins.float, builtins.complex,
+                          np.number, np.bool_)):
         if isinstance(value, np.generic):
             value = value.item()
         return _scalar_dtype(value), SCALAR
@@ -235,6 +271,8 @@ class finfo:
 
     def __init__(self, type=None):
         type = get_default_dtype() if type is None else type
+        if isinstance(type, dtype) and type.is_complex:  # a complex dtype's parts
+            type = type.to_real()
         if not isinstance(type, dtype) or type.category != FLOATING:
             raise TypeError(f"ember.finfo() requires a floating point input type, got {type}. "
                             f"Use ember.iinfo for integer types.")

@@ -21,6 +21,7 @@ _LEGACY_NAMES = {
     "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
     "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
     "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
+    "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor",
 }
 
 
@@ -171,7 +172,7 @@ class Tensor:
         return self._data.dtype in _dtype.FLOAT_NP
 
     def is_complex(self):
-        return False
+        return self._data.dtype.kind == "c"
 
     def is_signed(self):
         return self.dtype.is_signed
@@ -198,9 +199,10 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables. If you want to use "
                 "a computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach().")
-        if requires_grad and self._data.dtype not in _dtype.FLOAT_NP:
+        if requires_grad and self._data.dtype not in _dtype.DIFFERENTIABLE_NP:
             raise RuntimeError(
-                f"only Tensors of floating point dtype can require gradients, got {self.dtype}")
+                f"only Tensors of floating point and complex dtype can require gradients, got "
+                f"{self.dtype}")
         if requires_grad:
             grad_mode.check_not_inference(self, "Setting requires_grad=True on")
         self._requires_grad = bool(requires_grad)

@@ -153,6 +153,22 @@ def _values(array):
     return array.astype(np.float64).tolist()
 
 
+class _ComplexFormatter:
+    """torch's complex style: the real parts formatted as one real tensor, the imaginary
+    parts as another, joined as `1.+2.j`."""
+
+    def __init__(self, values):
+        self.real = _Formatter(values.real.astype(np.float64), True)
+        self.imag = _Formatter(values.imag.astype(np.float64), True)
+
+    def width(self):
+        return self.real.width() + self.imag.width() + 1  # and the 'j'
+
+    def format(self, value):
+        imag = (self.imag.format(value.imag) + "j").lstrip()
+        return self.real.format(value.real) + ("" if imag[0] in "+-" else "+") + imag
+
+
 def _tensor_str_with_formatter(array, indent, summarize, formatter):
     ndim = array.ndim
     if ndim == 0:
@@ -196,6 +212,8 @@ def _tensor_str(array, indent):
     summarize = array.size > PRINT_OPTS.threshold
     floating = array.dtype.kind == "f" or array.dtype == _dtype.bfloat16.np
     shown = _summarized_data(array) if summarize else array
+    if array.dtype.kind == "c":
+        return _tensor_str_with_formatter(array, indent, summarize, _ComplexFormatter(shown))
     if floating:
         shown = shown.astype(np.float64)  # as torch prints halves: through a wider float
     formatter = _Formatter(shown, floating)
@@ -236,7 +254,8 @@ def tensor_repr(tensor, tensor_contents=None):
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append(f"size={tuple(array.shape)}")
-        if dtype not in (_dtype.get_default_dtype(), _dtype.int64, _dtype.bool):
+        if dtype not in (_dtype.get_default_dtype(), _dtype.default_complex_dtype(),
+                         _dtype.int64, _dtype.bool):
             suffixes.append(f"dtype={dtype}")
         body = _tensor_str(array, indent)
     if tensor_contents is not None:

@@ -52,6 +52,11 @@ def _root_grads(outputs, grad_outputs):
                     f"grad can be implicitly created only for scalar outputs; output {index} "
                     f"has shape {list(out.shape)}. Pass gradient= (a tensor of that shape), or "
                     f"reduce it first, e.g. out.sum().backward().")
+            if out._requires_grad and out._data.dtype.kind == "c":
+                raise RuntimeError(
+                    f"grad can be implicitly created only for real scalar outputs but got "
+                    f"{out.dtype}. Backpropagate a real number made from it, e.g. "
+                    f"out.abs() or out.real.")
             grad = ones_like(out)
         elif not isinstance(grad, _tensor_module.Tensor):
             grad = _tensor_module.Tensor._make(out._data.dtype.type(grad) * ones_like(out)._data)

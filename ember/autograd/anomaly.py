@@ -16,7 +16,7 @@ import linecache
 import math
 import warnings
 
-from .._dtype import FLOAT_NP
+from .._dtype import DIFFERENTIABLE_NP
 from ..backend import _BY_ARRAY_TYPE
 from . import function, graph
 
@@ -58,7 +58,7 @@ def _all_finite(args):
 
 def _non_finite(array):
     """'nan', 'inf' or None for an array."""
-    if array.dtype not in FLOAT_NP:
+    if array.dtype not in DIFFERENTIABLE_NP:
         return None
     xp = _BY_ARRAY_TYPE[type(array)].xp
     if bool(xp.isfinite(array).all()):

@@ -222,6 +222,8 @@ def _accumulate(node, grad, create_graph):
     if variable is None or grad is None:
         return
     if grad._data.dtype != variable._data.dtype:
+        if grad._data.dtype.kind == "c" and variable._data.dtype.kind != "c":
+            grad = grad.real
         grad = grad.to(variable.dtype)
     if variable.grad is None:
         # A fresh copy: backward may hand the same array to several leaves (add, expand...),

@@ -18,7 +18,7 @@ from collections import OrderedDict
 import numpy as np
 
 from .. import _tensor as _tensor_module
-from .._dtype import FLOAT_NP
+from .._dtype import DIFFERENTIABLE_NP
 from ..backend import _BY_ARRAY_TYPE
 from . import grad_mode
 
@@ -83,6 +83,17 @@ class Node:
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
         return tuple([_unpack(self, item) for item in saved])
+
+    @property
+    def conj_saved_tensors(self):
+        """saved_tensors, complex ones (and complex numbers) conjugated.
+
+        The backward of a holomorphic op f (mul, exp, matmul ...) is g * conj(f'(z)) in
+        torch's convention, and as f has real coefficients, conj(f'(z)) = f'(conj z): the
+        formula written for real inputs, on conjugated saved values, is the complex gradient.
+        Real values come back as they are.
+        """
+        return tuple([_conj(value) for value in self.saved_tensors])
 
     # -- hooks ---------------------------------------------------------------------------
 
@@ -332,10 +343,18 @@ class Op(metaclass=_OpMeta):
         return _make(result)
 
 
+def _conj(value):
+    if value.__class__ is complex:
+        return value.conjugate()
+    if isinstance(value, Tensor) and value._data.dtype.kind == "c":
+        return value.conj()
+    return value
+
+
 def _record(node, args, arrays, result):
     """The outputs of a forward that needs a gradient, linked into the graph through `node`."""
     if result.__class__ is not tuple:
-        if result.dtype not in FLOAT_NP:  # integer and bool outputs never require grad
+        if result.dtype not in DIFFERENTIABLE_NP:  # integer and bool outputs never require grad
             return _make(result)
         out = _make(result, True, node)
         _link(node, args)
@@ -350,7 +369,7 @@ def _record(node, args, arrays, result):
     node._num_outputs = len(outs)
     node._output_meta = tuple([(o._data.shape, o._data.dtype, type(o._data)) for o in outs])
     for index, out in enumerate(outs):
-        if out._data.dtype in FLOAT_NP:  # integer outputs (indices) get no gradient
+        if out._data.dtype in DIFFERENTIABLE_NP:  # integer outputs (indices) get no gradient
             out._requires_grad = True
             out.grad_fn = node
             out._output_nr = index
@@ -462,7 +481,7 @@ class Function(metaclass=_OpMeta):
             if not isinstance(out, Tensor):
                 outs.append(out)
                 continue
-            differentiable = (out._data.dtype in FLOAT_NP
+            differentiable = (out._data.dtype in DIFFERENTIABLE_NP
                               and not any(out is t for t in ctx._non_differentiable))
             if any(out is t for t in ctx._dirty):
                 out._version[0] += 1

@@ -11,7 +11,7 @@ from .._tensor import Tensor
 from . import (binary, compare, conv, convert, count, creation, cumulative,  # noqa: F401
                elementwise, index, join, linalg, pad, pool, random, reduce, shape, sort, unary)
 from . import special  # noqa: F401
-from . import matrices, numeric, sequence, sliding, tensor_queries  # noqa: F401
+from . import complex, matrices, numeric, sequence, sliding, tensor_queries  # noqa: F401
 from . import scatter_copy, windows  # noqa: F401
 from . import copies, strided  # noqa: F401
 from ._inplace import apply_inplace, inplace_method

@@ -10,7 +10,8 @@ __all__ = ["to_dtype", "to_device", "clone", "contiguous"]
 
 
 class ToDtype(Op):
-    """y = x as another dtype;  grad_x = g cast back to x's dtype."""
+    """y = x as another dtype;  grad_x = g cast back to x's dtype (its real part, for a real x
+    made complex)."""
 
     node_name = "ToCopyBackward0"  # torch's dtype and device changes are one op, _to_copy
 
@@ -21,7 +22,13 @@ class ToDtype(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.to(ctx.source), None
+        return real_grad(grad, ctx.source).to(ctx.source), None
+
+
+def real_grad(grad, dtype):
+    """A gradient for a tensor of `dtype`: the real part of a complex gradient that reaches a
+    real tensor, as torch's engine takes it."""
+    return grad.real if grad._data.dtype.kind == "c" and dtype.kind != "c" else grad
 
 
 class ToDevice(Op):

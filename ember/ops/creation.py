@@ -87,8 +87,7 @@ def _leaf_dtype(item):
     if isinstance(item, builtins.float):
         return _dtype.get_default_dtype()
     if isinstance(item, complex):
-        raise TypeError("tensor(): ember has no complex dtypes; keep real and imaginary parts "
-                        "as two real tensors")
+        return _dtype.default_complex_dtype()
     if isinstance(item, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
     raise RuntimeError(f"Could not infer dtype of {type(item).__name__}")
@@ -212,8 +211,6 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
     The dtype, unless given, follows torch: bools give bool, ints int64, floats the default
     dtype, numpy values and tensors their own dtype; mixed data takes the promoted dtype.
-
-    Differs from PyTorch: complex data raises TypeError (ember has no complex dtypes).
 
     Example:
         >>> ember.tensor([[1, 2], [3, 4]]).dtype

@@ -21,7 +21,7 @@ import math
 import warnings
 
 from .. import _dtype
-from .._dtype import FLOAT_NP, INT_RANGE, scalar_type_name
+from .._dtype import DIFFERENTIABLE_NP, FLOAT_NP, INT_RANGE, scalar_type_name
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Op, named
@@ -123,11 +123,13 @@ def _cast(value, dtype, like):
                 raise OverflowError(f"int too big to convert: {value} does not fit in int64")
             value = (value - low) % (high - low + 1) + low
         return value
+    if category == _dtype.COMPLEX:
+        return builtins.complex(value)
     return builtins.bool(value)
 
 
 def _number_tensor(value, op_name):
-    if not isinstance(value, (builtins.bool, builtins.int, builtins.float)):
+    if not isinstance(value, (builtins.bool, builtins.int, builtins.float, builtins.complex)):
         raise TypeError(f"{op_name}(): expected Tensors or numbers, got {type(value).__name__}")
     return scalar_tensor(value, dtype=_dtype.operand_type(value)[0])
 
@@ -144,7 +146,7 @@ def _array_like(value, like):
 
 def _to_float(tensor):
     """Integer and bool tensors become the default float dtype, for ops like exp and div."""
-    if tensor._data.dtype in FLOAT_NP:
+    if tensor._data.dtype in DIFFERENTIABLE_NP:
         return tensor
     return tensor.to(_dtype.get_default_dtype())
 
@@ -203,7 +205,7 @@ def _fused_multiply_add(xp, x, y, z):
 def _is_integral(value):
     """True for an integer or bool tensor, or for an int (or bool) Python scalar."""
     if isinstance(value, Tensor):
-        return value._data.dtype not in FLOAT_NP
+        return value._data.dtype not in DIFFERENTIABLE_NP
     return isinstance(value, builtins.int)
 
 
@@ -495,7 +497,7 @@ class Mul(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
+        a, b = ctx.conj_saved_tensors
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad_b = None
         # times a Python number (already of the result's type): straight to Mul, no promotion
@@ -536,7 +538,7 @@ class Div(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
+        a, b = ctx.conj_saved_tensors
         need_a, need_b = ctx.needs_input_grad
         grad_a = sum_to(grad / b, ctx.a_shape) if need_a else None
         grad_b = sum_to(-grad * a / (b * b), b.shape) if need_b else None
@@ -774,7 +776,7 @@ class Pow(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b, out = ctx.saved_tensors
+        a, b, out = ctx.conj_saved_tensors
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad_b = None
         if need_a:

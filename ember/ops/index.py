@@ -350,7 +350,8 @@ _FULL = slice(None)
 
 
 def _is_number(value):
-    return isinstance(value, (builtins.int, builtins.float, builtins.bool, np.number, np.bool_))
+    return isinstance(value, (builtins.int, builtins.float, builtins.bool, builtins.complex,
+                              np.number, np.bool_))
 
 
 def _put(old, key, value):
@@ -919,15 +920,15 @@ def masked_fill(input, mask, value):
     from .compare import where
     _check_mask(mask, "masked_fill_")
     value = _fill_value("masked_fill_", input, value)
-    if isinstance(value, complex):
-        raise RuntimeError(f"value cannot be converted to type "
-                           f"{scalar_type_name(input.dtype).lower()} without overflow: ember "
-                           f"has no complex dtypes")
     if isinstance(value, Tensor):
         return named(where(mask, value, input), "MaskedFillBackward1")
     category = input.dtype.category
+    if isinstance(value, complex) and category != _dtype.COMPLEX:
+        raise RuntimeError(f"value cannot be converted to type "
+                           f"{scalar_type_name(input.dtype).lower()} without overflow")
     value = builtins.bool(value) if category == _dtype.BOOL else (
-        builtins.int(value) if category == _dtype.INTEGER else builtins.float(value))
+        builtins.int(value) if category == _dtype.INTEGER else
+        builtins.float(value) if category == _dtype.FLOATING else builtins.complex(value))
     return named(where(mask, value, input), "MaskedFillBackward0")
 
 

@@ -33,7 +33,8 @@ __all__ = [
 _CPP_NAMES = {
     "float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
     "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-    "uint8": "unsigned char", "bool": "bool",
+    "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+    "complex128": "c10::complex<double>",
 }
 _HALF = frozenset((np.dtype(np.float16), _dtype.bfloat16.np))
 
@@ -107,7 +108,7 @@ class MatMul(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
+        a, b = ctx.conj_saved_tensors
         need_a, need_b = ctx.needs_input_grad
         a_shape, b_shape = a._data.shape, b._data.shape
         if len(a_shape) == 1 or len(b_shape) == 1:
@@ -473,7 +474,7 @@ class Einsum(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        operands = ctx.saved_tensors
+        operands = ctx.conj_saved_tensors
         lhs, output = ctx.equation.split("->")
         terms = lhs.split(",")
         grads = [None]
@@ -743,7 +744,7 @@ class Cross(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
+        a, b = ctx.conj_saved_tensors
         need_a, need_b = ctx.needs_input_grad[:2]
         grad_a = sum_to(Cross.apply(b, grad, ctx.dim), a.shape) if need_a else None
         grad_b = sum_to(Cross.apply(grad, a, ctx.dim), b.shape) if need_b else None

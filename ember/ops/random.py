@@ -44,9 +44,9 @@ def _generator(generator):
     return generator
 
 
-def _float_dtype(dtype, op_name):
+def _float_dtype(dtype, op_name, complex_ok=False):
     dtype = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
-    if not dtype.is_floating_point:
+    if not dtype.is_floating_point and not (complex_ok and dtype.is_complex):
         raise NotImplementedError(
             f'"{op_name}" not implemented for \'{dtype.name}\': it samples floating point '
             f"numbers; use randint for integers")
@@ -90,9 +90,11 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     """
     shape = _size(size, kwargs.pop("size", None), "rand")
     _no_extra(kwargs, "rand")
-    dtype = _float_dtype(dtype, "check_uniform_bounds")
-    sample = _sampling.uniform_real(_generator(generator), math.prod(shape), dtype.np)
-    result = _finish(sample.reshape(shape), dtype, device, requires_grad)
+    dtype = _float_dtype(dtype, "check_uniform_bounds", complex_ok=True)
+    parts = 2 if dtype.is_complex else 1  # a complex tensor samples its real and imag parts
+    sample = _sampling.uniform_real(_generator(generator), parts * math.prod(shape),
+                                    dtype.to_real().np)
+    result = _finish(sample.view(dtype.np).reshape(shape), dtype, device, requires_grad)
     return _made(result, out, layout, pin_memory, "rand")
 
 
@@ -106,8 +108,12 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     """
     shape = _size(size, kwargs.pop("size", None), "randn")
     _no_extra(kwargs, "randn")
-    dtype = _float_dtype(dtype, "normal_kernel_cpu")
-    sample = _sampling.normal(_generator(generator), math.prod(shape), dtype.np)
+    dtype = _float_dtype(dtype, "normal_kernel_cpu", complex_ok=True)
+    if dtype.is_complex:  # real and imag parts each N(0, 1/2), as torch's
+        sample = _sampling.normal(_generator(generator), 2 * math.prod(shape),
+                                  dtype.to_real().np, std=math.sqrt(0.5)).view(dtype.np)
+    else:
+        sample = _sampling.normal(_generator(generator), math.prod(shape), dtype.np)
     result = _finish(sample.reshape(shape), dtype, device, requires_grad)
     return _made(result, out, layout, pin_memory, "randn")
 

@@ -419,9 +419,8 @@ def _matrix_transpose(input, name):
 
 
 def adjoint(input):
-    """The conjugate transpose of the last two dims; ember has no complex dtypes, so this is
-    input.mT."""
-    return _matrix_transpose(input, "adjoint()")
+    """The conjugate transpose of the last two dims (input.mT for a real tensor)."""
+    return _matrix_transpose(input, "adjoint()").conj()
 
 
 def _reversed_dims(input):
@@ -432,7 +431,7 @@ def _hermitian(input):
     if input._data.ndim not in (0, 2):
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
                            f"{input._data.ndim}-D tensor.")
-    return _reversed_dims(input)
+    return _reversed_dims(input).conj()
 
 
 def movedim(input, source, destination):
@@ -717,4 +716,4 @@ Tensor.diag_embed = diag_embed
 Tensor.T = property(_reversed_dims)
 Tensor.mT = property(lambda self: _matrix_transpose(self, "mT"))
 Tensor.H = property(_hermitian)
-Tensor.mH = property(lambda self: _matrix_transpose(self, "mH"))
+Tensor.mH = property(lambda self: _matrix_transpose(self, "mH").conj())

@@ -68,7 +68,7 @@ def _kernel(xp, name, *arrays):
 # only on floats (exp, sin, ...) turn integer inputs into the default float dtype first.
 
 class Abs(Op):
-    """y = |x|;  grad_x = g * sign(x) (0 at 0, as torch)."""
+    """y = |x|;  grad_x = g * sgn(x) (0 at 0, as torch; x / |x| for complex x)."""
 
     @staticmethod
     def forward(ctx, x):
@@ -78,7 +78,7 @@ class Abs(Op):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * x.sign()
+        return grad * (x.sgn() if x._data.dtype.kind == "c" else x.sign())
 
 
 class Exp(Op):
@@ -94,7 +94,7 @@ class Exp(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
+        (y,) = ctx.conj_saved_tensors
         return grad * y
 
 
@@ -109,7 +109,7 @@ class Exp2(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
+        (y,) = ctx.conj_saved_tensors
         return grad * y * 0.6931471805599453
 
 
@@ -124,7 +124,7 @@ class Expm1(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
+        (y,) = ctx.conj_saved_tensors
         return grad * (y + 1)
 
 
@@ -140,7 +140,7 @@ class Log(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         if ctx.base is None:
             return grad / x, None
         return grad / (x * math.log(ctx.base)), None
@@ -156,7 +156,7 @@ class Log1p(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return grad / (x + 1)
 
 
@@ -171,7 +171,7 @@ class Sqrt(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
+        (y,) = ctx.conj_saved_tensors
         return grad / (y * 2)
 
 
@@ -186,7 +186,7 @@ class Rsqrt(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
+        (y,) = ctx.conj_saved_tensors
         return grad * y * y * y * -0.5
 
 
@@ -200,7 +200,7 @@ class Sin(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return grad * x.cos()
 
 
@@ -214,7 +214,7 @@ class Cos(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return -grad * x.sin()
 
 
@@ -229,7 +229,7 @@ class Tan(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
+        (y,) = ctx.conj_saved_tensors
         return grad * (y * y + 1)
 
 
@@ -243,7 +243,7 @@ class Asin(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return grad * (1 - x * x).rsqrt()
 
 
@@ -257,7 +257,7 @@ class Acos(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return -grad * (1 - x * x).rsqrt()
 
 
@@ -271,7 +271,7 @@ class Atan(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return grad / (x * x + 1)
 
 
@@ -285,7 +285,7 @@ class Sinh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return grad * x.cosh()
 
 
@@ -299,7 +299,7 @@ class Cosh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return grad * x.sinh()
 
 
@@ -335,7 +335,7 @@ class Tanh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
+        (y,) = ctx.conj_saved_tensors
         return TanhGrad.apply(grad, y)
 
 
@@ -382,7 +382,7 @@ class Asinh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return grad * (x * x + 1).rsqrt()
 
 
@@ -396,7 +396,7 @@ class Acosh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return grad * (x * x - 1).rsqrt()
 
 
@@ -410,7 +410,7 @@ class Atanh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         return grad / (1 - x * x)
 
 
@@ -425,7 +425,7 @@ class Sigmoid(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
+        (y,) = ctx.conj_saved_tensors
         return SigmoidGrad.apply(grad, y)
 
 
@@ -527,7 +527,7 @@ class Reciprocal(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
+        (y,) = ctx.conj_saved_tensors
         return -grad * y * y
 
 
@@ -674,16 +674,30 @@ def _float_unary(op, op_name, input, out, *extra):
     if not isinstance(input, Tensor):
         _input_tensor(op_name, input)
     if input._data.dtype not in FLOAT_NP:
-        input = input.to(_dtype.get_default_dtype())
+        if input._data.dtype.kind == "c":
+            if op_name not in _COMPLEX_OPS:
+                _not_implemented(op_name, input.dtype, "real floating-point")
+        else:
+            input = input.to(_dtype.get_default_dtype())
     result = op.apply(input, *extra)
     return result if out is None else _write_out(out, result, op_name)
 
 
-def _numeric_unary(op, op_name, input, out, *extra, bool_ok=False):
-    """Apply a unary op that keeps integer dtypes (abs, floor ...); bool raises like torch."""
+# The ops _float_unary applies to complex tensors too (each holomorphic, or abs).
+_COMPLEX_OPS = frozenset((
+    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan",
+    "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid",
+    "reciprocal"))
+
+
+def _numeric_unary(op, op_name, input, out, *extra, bool_ok=False, complex_ok=False):
+    """Apply a unary op that keeps integer dtypes (abs, floor ...); bool raises like torch,
+    and so does complex unless the op takes it."""
     _input_tensor(op_name, input)
     if not bool_ok and input._data.dtype is _BOOL_NP:
         _not_implemented(op_name, _dtype.bool, "numeric")
+    if not complex_ok and input._data.dtype.kind == "c":
+        _complex_unsupported(op_name)
     return _maybe_out(out, op.apply(input, *extra), op_name)
 
 
@@ -694,10 +708,18 @@ def abs(input, *, out=None):
         >>> ember.abs(ember.tensor([-1, 2]))
         tensor([1, 2])
     """
-    return _numeric_unary(Abs, "abs", input, out)
+    return _numeric_unary(Abs, "abs", input, out, complex_ok=True)
 
 
 absolute = abs
+
+
+def _complex_unsupported(op_name):
+    if op_name == "sign":
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
+                                  "numbers. Please use torch.sgn instead.")
+    raise NotImplementedError(f"{op_name} is not supported for complex inputs: apply it to "
+                              f"z.real and z.imag, or to z.abs()")
 
 
 def sign(input, *, out=None):
@@ -705,7 +727,32 @@ def sign(input, *, out=None):
     return _numeric_unary(Sign, "sign", input, out, bool_ok=True)
 
 
-sgn = sign
+class Sgn(Op):
+    """y = z / |z| (0 at 0), the sign of a complex number;
+    grad_z = (g - y * Re(g * conj(y))) / |z| (0 at 0), as torch."""
+
+    @staticmethod
+    def forward(ctx, z):
+        xp = ctx.xp
+        magnitude = xp.abs(z)
+        y = xp.where(magnitude == 0, 0, z / xp.where(magnitude == 0, 1, magnitude)).astype(
+            z.dtype, copy=False)
+        ctx.save_for_backward(z, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        z, y = ctx.saved_tensors
+        magnitude = z.abs()
+        tangential = grad - y * (grad * y.conj()).real
+        return compare.where(magnitude == 0, 0.0, tangential / magnitude)
+
+
+def sgn(input, *, out=None):
+    """sign for real tensors; z / |z| (0 at 0) for complex ones."""
+    if isinstance(input, Tensor) and input._data.dtype.kind == "c":
+        return _maybe_out(out, Sgn.apply(input), "sgn")
+    return sign(input, out=out)
 
 
 def exp(input, *, out=None):
@@ -857,6 +904,8 @@ def relu(input):
     _input_tensor("relu", input)
     if input._data.dtype is _BOOL_NP:
         raise RuntimeError("Boolean inputs not supported for relu")
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
     return Relu.apply(input)
 
 
@@ -937,6 +986,8 @@ def clamp(input, min=None, max=None, *, out=None):
         tensor([0.0000, 0.5000, 1.0000])
     """
     _input_tensor("clamp", input)
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if (isinstance(min, Tensor) and max is not None and not isinstance(max, Tensor)) or (

@@ -105,13 +105,12 @@ def test_tensor_overflow_and_wrap():
     _same_error(lambda lib: lib.tensor([float("nan")], dtype=lib.int64), RuntimeError)
 
 
-def test_complex_raises():
-    with pytest.raises(TypeError):
-        ember.tensor([1 + 2j])
-    with pytest.raises(TypeError):
-        ember.tensor(np.array([1 + 2j]))
-    with pytest.raises(TypeError):
-        ember.from_numpy(np.array([1 + 2j]))
+def test_complex_data_gives_complex_tensors():
+    assert ember.tensor([1 + 2j, 3]).dtype is ember.complex64
+    assert ember.tensor(np.array([1 + 2j])).dtype is ember.complex128
+    shared = np.array([1 + 2j], np.complex64)
+    ember.from_numpy(shared)[0] = 5j
+    assert shared[0] == 5j
 
 
 # -- sharing memory -----------------------------------------------------------------------

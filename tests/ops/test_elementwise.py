@@ -73,7 +73,7 @@ UNARY = {
 }
 ALIASES = {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
            "arccosh": "acosh", "arctanh": "atanh", "absolute": "abs", "fix": "trunc",
-           "negative": "neg", "sgn": "sign", "clip": "clamp", "arctan2": "atan2",
+           "negative": "neg", "clip": "clamp", "arctan2": "atan2",
            "subtract": "sub", "multiply": "mul", "divide": "div"}
 NO_GRADCHECK = {"positive"}
 # piecewise constant: the gradient is a constant 0, so there is no second order to check
