@@ -15,10 +15,11 @@ pow's gradient with respect to the exponent is 0 where the base is 0 and the exp
 as in torch.
 """
 import builtins
-
-import numpy as np
+import cmath
 import math
 import warnings
+
+import numpy as np
 
 from .. import _dtype
 from .._dtype import DIFFERENTIABLE_NP, FLOAT_NP, INT_RANGE, scalar_type_name
@@ -787,14 +788,19 @@ class Pow(Op):
                 grad_a = grad * b * a.pow(b - 1) if b != 0 else _zeros(grad, grad.shape)
         if need_b:
             if isinstance(a, Tensor):
-                grad_b = compare.where(a.eq(0) & (b >= 0), 0.0, grad * out * a.log())
+                grad_b = compare.where(a.eq(0) & (b.real >= 0), 0.0, grad * out * a.log())
             else:
-                log_a = math.log(a) if a > 0 else (-math.inf if a == 0 else math.nan)
-                grad_b = grad * out * log_a
+                grad_b = grad * out * _log_of_number(a)
                 if a == 0:
-                    grad_b = compare.where(b >= 0, 0.0, grad_b)
+                    grad_b = compare.where(b.real >= 0, 0.0, grad_b)
             grad_b = sum_to(grad_b, b.shape)
         return grad_a, grad_b
+
+
+def _log_of_number(a):
+    if a.__class__ is builtins.complex:
+        return cmath.log(a) if a else -math.inf
+    return math.log(a) if a > 0 else (-math.inf if a == 0 else math.nan)
 
 
 class IntegerPow(Op):

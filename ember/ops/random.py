@@ -111,7 +111,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     dtype = _float_dtype(dtype, "normal_kernel_cpu", complex_ok=True)
     if dtype.is_complex:  # real and imag parts each N(0, 1/2), as torch's
         sample = _sampling.normal(_generator(generator), 2 * math.prod(shape),
-                                  dtype.to_real().np, std=math.sqrt(0.5)).view(dtype.np)
+                                  dtype.to_real().np, std=1 / math.sqrt(2)).view(dtype.np)
     else:
         sample = _sampling.normal(_generator(generator), math.prod(shape), dtype.np)
     result = _finish(sample.reshape(shape), dtype, device, requires_grad)

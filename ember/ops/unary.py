@@ -387,7 +387,8 @@ class Asinh(Op):
 
 
 class Acosh(Op):
-    """y = acosh x;  grad_x = g / sqrt(x² - 1)."""
+    """y = acosh x;  grad_x = g / (sqrt(x - 1) sqrt(x + 1)) (= g / sqrt(x² - 1) for real x;
+    the split form keeps the principal branch for complex x)."""
 
     @staticmethod
     def forward(ctx, x):
@@ -397,6 +398,8 @@ class Acosh(Op):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.conj_saved_tensors
+        if x._data.dtype.kind == "c":
+            return grad * (x - 1).rsqrt() * (x + 1).rsqrt()
         return grad * (x * x - 1).rsqrt()
 
 

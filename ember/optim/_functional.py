@@ -60,6 +60,15 @@ def new_state_like(param, fill=0.0):
     return Tensor._make(xp_of(param._data).full_like(param._data, fill))
 
 
+def real_view(array):
+    """A complex array as a real one with a last dim of 2 (real, imag), sharing its memory; a
+    real array as it is. Update rules treat a complex parameter, its gradient and its state
+    as pairs of independent real numbers, as torch's do (through torch.view_as_real)."""
+    if array.dtype.kind != "c":
+        return array
+    return array[..., None].view(array.real.dtype)
+
+
 def bump_version(tensor):
     """Count an in-place change of tensor (autograd checks saved tensors against it)."""
     tensor._version[0] += 1

@@ -1,6 +1,6 @@
 """Adadelta: step sizes from running averages of squared gradients and squared updates."""
 from ._functional import (add_scaled_, addcmul_, check_lr, check_non_negative,
-                          grad_for_update, new_state_like, sqrt_)
+                          grad_for_update, new_state_like, real_view, sqrt_)
 from .optimizer import Optimizer
 
 __all__ = ["Adadelta"]
@@ -55,10 +55,10 @@ class Adadelta(Optimizer):
             lr = float(group["lr"])
             rho, eps = group["rho"], group["eps"]
             for p, state in self._params_with_grad(group):
-                param = p._data
-                grad = grad_for_update(p, group)
-                square_avg = state["square_avg"]._data
-                acc_delta = state["acc_delta"]._data
+                param = real_view(p._data)
+                grad = real_view(grad_for_update(p, group))
+                square_avg = real_view(state["square_avg"]._data)
+                acc_delta = real_view(state["acc_delta"]._data)
                 square_avg *= rho
                 addcmul_(square_avg, grad, grad, 1 - rho)
                 std = sqrt_(square_avg + eps)

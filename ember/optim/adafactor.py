@@ -92,6 +92,8 @@ class Adafactor(Optimizer):
             eps1, eps2 = group["eps"]
             weight_decay, beta2_decay = group["weight_decay"], group["beta2_decay"]
             for p, state in self._params_with_grad(group):
+                if p.is_complex():
+                    raise RuntimeError("Adafactor does not support complex parameters")
                 param = p._data
                 xp = xp_of(param)
                 grad = -p.grad._data if group["maximize"] else p.grad._data

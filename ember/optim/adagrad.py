@@ -1,6 +1,6 @@
 """Adagrad: per-coordinate learning rates from the sum of all past squared gradients."""
 from ._functional import (addcdiv_, addcmul_, check_lr, check_non_negative, grad_for_update,
-                          new_state_like)
+                          new_state_like, real_view)
 from .optimizer import Optimizer, check_fused
 from ..backend import xp_of
 
@@ -66,10 +66,10 @@ class Adagrad(Optimizer):
             lr = float(group["lr"])
             for p, state in self._params_with_grad(group):
                 step = float(state["step"]._data)
-                param = p._data
-                grad = grad_for_update(p, group)
+                param = real_view(p._data)
+                grad = real_view(grad_for_update(p, group))
                 clr = lr / (1 + (step - 1) * group["lr_decay"])
-                state_sum = state["sum"]._data
+                state_sum = real_view(state["sum"]._data)
                 addcmul_(state_sum, grad, grad, 1)
                 std = xp_of(param).sqrt(state_sum)
                 std += group["eps"]

@@ -1,6 +1,6 @@
 """Adam, with optional AMSGrad and decoupled weight decay (which makes it AdamW)."""
 from ._functional import (addcdiv_, addcmul_, check_betas, check_lr, grad_for_update, lerp_,
-                          new_state_like)
+                          new_state_like, real_view)
 from .optimizer import Optimizer, check_fused
 from .._tensor import Tensor
 from ..backend import fused, xp_of
@@ -85,10 +85,10 @@ class Adam(Optimizer):
                 kernel = None if amsgrad else fused(xp_of(p._data), "adam_step")
                 if kernel is not None and _fused_step(kernel, p, state, group, lr, beta1, beta2):
                     continue
-                param = p._data
-                grad = grad_for_update(p, group)
-                exp_avg = state["exp_avg"]._data
-                exp_avg_sq = state["exp_avg_sq"]._data
+                param = real_view(p._data)
+                grad = real_view(grad_for_update(p, group))
+                exp_avg = real_view(state["exp_avg"]._data)
+                exp_avg_sq = real_view(state["exp_avg_sq"]._data)
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_avg_sq *= beta2
                 addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
@@ -97,7 +97,7 @@ class Adam(Optimizer):
                 bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
                 xp = xp_of(param)
                 if amsgrad:
-                    max_exp_avg_sq = state["max_exp_avg_sq"]._data
+                    max_exp_avg_sq = real_view(state["max_exp_avg_sq"]._data)
                     xp.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
                     denom = xp.sqrt(max_exp_avg_sq)
                 else:

@@ -1,6 +1,6 @@
 """Adamax: Adam with the infinity norm in place of the second moment."""
 from ._functional import (addcdiv_, check_betas, check_lr, grad_for_update, lerp_,
-                          new_state_like)
+                          new_state_like, real_view)
 from .optimizer import Optimizer
 from ..backend import xp_of
 
@@ -52,10 +52,10 @@ class Adamax(Optimizer):
             lr = float(group["lr"])
             beta1, beta2 = group["betas"]
             for p, state in self._params_with_grad(group):
-                param = p._data
-                grad = grad_for_update(p, group)
-                exp_avg = state["exp_avg"]._data
-                exp_inf = state["exp_inf"]._data
+                param = real_view(p._data)
+                grad = real_view(grad_for_update(p, group))
+                exp_avg = real_view(state["exp_avg"]._data)
+                exp_inf = real_view(state["exp_inf"]._data)
                 xp = xp_of(param)
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_inf *= beta2

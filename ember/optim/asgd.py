@@ -1,6 +1,6 @@
 """ASGD: averaged stochastic gradient descent."""
 from ._functional import (add_scaled_, check_lr, check_non_negative, grad_for_update,
-                          new_state_like, new_step_tensor)
+                          new_state_like, new_step_tensor, real_view)
 from .optimizer import Optimizer
 
 __all__ = ["ASGD"]
@@ -54,9 +54,9 @@ class ASGD(Optimizer):
             lr = float(group["lr"])
             lambd = group["lambd"]
             for p, state in self._params_with_grad(group):
-                param = p._data
-                grad = grad_for_update(p, group)
-                ax = state["ax"]._data
+                param = real_view(p._data)
+                grad = real_view(grad_for_update(p, group))
+                ax = real_view(state["ax"]._data)
                 eta = float(state["eta"]._data)
                 param *= 1 - lambd * eta
                 add_scaled_(param, grad, -eta)

@@ -1,6 +1,7 @@
 """NAdam: Adam with Nesterov momentum."""
 from ._functional import (addcdiv_, addcmul_, check_betas, check_lr, check_non_negative,
-                          grad_for_update, lerp_, new_state_like, new_step_tensor, sqrt_)
+                          grad_for_update, lerp_, new_state_like, new_step_tensor, real_view,
+                          sqrt_)
 from .optimizer import Optimizer
 
 __all__ = ["NAdam"]
@@ -63,10 +64,10 @@ class NAdam(Optimizer):
             beta1, beta2 = group["betas"]
             momentum_decay = group["momentum_decay"]
             for p, state in self._params_with_grad(group):
-                param = p._data
-                grad = grad_for_update(p, group)
-                exp_avg = state["exp_avg"]._data
-                exp_avg_sq = state["exp_avg_sq"]._data
+                param = real_view(p._data)
+                grad = real_view(grad_for_update(p, group))
+                exp_avg = real_view(state["exp_avg"]._data)
+                exp_avg_sq = real_view(state["exp_avg_sq"]._data)
                 mu_product = state["mu_product"]._data
                 step = float(state["step"]._data)
                 bias_correction2 = 1 - beta2 ** step

@@ -2,7 +2,7 @@
 import math
 
 from ._functional import (add_scaled_, addcmul_, check_betas, check_lr, grad_for_update,
-                          lerp_, new_state_like)
+                          lerp_, new_state_like, real_view)
 from .optimizer import Optimizer
 from ..backend import xp_of
 
@@ -63,10 +63,10 @@ class RAdam(Optimizer):
             lr = float(group["lr"])
             beta1, beta2 = group["betas"]
             for p, state in self._params_with_grad(group):
-                param = p._data
-                grad = grad_for_update(p, group)
-                exp_avg = state["exp_avg"]._data
-                exp_avg_sq = state["exp_avg_sq"]._data
+                param = real_view(p._data)
+                grad = real_view(grad_for_update(p, group))
+                exp_avg = real_view(state["exp_avg"]._data)
+                exp_avg_sq = real_view(state["exp_avg_sq"]._data)
                 step = float(state["step"]._data)
                 lerp_(exp_avg, grad, 1 - beta1)
                 exp_avg_sq *= beta2

@@ -1,6 +1,6 @@
 """RMSprop: divide the gradient by a running root mean square of recent gradients."""
 from ._functional import (add_scaled_, addcdiv_, addcmul_, check_lr, check_non_negative,
-                          grad_for_update, lerp_, new_state_like)
+                          grad_for_update, lerp_, new_state_like, real_view)
 from .optimizer import Optimizer
 from ..backend import xp_of
 
@@ -69,14 +69,14 @@ class RMSprop(Optimizer):
             alpha = group["alpha"]
             momentum = group["momentum"]
             for p, state in self._params_with_grad(group):
-                param = p._data
-                grad = grad_for_update(p, group)
-                square_avg = state["square_avg"]._data
+                param = real_view(p._data)
+                grad = real_view(grad_for_update(p, group))
+                square_avg = real_view(state["square_avg"]._data)
                 square_avg *= alpha
                 addcmul_(square_avg, grad, grad, 1 - alpha)
                 xp = xp_of(param)
                 if group["centered"]:
-                    grad_avg = state["grad_avg"]._data
+                    grad_avg = real_view(state["grad_avg"]._data)
                     lerp_(grad_avg, grad, 1 - alpha)
                     avg = square_avg.copy()
                     addcmul_(avg, grad_avg, grad_avg, -1)
@@ -85,7 +85,7 @@ class RMSprop(Optimizer):
                     avg = xp.sqrt(square_avg)
                 avg += group["eps"]
                 if momentum > 0:
-                    buffer = state["momentum_buffer"]._data
+                    buffer = real_view(state["momentum_buffer"]._data)
                     buffer *= momentum
                     addcdiv_(buffer, grad, avg, 1)
                     add_scaled_(param, buffer, -lr)

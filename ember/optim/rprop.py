@@ -1,5 +1,5 @@
 """Rprop: per-weight step sizes adapted from the sign of successive gradients."""
-from ._functional import addcmul_, check_lr, grad_for_update, new_state_like
+from ._functional import addcmul_, check_lr, grad_for_update, new_state_like, real_view
 from .optimizer import Optimizer
 from ..backend import xp_of
 
@@ -43,7 +43,8 @@ class Rprop(Optimizer):
 
     def _init_state(self, state, p, group):
         state["prev"] = new_state_like(p)
-        state["step_size"] = new_state_like(p, float(group["lr"]))
+        lr = float(group["lr"])  # a complex parameter's two parts each start at lr
+        state["step_size"] = new_state_like(p, complex(lr, lr) if p.is_complex() else lr)
 
     def step(self, closure=None):
         loss = self._evaluate(closure)
@@ -51,15 +52,15 @@ class Rprop(Optimizer):
             eta_minus, eta_plus = group["etas"]
             step_size_min, step_size_max = group["step_sizes"]
             for p, state in self._params_with_grad(group):
-                grad = grad_for_update(p, group)
-                prev = state["prev"]._data
-                step_size = state["step_size"]._data
+                grad = real_view(grad_for_update(p, group))
+                prev = real_view(state["prev"]._data)
+                step_size = real_view(state["step_size"]._data)
                 xp = xp_of(step_size)
                 sign = xp.sign(grad * prev)
                 factor = xp.where(sign > 0, eta_plus, xp.where(sign < 0, eta_minus, 1.0))
                 step_size *= factor.astype(step_size.dtype)
                 xp.clip(step_size, step_size_min, step_size_max, out=step_size)
                 grad = xp.where(sign < 0, 0, grad).astype(grad.dtype)
-                addcmul_(p._data, xp.sign(grad), step_size, -1)
+                addcmul_(real_view(p._data), xp.sign(grad), step_size, -1)
                 prev[...] = grad
         return loss

@@ -46,6 +46,11 @@ class SparseAdam(Optimizer):
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
         defaults = {"lr": lr, "betas": betas, "eps": eps, "maximize": maximize}
         super().__init__(params, defaults)
+        complex_params = [[g, i] for g, group in enumerate(self.param_groups)
+                          for i, p in enumerate(group["params"]) if p.is_complex()]
+        if complex_params:
+            raise ValueError(f"Complex params at indices {complex_params}: SparseAdam does not "
+                             f"support complex parameters")
 
     def _init_state(self, state, p, group):
         state["exp_avg"] = new_state_like(p)
