@@ -300,3 +300,36 @@ def test_optimizers_that_refuse_complex_parameters():
     w.grad = ember.ones(2, dtype=ember.complex64)
     with pytest.raises(RuntimeError, match="Adafactor does not support complex"):
         opt.step()
+
+
+# -- nn ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("layer, shape", [
+    (lambda nn, dtype: nn.Linear(3, 2, dtype=dtype), (4, 3)),
+    (lambda nn, dtype: nn.Conv1d(2, 3, 3, padding=1, dtype=dtype), (1, 2, 5)),
+    (lambda nn, dtype: nn.Conv2d(2, 3, 3, stride=2, dtype=dtype), (2, 2, 6, 6)),
+    (lambda nn, dtype: nn.ConvTranspose2d(2, 3, 3, dtype=dtype), (1, 2, 4, 4)),
+])
+def test_complex_layers_initialise_compute_and_differentiate_as_torch(layer, shape):
+    results = []
+    for lib in (ember, torch):
+        lib.manual_seed(0)  # the same kaiming_uniform_ draws for the real and imaginary parts
+        module = layer(lib.nn, lib.complex64)
+        x = lib.tensor(_random_complex(shape, seed=7), requires_grad=True)
+        y = module(x)
+        y.abs().sum().backward()
+        results.append([y, x.grad] + [p.grad for p in module.parameters()])
+    for ours, theirs in zip(*results):
+        _assert_same(ours, theirs, rtol=1e-4, atol=1e-5)
+
+
+def test_module_to_complex_and_l1_loss():
+    model = ember.nn.Linear(2, 2)
+    with pytest.warns(UserWarning, match="Complex modules"):
+        model.to(ember.complex64)
+    assert model.weight.dtype is ember.complex64 and model.weight.is_leaf
+    ours, theirs = _pair([1 + 1j, -2j])
+    _assert_same(ember.nn.functional.l1_loss(ours, ember.zeros(2, dtype=ember.complex64)),
+                 torch.nn.functional.l1_loss(theirs, torch.zeros(2, dtype=torch.complex64)))
+    with pytest.raises(NotImplementedError, match="complex"):
+        ember.nn.functional.mse_loss(ours, ours)

@@ -46,8 +46,18 @@ def _fma64(a, b, c):
     return total + (product_error + sum_error)
 
 
+def _complex_parts(dtype):
+    """The real dtype of a complex dtype's parts, or None for a real dtype. torch samples a
+    complex tensor as its view_as_real: each part a real sample, real then imaginary."""
+    dtype = np.dtype(dtype)
+    return dtype.type(0).real.dtype if dtype.kind == "c" else None
+
+
 def uniform_real(generator, count, dtype, low=0.0, high=1.0):
     """uniform_(low, high): x * (high - low) + low, x a unit uniform (float32, or float64)."""
+    parts = _complex_parts(dtype)
+    if parts is not None:
+        return uniform_real(generator, 2 * count, parts, low, high).view(dtype)
     unit = _unit_float(generator, count, dtype)
     if (low, high) == (0.0, 1.0):
         return unit.astype(dtype, copy=False)
@@ -120,7 +130,11 @@ def _normal_one_at_a_time(generator, count, mean, std):
 
 def normal(generator, count, dtype, mean=0.0, std=1.0, contiguous=True):
     """normal_(mean, std) on `count` elements of `dtype`. See NOTE [ torch's two normal
-    samplers ]."""
+    samplers ]. A complex dtype's parts are each N(mean, std² / 2)."""
+    parts = _complex_parts(dtype)
+    if parts is not None:
+        return normal(generator, 2 * count, parts, mean, std / math.sqrt(2), contiguous).view(
+            dtype)
     if count >= 16 and contiguous:
         return _normal_fill(generator, count, dtype, mean, std).astype(dtype, copy=False)
     return _normal_one_at_a_time(generator, count, mean, std).astype(dtype)

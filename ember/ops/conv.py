@@ -629,7 +629,7 @@ class Convolution(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, weight, cols = ctx.saved_tensors
+        x, weight, cols = ctx.conj_saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         geometry = ctx.geometry
         grad_x = grad_w = grad_b = None
@@ -662,7 +662,7 @@ class ConvTranspose(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        grad_y, weight = ctx.saved_tensors
+        grad_y, weight = ctx.conj_saved_tensors
         need_g, need_w, need_b = ctx.needs_input_grad[:3]
         geometry = ctx.geometry
         result_g = result_w = result_b = None
@@ -688,7 +688,7 @@ class ConvWeight(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, grad_y = ctx.saved_tensors
+        x, grad_y = ctx.conj_saved_tensors
         need_x, need_g = ctx.needs_input_grad[:2]
         geometry = ctx.geometry
         grad_x = ConvTranspose.apply(grad_y, grad, None, geometry, x.shape[2:]) if need_x \

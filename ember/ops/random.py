@@ -91,10 +91,8 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     shape = _size(size, kwargs.pop("size", None), "rand")
     _no_extra(kwargs, "rand")
     dtype = _float_dtype(dtype, "check_uniform_bounds", complex_ok=True)
-    parts = 2 if dtype.is_complex else 1  # a complex tensor samples its real and imag parts
-    sample = _sampling.uniform_real(_generator(generator), parts * math.prod(shape),
-                                    dtype.to_real().np)
-    result = _finish(sample.view(dtype.np).reshape(shape), dtype, device, requires_grad)
+    sample = _sampling.uniform_real(_generator(generator), math.prod(shape), dtype.np)
+    result = _finish(sample.reshape(shape), dtype, device, requires_grad)
     return _made(result, out, layout, pin_memory, "rand")
 
 
@@ -109,11 +107,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     shape = _size(size, kwargs.pop("size", None), "randn")
     _no_extra(kwargs, "randn")
     dtype = _float_dtype(dtype, "normal_kernel_cpu", complex_ok=True)
-    if dtype.is_complex:  # real and imag parts each N(0, 1/2), as torch's
-        sample = _sampling.normal(_generator(generator), 2 * math.prod(shape),
-                                  dtype.to_real().np, std=1 / math.sqrt(2)).view(dtype.np)
-    else:
-        sample = _sampling.normal(_generator(generator), math.prod(shape), dtype.np)
+    sample = _sampling.normal(_generator(generator), math.prod(shape), dtype.np)
     result = _finish(sample.reshape(shape), dtype, device, requires_grad)
     return _made(result, out, layout, pin_memory, "randn")
 
@@ -466,8 +460,8 @@ def _fill(self, sample, op_name):
     return apply_inplace(self, lambda old: Sampled.apply(array, old), (), {}, op_name)
 
 
-def _require_float(self, kernel):
-    if self._data.dtype not in _dtype.FLOAT_NP:
+def _require_float(self, kernel, complex_ok=False):
+    if self._data.dtype not in (_dtype.DIFFERENTIABLE_NP if complex_ok else _dtype.FLOAT_NP):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{self.dtype.name}\'')
 
 
@@ -487,7 +481,7 @@ def _parameters(args, kwargs, names, defaults, op_name):
 def uniform_(self, *args, generator=None, **kwargs):
     """Fill with samples from U[from, to): uniform_(from=0, to=1)."""
     low, high = _parameters(args, kwargs, ("from", "to"), (0.0, 1.0), "uniform_")
-    _require_float(self, "check_uniform_bounds")
+    _require_float(self, "check_uniform_bounds", complex_ok=True)
     if low > high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                            f"from={low} > to={high}")
@@ -498,7 +492,7 @@ def uniform_(self, *args, generator=None, **kwargs):
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with samples from N(mean, std^2)."""
-    _require_float(self, "normal_kernel_cpu")
+    _require_float(self, "normal_kernel_cpu", complex_ok=True)
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     sample = _sampling.normal(_generator(generator), self.numel(), self._data.dtype, mean, std,

@@ -33,7 +33,7 @@ class Linear(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, weight = ctx.saved_tensors
+        x, weight = ctx.conj_saved_tensors
         need_x, need_weight, need_bias = ctx.needs_input_grad
         rows = _rows(grad)                                   # (B, out)
         grad_x = (rows @ weight).reshape(x.shape) if need_x else None

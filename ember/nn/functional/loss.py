@@ -241,8 +241,12 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return named(_reduce(loss, reduction), "MseLossBackward0")
 
 
-def _check_float_loss(input, target, op_name):
-    if input._data.dtype not in FLOAT_NP and target._data.dtype not in FLOAT_NP:
+def _check_float_loss(input, target, op_name, complex_ok=False):
+    if not complex_ok and "c" in (input._data.dtype.kind, target._data.dtype.kind):
+        raise NotImplementedError(f"{op_name}: not implemented for complex inputs; compare "
+                                  f"their real and imaginary parts, e.g. ember.view_as_real(x)")
+    if input._data.dtype not in FLOAT_NP and target._data.dtype not in FLOAT_NP and not (
+            complex_ok and input.is_complex()):
         raise NotImplementedError(
             f"{op_name}: not implemented for integer inputs ({dtype_name(input)} and "
             f"{dtype_name(target)}); convert them with .float() first")
@@ -255,7 +259,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
                                       reduction, weight)
     _warn_target_size(input, target)
     reduction = _reduction(size_average, reduce, reduction)
-    _check_float_loss(input, target, "l1_loss")
+    _check_float_loss(input, target, "l1_loss", complex_ok=True)
     loss = (input - target).abs()
     if weight is not None:
         return _weighted_reduce(loss, weight, input, reduction)

@@ -509,13 +509,19 @@ class Module:
         """Move and/or cast parameters and buffers in place: to(device), to(dtype),
         to(device, dtype), to(tensor). Only floating-point tensors change dtype."""
         dtype, device, _ = _parse_to(args, dict(kwargs))
-        if dtype is not None and not dtype.is_floating_point:
-            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but "
-                            f"got desired dtype={dtype}")
+        if dtype is not None:
+            if not (dtype.is_floating_point or dtype.is_complex):
+                raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, "
+                                f"but got desired dtype={dtype}")
+            if dtype.is_complex:
+                warnings.warn(
+                    "Complex modules are a new feature under active development whose design "
+                    "may change, and some modules might not work as expected when using "
+                    "complex tensors as parameters or buffers.", UserWarning, stacklevel=2)
 
         def convert(tensor):
-            return tensor.to(device=device,
-                             dtype=dtype if tensor.is_floating_point() else None)
+            changes = tensor.is_floating_point() or tensor.is_complex()
+            return tensor.to(device=device, dtype=dtype if changes else None)
 
         return self._apply(convert)
 
