@@ -333,3 +333,24 @@ def test_module_to_complex_and_l1_loss():
                  torch.nn.functional.l1_loss(theirs, torch.zeros(2, dtype=torch.complex64)))
     with pytest.raises(NotImplementedError, match="complex"):
         ember.nn.functional.mse_loss(ours, ours)
+
+
+def test_gradcheck_in_real_coordinates():
+    z = ember.tensor([1 + 2j, 0.5 - 1j], dtype=ember.complex128, requires_grad=True)
+    x = ember.tensor([1.0, 2.0], dtype=ember.float64, requires_grad=True)
+    assert ember.autograd.gradcheck(lambda t: (t * t).exp(), [z])
+    assert ember.autograd.gradcheck(lambda a, b: a.abs() * b + a.conj() * 1j, [z, x])
+    assert ember.autograd.gradgradcheck(lambda t: (t * t.conj()).sin(), [z])
+
+    class ForgetsTheConjugate(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            ctx.save_for_backward(t)
+            return t * t
+
+        @staticmethod
+        def backward(ctx, grad):
+            (t,) = ctx.saved_tensors
+            return grad * 2 * t  # torch's convention wants grad * 2 * conj(t)
+
+    assert not ember.autograd.gradcheck(ForgetsTheConjugate.apply, [z], raise_exception=False)

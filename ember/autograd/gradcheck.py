@@ -21,16 +21,33 @@ def _differentiable_outputs(func, inputs):
     return [o for o in outputs if isinstance(o, _tensor_module.Tensor) and o._requires_grad]
 
 
+# Complex tensors are checked in real coordinates, as torch checks them: a complex input's
+# entries are perturbed along the real and the imaginary axis, and a complex output counts as
+# its real and imaginary parts (so backward is asked for g = 1 and g = 1j).
+
+def _real_coordinates(tensor):
+    """A tensor's values as float64 real coordinates: (re, im) pairs for a complex one."""
+    array = np.asarray(tensor._host_array())
+    if array.dtype.kind == "c":
+        return array.astype(np.complex128).view(np.float64).ravel()
+    return array.astype(np.float64).ravel()
+
+
+def _directions(tensor):
+    """The unit steps along each real coordinate of a tensor's entries: 1, and 1j too."""
+    return (1, 1j) if tensor._data.dtype.kind == "c" else (1,)
+
+
 def _numerical_jacobians(func, inputs, wrt, eps):
-    """For each input in wrt: array (input numel, output numel) of d(out)/d(in)."""
+    """For each input in wrt: array (input coordinates, output coordinates) of d(out)/d(in)."""
     from . import grad_mode
 
     def flat_outputs():
         with grad_mode.no_grad():
             outs = _as_tuple(func(*inputs))
-        return np.concatenate([np.asarray(o._host_array(), dtype=np.float64).ravel()
-                               for o in outs if isinstance(o, _tensor_module.Tensor)
-                               and o._data.dtype.kind == "f"])
+        return np.concatenate([_real_coordinates(o) for o in outs
+                               if isinstance(o, _tensor_module.Tensor)
+                               and o._data.dtype.kind in "fc"])
 
     jacobians = []
     for tensor in wrt:
@@ -41,38 +58,39 @@ def _numerical_jacobians(func, inputs, wrt, eps):
         rows = []
         for i in range(flat.size):
             original = flat[i].item()
-            flat[i] = original + eps
-            plus = flat_outputs()
-            flat[i] = original - eps
-            minus = flat_outputs()
-            flat[i] = original
-            rows.append((plus - minus) / (2 * eps))
-        jacobians.append(np.array(rows).reshape(flat.size, -1))
+            for direction in _directions(tensor):
+                flat[i] = original + eps * direction
+                plus = flat_outputs()
+                flat[i] = original - eps * direction
+                minus = flat_outputs()
+                flat[i] = original
+                rows.append((plus - minus) / (2 * eps))
+        jacobians.append(np.array(rows).reshape(len(rows), -1))
     return jacobians
 
 
 def _analytical_jacobians(outputs, wrt):
     from . import grad
     from ..ops.creation import zeros_like
-    sizes = [o._data.size for o in outputs]
-    total = sum(sizes)
-    jacobians = [np.zeros((t._data.size, total)) for t in wrt]
+    total = sum(o._data.size * len(_directions(o)) for o in outputs)
+    jacobians = [np.zeros((t._data.size * len(_directions(t)), total)) for t in wrt]
     column = 0
     for out_index, out in enumerate(outputs):
         for k in range(out._data.size):
-            grad_outputs = [zeros_like(o) for o in outputs]
-            grad_outputs[out_index]._data.reshape(-1)[k] = 1
-            grads = grad(outputs, wrt, grad_outputs, retain_graph=True, allow_unused=True)
-            for j, g in enumerate(grads):
-                if g is not None:
-                    jacobians[j][:, column] = np.asarray(g._host_array(), np.float64).ravel()
-            column += 1
+            for direction in _directions(out):
+                grad_outputs = [zeros_like(o) for o in outputs]
+                grad_outputs[out_index]._data.reshape(-1)[k] = direction
+                grads = grad(outputs, wrt, grad_outputs, retain_graph=True, allow_unused=True)
+                for j, g in enumerate(grads):
+                    if g is not None:
+                        jacobians[j][:, column] = _real_coordinates(g)
+                column += 1
     return jacobians
 
 
 def _forward_jacobians(func, inputs, wrt):
-    """For each input in wrt: array (input numel, output numel) of J e_k, one Jacobian-vector
-    product per input entry (ember's jvp, by double backward)."""
+    """For each input in wrt: array (input coordinates, output coordinates) of J e_k, one
+    Jacobian-vector product per real coordinate (ember's jvp, by double backward)."""
     from ..ops.creation import zeros_like
     from .functional import jvp
     positions = [i for i, t in enumerate(inputs)
@@ -89,12 +107,12 @@ def _forward_jacobians(func, inputs, wrt):
     for j, tensor in enumerate(wrt):
         rows = []
         for k in range(tensor._data.size):
-            tangents = [zeros_like(w) for w in wrt]
-            tangents[j]._data.reshape(-1)[k] = 1
-            _, out_tangents = jvp(func_of_wrt, tuple(wrt), tuple(tangents))
-            rows.append(np.concatenate([np.asarray(t._host_array(), np.float64).ravel()
-                                        for t in out_tangents]))
-        jacobians.append(np.array(rows).reshape(tensor._data.size, -1))
+            for direction in _directions(tensor):
+                tangents = [zeros_like(w) for w in wrt]
+                tangents[j]._data.reshape(-1)[k] = direction
+                _, out_tangents = jvp(func_of_wrt, tuple(wrt), tuple(tangents))
+                rows.append(np.concatenate([_real_coordinates(t) for t in out_tangents]))
+        jacobians.append(np.array(rows).reshape(len(rows), -1))
     return jacobians
 
 
@@ -104,8 +122,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
     """True if the autograd gradients of func at inputs match finite differences.
 
-    Inputs that require grad should be float64. check_backward_ad compares the vector-Jacobian
-    products (reverse mode), check_forward_ad the Jacobian-vector products.
+    Inputs that require grad should be float64 or complex128 (checked in real coordinates, as
+    torch checks them). check_backward_ad compares the vector-Jacobian products (reverse
+    mode), check_forward_ad the Jacobian-vector products.
 
     Differs from PyTorch: ember has no separate forward-mode AD; check_forward_ad checks the
     Jacobian-vector products that ember.autograd.functional.jvp computes (by double backward).
