@@ -199,6 +199,8 @@ def test_real_and_imag_are_writable_views():
     assert z.tolist() == [9 + 7j, 3 + 8j]
     x = ember.tensor([1.0, 2.0])
     assert ember.real(x) is x and x.conj() is x
+    z.conj_physical_()
+    assert z.tolist() == [9 - 7j, 3 - 8j]
 
 
 def test_view_as_real_and_complex_share_memory_and_differentiate():
@@ -246,6 +248,7 @@ def test_complex_and_polar():
     (lambda lib: lib.ones(2, dtype=lib.int64).requires_grad_(), RuntimeError),
     (lambda lib: lib.tensor(1j, requires_grad=True).mul(2).backward(), RuntimeError),
     (lambda lib: lib.ones(2).mul_(1j), RuntimeError),
+    (lambda lib: lib.tensor([1j]).abs_(), RuntimeError),
 ])
 def test_errors_as_torch(call, error):
     with pytest.raises(error) as expected:

@@ -27,7 +27,7 @@ _INPLACE = (
     "round", "trunc", "fix", "frac", "erf", "erfc", "erfinv", "lerp", "atan2", "arctan2",
     "hypot", "logaddexp", "xlogy", "addcmul", "addcdiv", "nan_to_num", "eq", "ne", "lt", "le",
     "gt", "ge", "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and",
-    "bitwise_or", "bitwise_xor", "bitwise_not",
+    "bitwise_or", "bitwise_xor", "bitwise_not", "conj_physical",
 )
 for _name in _INPLACE:
     setattr(Tensor, _name + "_", inplace_method(getattr(Tensor, _name), _name + "_"))

@@ -95,6 +95,10 @@ def _adopt_saved_output(node, result, tensor):
             item.version = tensor._version[0]
 
 
+# ops whose result is real for a complex input, which torch can't write back into it
+_COMPLEX_TO_REAL = frozenset(("abs_", "absolute_", "angle_"))
+
+
 def _check_result(self, result, op_name):
     if result._data.shape != self._data.shape:
         raise RuntimeError(
@@ -103,6 +107,8 @@ def _check_result(self, result, op_name):
             f"shape of its tensor; use the out-of-place form.")
     if result._data.dtype != self._data.dtype:
         source, target = result.dtype, self.dtype
+        if target.is_complex and not source.is_complex and op_name in _COMPLEX_TO_REAL:
+            raise RuntimeError(f"In-place {op_name[:-1]} is not supported for complex tensors.")
         if op_name in _EXACT_DTYPE:
             raise RuntimeError(
                 f"the base given to {op_name} has dtype {scalar_type_name(target)} but the "
