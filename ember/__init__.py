@@ -42,7 +42,7 @@ from .ops.pool import (adaptive_avg_pool1d, avg_pool1d, max_pool1d,  # noqa: F40
 from .ops.pool import adaptive_max_pool1d_with_indices as adaptive_max_pool1d  # noqa: F401
 from . import return_types
 from . import storage
-from .storage import TypedStorage, UntypedStorage
+from .storage import TypedStorage, UntypedStorage, is_storage
 from . import autograd, linalg, nn, optim, utils
 from . import func
 from .func import vmap  # torch.vmap is torch.func.vmap

@@ -15,7 +15,7 @@ import warnings
 from . import _dtype
 from ._tensor import Tensor
 
-__all__ = ["UntypedStorage", "TypedStorage"]
+__all__ = ["UntypedStorage", "TypedStorage", "is_storage"]
 
 _TYPED_STORAGE_DEPRECATED = (
     "TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be "
@@ -131,3 +131,8 @@ def storage(self):
 
 Tensor.untyped_storage = untyped_storage
 Tensor.storage = storage
+
+
+def is_storage(obj):
+    """Whether obj is a storage (an UntypedStorage or TypedStorage)."""
+    return isinstance(obj, (UntypedStorage, TypedStorage))

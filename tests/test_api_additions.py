@@ -544,3 +544,36 @@ def test_tensor_resize_errors(sizes):
                 lib.arange(6.0).resize(*sizes)
         messages.append(str(error.value))
     assert messages[0] == messages[1]
+
+
+def test_deterministic_debug_mode_as_torch():
+    for mode, expected in (("warn", 1), ("error", 2), (0, 0), (1, 1)):
+        torch.set_deterministic_debug_mode(mode)
+        ember.set_deterministic_debug_mode(mode)
+        assert ember.get_deterministic_debug_mode() == torch.get_deterministic_debug_mode() \
+            == expected
+        assert ember.is_deterministic_algorithms_warn_only_enabled() == (expected == 1)
+    torch.set_deterministic_debug_mode(0)
+    ember.set_deterministic_debug_mode(0)
+    with pytest.raises(RuntimeError, match="expected one of"):
+        ember.set_deterministic_debug_mode("sometimes")
+    with pytest.raises(RuntimeError, match="expected 0, 1, or 2"):
+        ember.set_deterministic_debug_mode(3)
+    with pytest.raises(TypeError):
+        ember.set_deterministic_debug_mode(1.5)
+
+
+def test_small_tensor_extras_as_torch():
+    assert ember.set_flush_denormal(False) and not ember.set_flush_denormal(True)
+    for lib in (ember, torch):
+        assert lib.ones(2, 3, 4).permute(2, 0, 1).dim_order() == (1, 2, 0)
+        assert lib.ones(2, 3).t().dim_order() == (1, 0)
+        assert lib.is_storage(lib.ones(2).untyped_storage()) and not lib.is_storage(lib.ones(2))
+        a = lib.ones(3)
+        a.map2_(lib.full((3,), 2.0), lib.tensor([1.0, 2.0, 3.0]), lambda x, y, z: x + y * z)
+        assert a.tolist() == [3.0, 5.0, 7.0]
+        assert [p.tolist() for p in lib.split_copy(lib.arange(5), 2)] == [[0, 1], [2, 3], [4]]
+        assert lib.ones(2).cfloat().dtype == lib.complex64
+        assert lib.view_as_real_copy(lib.tensor([1 - 2j])).tolist() == [[1.0, -2.0]]
+    x = ember.ones(2)
+    assert x.const_data_ptr() == x.data_ptr()

@@ -19,8 +19,9 @@ from . import compare
 from .elementwise import _maybe_out, broadcast_error, sum_to
 from .shape import _mark_view
 
-__all__ = ["real", "imag", "conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj",
-           "is_neg", "angle", "view_as_real", "view_as_complex", "complex", "polar"]
+__all__ = ["real", "imag", "conj", "conj_physical", "conj_physical_", "resolve_conj",
+           "resolve_neg", "is_conj", "is_neg", "angle", "view_as_real", "view_as_complex",
+           "complex", "polar"]
 
 
 def _is_complex(tensor):
@@ -109,6 +110,11 @@ def conj(input):
 def conj_physical(input, *, out=None):
     """conj, always computed (torch's conj() is lazy; ember's always is this)."""
     return _maybe_out(out, conj(input), "conj_physical")
+
+
+def conj_physical_(input):
+    """input conjugated in place."""
+    return input.conj_physical_()
 
 
 def resolve_conj(input):
@@ -294,6 +300,8 @@ def _set_part(part):
     return setter
 
 
+Tensor.cfloat = lambda self, memory_format=None: self.to(_dtype.complex64)
+Tensor.cdouble = lambda self, memory_format=None: self.to(_dtype.complex128)
 Tensor.real = property(real, _set_part(real))
 Tensor.imag = property(imag, _set_part(imag))
 for _name in ("conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj", "is_neg",

@@ -1,4 +1,5 @@
-"""The `*_copy` forms of the view ops (view_copy, permute_copy ... slice_copy), which return
+"""The `*_copy` forms of the view ops (view_copy, permute_copy ... slice_copy,
+view_as_real_copy), which return
 a tensor of their own instead of a view; the unsafe_ splits; torch.fill and torch.detach.
 
 Each is its view op followed by clone, so its gradient is the view op's.
@@ -8,12 +9,13 @@ from .._tensor import Tensor
 from .compare import where
 from .convert import clone
 from .elementwise import _write_out
+from .complex import view_as_complex, view_as_real
 from .shape import diagonal, narrow, permute, select, squeeze, transpose, unsqueeze
 
 __all__ = ["view_copy", "permute_copy", "t_copy", "transpose_copy", "squeeze_copy",
            "unsqueeze_copy", "expand_copy", "diagonal_copy", "alias_copy", "unbind_copy",
-           "split_with_sizes_copy", "unfold_copy", "narrow_copy", "detach_copy", "select_copy",
-           "slice_copy", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "fill",
+           "split_with_sizes_copy", "split_copy", "unfold_copy", "narrow_copy", "detach_copy",
+           "select_copy", "slice_copy", "view_as_real_copy", "view_as_complex_copy", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "fill",
            "detach"]
 
 
@@ -130,6 +132,21 @@ def unbind_copy(input, dim=0, *, out=None):
 def split_with_sizes_copy(input, split_sizes, dim=0, *, out=None):
     """split_with_sizes(input, split_sizes, dim) as new tensors."""
     return _copied_all(input.split_with_sizes(split_sizes, dim), out, "split_with_sizes_copy")
+
+
+def split_copy(input, split_size, dim=0, *, out=None):
+    """split(input, split_size, dim) as new tensors."""
+    return _copied_all(input.split(split_size, dim), out, "split_copy")
+
+
+def view_as_real_copy(input, *, out=None):
+    """view_as_real(input) as a new tensor."""
+    return _copied(view_as_real(input), out, "view_as_real_copy")
+
+
+def view_as_complex_copy(input, *, out=None):
+    """view_as_complex(input) as a new tensor."""
+    return _copied(view_as_complex(input), out, "view_as_complex_copy")
 
 
 def unsafe_chunk(input, chunks, dim=0):

@@ -1,4 +1,4 @@
-"""Small Tensor queries: is_nonzero, is_same_size, sum_to_size, output_nr,
+"""Small Tensor queries: is_nonzero, is_same_size, sum_to_size, output_nr, dim_order,
 share_memory_ / is_shared, and ember.can_cast, is_signed, is_complex at the top level.
 
 share_memory_ is a no-op returning the tensor: ember's DataLoader worker processes send their
@@ -72,11 +72,29 @@ def apply_(self, callable):
 def map_(self, tensor_, callable):
     """Replace each element x of self with callable(x, y), y the matching element of tensor_
     broadcast to self's shape (CPU tensors only, as torch); returns self."""
-    if not self.is_cpu or not tensor_.is_cpu:
-        raise TypeError("map_ is only implemented on CPU tensors")
-    pairs = zip(self._data.ravel().tolist(), tensor_.expand(self.shape)._data.ravel().tolist())
-    values = [callable(x, y) for x, y in pairs]
+    return _map_elements(self, (tensor_,), callable, "map_")
+
+
+def map2_(self, x1, x2, callable):
+    """Replace each element x of self with callable(x, y, z), y and z the matching elements
+    of x1 and x2 broadcast to self's shape (CPU tensors only, as torch); returns self."""
+    return _map_elements(self, (x1, x2), callable, "map2_")
+
+
+def _map_elements(self, others, callable, op_name):
+    if not self.is_cpu or not all(other.is_cpu for other in others):
+        raise TypeError(f"{op_name} is only implemented on CPU tensors")
+    columns = [self._data.ravel().tolist()] + [
+        other.expand(self.shape)._data.ravel().tolist() for other in others]
+    values = [callable(*items) for items in zip(*columns)]
     return self.copy_(tensor(values, dtype=self.dtype).reshape(self.shape))
+
+
+def dim_order(self):
+    """The dims from outermost to innermost in memory: by stride, largest first (ties keep
+    their order), as torch's Tensor.dim_order."""
+    strides = self.stride()
+    return tuple(sorted(range(len(strides)), key=lambda d: -strides[d]))
 
 
 for _flag in ("is_sparse", "is_sparse_csr", "is_quantized", "is_meta", "is_mps", "is_nested",
@@ -85,6 +103,9 @@ for _flag in ("is_sparse", "is_sparse_csr", "is_quantized", "is_meta", "is_mps",
 Tensor.to_dense = to_dense
 Tensor.apply_ = apply_
 Tensor.map_ = map_
+Tensor.map2_ = map2_
+Tensor.dim_order = dim_order
+Tensor.const_data_ptr = lambda self: self.data_ptr()
 Tensor.is_nonzero = is_nonzero
 Tensor.is_same_size = is_same_size
 Tensor.sum_to_size = sum_to_size
