@@ -577,3 +577,38 @@ def test_small_tensor_extras_as_torch():
         assert lib.view_as_real_copy(lib.tensor([1 - 2j])).tolist() == [[1.0, -2.0]]
     x = ember.ones(2)
     assert x.const_data_ptr() == x.data_ptr()
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int64", "float16", "bfloat16",
+                                   "float32", "float64", "complex64"])
+@pytest.mark.parametrize("kwargs", [{}, {"low": -1, "high": 1}, {"noncontiguous": True},
+                                    {"exclude_zero": True, "low": 0, "high": 2}])
+def test_make_tensor_draws_torchs_values(dtype, kwargs):
+    results = []
+    for lib in (torch, ember):
+        lib.manual_seed(3)
+        t = lib.testing.make_tensor(3, 5, dtype=getattr(lib, dtype), device="cpu", **kwargs)
+        results.append((t.float() if dtype == "bfloat16" else t, t.stride()))
+    (ours, our_strides), (theirs, their_strides) = results[1], results[0]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    assert our_strides == their_strides
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"dtype": "int64", "requires_grad": True}, ValueError),
+    ({"dtype": "float32", "low": 2, "high": 1}, ValueError),
+    ({"dtype": "uint8", "low": -5, "high": -1}, ValueError),
+    ({"dtype": "float32", "low": float("nan")}, ValueError),
+])
+def test_make_tensor_errors(kwargs, error):
+    for lib in (torch, ember):
+        args = dict(kwargs, dtype=getattr(lib, kwargs["dtype"]))
+        with pytest.raises(error):
+            lib.testing.make_tensor(2, device="cpu", **args)
+
+
+def test_assert_allclose_is_deprecated_assert_close():
+    with pytest.warns(FutureWarning, match="assert_allclose"):
+        ember.testing.assert_allclose(ember.tensor([1.0]), [1.000001])
+    with pytest.warns(FutureWarning), pytest.raises(AssertionError):
+        ember.testing.assert_allclose(ember.tensor([1.0]), [1.1])

@@ -7,6 +7,7 @@ follow ATen's, including the multiply-adds GCC fuses in the kernels built for AV
 """
 import math
 
+import ml_dtypes
 import numpy as np
 
 from ._avx_mathfun import fma as fma32, log256, sincos256
@@ -15,19 +16,17 @@ __all__ = ["uniform_real", "normal", "integers", "full_range_integers", "randper
            "bernoulli_scalar", "bernoulli_tensor", "exponential", "geometric", "log_normal",
            "cauchy", "multinomial_with_replacement", "standard_gamma", "poisson", "binomial"]
 
-# mantissa digits: how many bits of a draw a uniform float keeps
-_DIGITS = {"bfloat16": 8, "float16": 11, "float32": 24, "float64": 53}
+_HALF = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
 
 
 def _unit_float(generator, count, dtype):
-    """Uniforms in [0, 1) as uniform_real_distribution makes them: the low `digits` bits of a
-    32-bit draw (a 64-bit one for double) over 2^digits, in float32 (float64 for double)."""
-    digits = _DIGITS[np.dtype(dtype).name]
-    if digits == 53:
+    """Uniforms in [0, 1) as uniform_real_distribution makes them: the low 24 bits of a 32-bit
+    draw over 2^24 in float32, or for double the low 53 bits of a 64-bit one."""
+    if np.dtype(dtype) == np.float64:
         draws = generator._random64(count) & np.uint64((1 << 53) - 1)
         return draws.astype(np.float64) * (2.0 ** -53)
-    draws = generator._random32(count) & np.uint32((1 << digits) - 1)
-    return draws.astype(np.float32) * np.float32(2.0 ** -digits)
+    draws = generator._random32(count) & np.uint32((1 << 24) - 1)
+    return draws.astype(np.float32) * np.float32(2.0 ** -24)
 
 
 def _fma64(a, b, c):
@@ -54,10 +53,14 @@ def _complex_parts(dtype):
 
 
 def uniform_real(generator, count, dtype, low=0.0, high=1.0):
-    """uniform_(low, high): x * (high - low) + low, x a unit uniform (float32, or float64)."""
+    """uniform_(low, high): x * (high - low) + low, x a unit uniform (float32, or float64);
+    float16 and bfloat16 round a float32 sample, and keep `high` out."""
     parts = _complex_parts(dtype)
     if parts is not None:
         return uniform_real(generator, 2 * count, parts, low, high).view(dtype)
+    if np.dtype(dtype) in _HALF:  # where rounding reaches `high`, torch returns `low`
+        sample = uniform_real(generator, count, np.float32, low, high).astype(dtype)
+        return np.where(sample == np.array(high, dtype), np.array(low, dtype), sample)
     unit = _unit_float(generator, count, dtype)
     if (low, high) == (0.0, 1.0):
         return unit.astype(dtype, copy=False)
@@ -73,18 +76,25 @@ def uniform_real(generator, count, dtype, low=0.0, high=1.0):
 # each block of 16 into normals by Box-Muller (u[j], u[j + 8] -> n[j], n[j + 8]); a last
 # partial block is redone on the final 16 elements with 16 fresh uniforms. float32 uses the
 # AVX2 kernel (see ember/ops/_avx_mathfun.py), float64 the scalar one with libm's log, cos and
-# sin (numpy's float64 ones agree with them). Smaller or non-contiguous tensors take one
+# sin (numpy's float64 ones agree with them), float16 and bfloat16 the scalar one in float32
+# (with numpy's float32 log, cos and sin), rounded at the end; these draw uniforms for the
+# whole blocks only before the last block's 16. Smaller or non-contiguous tensors take one
 # double sample at a time from normal_distribution<double>, which draws two 53-bit uniforms,
 # returns r cos(theta) and keeps r sin(theta) in the generator for the next sample.
 
-def _box_muller_16(uniform, mean, std):
+def _box_muller_16(uniform, mean, std, vectorised=True):
     """normal_fill_16 on blocks: `uniform` (blocks, 16) -> normals of the same shape."""
     u1, u2 = 1 - uniform[:, :8], uniform[:, 8:]  # 1 - u: [0, 1) -> (0, 1] for the log
-    if uniform.dtype == np.float32:
+    if uniform.dtype == np.float32 and vectorised:
         radius = np.sqrt(np.float32(-2.0) * log256(u1))
         sin, cos = sincos256(np.float32(2.0 * math.pi) * u2)
         return np.concatenate([fma32(radius * cos, std, mean), fma32(radius * sin, std, mean)],
                               axis=1)
+    if uniform.dtype == np.float32:
+        radius = np.sqrt(np.float32(-2.0) * np.log(u1))
+        theta = np.float32(2.0 * math.pi) * u2
+        return np.concatenate([fma32(radius * np.cos(theta), std, mean),
+                               fma32(radius * np.sin(theta), std, mean)], axis=1)
     radius = np.sqrt(-2.0 * np.log(u1))
     theta = 2.0 * math.pi * u2
     return np.concatenate([_fma64(radius * np.cos(theta), std, mean),
@@ -96,16 +106,18 @@ _CHUNK = 1 << 15
 
 def _normal_fill(generator, count, dtype, mean, std):
     work = np.float64 if dtype == np.float64 else np.float32
+    vectorised = np.dtype(dtype) not in _HALF
     mean, std = work(mean), work(std)
-    uniform = _unit_float(generator, count, work)
     blocks = count // 16 * 16
+    uniform = _unit_float(generator, count if vectorised else blocks, work)
     out = np.empty(count, dtype=work)
     for start in range(0, blocks, _CHUNK):  # chunks that stay in cache: much faster
         stop = min(start + _CHUNK, blocks)
-        out[start:stop] = _box_muller_16(uniform[start:stop].reshape(-1, 16), mean, std).ravel()
+        out[start:stop] = _box_muller_16(uniform[start:stop].reshape(-1, 16), mean, std,
+                                         vectorised).ravel()
     if count % 16:
         tail = _unit_float(generator, 16, work).reshape(1, 16)
-        out[count - 16:] = _box_muller_16(tail, mean, std).ravel()
+        out[count - 16:] = _box_muller_16(tail, mean, std, vectorised).ravel()
     return out
 
 

@@ -5,7 +5,8 @@ generator and kept for backward; the mask already holds the 1 / (1 - p) scaling,
 expected output equals the input and eval mode can return the input unchanged.
 
 The masks are drawn as torch draws them on the CPU (bernoulli_(1 - p) on a tensor of the
-mask's shape, then divided by 1 - p in the input's dtype), so after the same seed they equal
+mask's shape, then divided by 1 - p in the input's dtype, or in float32 for float16 and
+bfloat16, whose division reads a number in float32), so after the same seed they equal
 torch's. On a GPU the masks are drawn there, from the GPU's generator (ember.cuda).
 """
 import math
@@ -62,8 +63,13 @@ def _dropout(input, p, shape):
     kernel = fused(backend_of(input._data).xp, "dropout_mask")  # drawn on the GPU there
     mask = None if kernel is None else kernel(shape, p, input._data.dtype)
     if mask is None:
-        mask = _keep_mask(input, p, shape).astype(input._data.dtype)
-        mask /= mask.dtype.type(1 - p)  # torch divides in the dtype: 1 / float(1 - p)
+        keep = _keep_mask(input, p, shape)
+        if input._data.dtype.itemsize == 2:  # float16, bfloat16
+            float32 = backend_of(keep).xp.float32
+            mask = (keep.astype(float32) / float32(1 - p)).astype(input._data.dtype)
+        else:
+            mask = keep.astype(input._data.dtype)
+            mask /= mask.dtype.type(1 - p)
     return Dropout.apply(input, mask, None)
 
 
