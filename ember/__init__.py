@@ -95,6 +95,7 @@ from .ops.sequence import *  # noqa: F401,F403
 from .ops.tensor_queries import *  # noqa: F401,F403
 from .ops.complex import *  # noqa: F401,F403
 from .ops.windows import *  # noqa: F401,F403
+from .ops.spectral import *  # noqa: F401,F403
 from .ops.scatter_copy import *  # noqa: F401,F403
 from .ops.copies import *  # noqa: F401,F403
 from .ops.strided import *  # noqa: F401,F403

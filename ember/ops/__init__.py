@@ -14,6 +14,7 @@ from . import special  # noqa: F401
 from . import complex, matrices, numeric, sequence, sliding, tensor_queries  # noqa: F401
 from . import scatter_copy, windows  # noqa: F401
 from . import copies, strided  # noqa: F401
+from . import spectral  # noqa: F401
 from ._inplace import apply_inplace, inplace_method
 
 # Trailing-underscore forms, each the out-of-place op written back into the tensor.
