@@ -343,14 +343,14 @@ def check_profiler(report=print, size=2048, row_limit=6):
     checks = {
         "MatMul, Relu and their backward have device time": all(
             rows[name].device_time_total > 0
-            for name in ("MatMul", "Relu", "MmBackward0", "ReluBackward0")),
+            for name in ("aten::mm", "aten::relu", "MmBackward0", "ReluBackward0")),
         "a MatMul takes longer on the GPU than a Relu":
-            rows["MatMul"].device_time_total > rows["Relu"].device_time_total,
+            rows["aten::mm"].device_time_total > rows["aten::relu"].device_time_total,
         "the step's device time is its ops' (no events of its own)":
             step.self_device_time_total == 0 and step.device_time_total > 0,
         "the table has torch's CUDA columns": "Self CUDA %" in table and "CUDA total" in table,
         "the trace has the ops on the GPU's track": any(
-            e["name"] == "MatMul" and e["dur"] > 0 for e in gpu_events),
+            e["name"] == "aten::mm" and e["dur"] > 0 for e in gpu_events),
     }
     failures = []
     for what, ok in checks.items():

@@ -5,8 +5,10 @@ FunctionCtx.apply (every node's backward, called by the engine) are swapped for 
 wrappers; when it stops the originals go back. Nothing is checked on the hot path otherwise,
 so an idle profiler costs nothing.
 
-Each timed range is pushed on a per-thread stack, so that a range knows the time spent in the
-ranges nested in it (self time = total - children). Ops called by a backward formula nest
+Forward ops are named as torch's profiler names them (`aten::mm`, from the op's node name
+MmBackward0), backward nodes by their grad_fn name (`MmBackward0`), custom autograd
+Functions by their class name. Each timed range is pushed on a per-thread stack, so that a
+range knows the time spent in the ranges nested in it (self time = total - children). Ops called by a backward formula nest
 under the backward node, as torch's aten ops nest under autograd nodes.
 
 With ProfilerActivity.CUDA (requested by default), an op whose tensors are on a GPU also gets
@@ -18,6 +20,7 @@ run never loads ember's CUDA backend (nor CuPy).
 import contextlib
 import enum
 import os
+import re
 import socket
 import threading
 import time
@@ -254,9 +257,23 @@ _NODE_APPLY = Node.apply
 _CTX_APPLY = FunctionCtx.apply
 
 
+_ATEN_NAMES = {}
+_WORD_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def aten_name(op):
+    """The name torch's profiler gives an op: aten:: and its node's name in snake case
+    (MmBackward0 -> aten::mm, MaxPool2DWithIndicesBackward0 -> aten::max_pool2d_with_indices)."""
+    name = _ATEN_NAMES.get(op)
+    if name is None:
+        node = re.sub(r"Backward\d*$", "", op._backward_cls.__name__)
+        name = _ATEN_NAMES[op] = "aten::" + _WORD_BREAK.sub("_", node).lower()
+    return name
+
+
 def _timed_op_apply(cls, *args):
     recorder = _recorder
-    item = recorder.begin(cls.__name__, "cpu_op", args)
+    item = recorder.begin(aten_name(cls), "cpu_op", args)
     result = None
     try:
         result = _OP_APPLY.__func__(cls, *args)
