@@ -8,8 +8,9 @@ so an idle profiler costs nothing.
 Forward ops are named as torch's profiler names them (`aten::mm`, from the op's node name
 MmBackward0), backward nodes by their grad_fn name (`MmBackward0`), custom autograd
 Functions by their class name. Each timed range is pushed on a per-thread stack, so that a
-range knows the time spent in the ranges nested in it (self time = total - children). Ops called by a backward formula nest
-under the backward node, as torch's aten ops nest under autograd nodes.
+range knows the time spent in the ranges nested in it (self time = total - children). Ops
+called by a backward formula nest under the backward node, as torch's aten ops nest under
+autograd nodes.
 
 With ProfilerActivity.CUDA (requested by default), an op whose tensors are on a GPU also gets
 a pair of CUDA events (ember.cuda.Event) recorded on the current stream around it; when the
