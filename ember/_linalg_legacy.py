@@ -36,7 +36,7 @@ def qr(input, some=True, *, out=None):
 
 
 def svd(input, some=True, compute_uv=True, *, out=None):
-    """(U, S, V) with input = U diag(S) V^T: note V, not linalg.svd's Vh. some=False gives
+    """(U, S, V) with input = U diag(S) V^H: note V, not linalg.svd's Vh. some=False gives
     square U and V; compute_uv=False gives zero-filled U (m x m) and V (n x n).
 
     Example:
@@ -46,7 +46,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     """
     if compute_uv:
         U, S, Vh = _svd(input, full_matrices=not some)
-        V = Vh.mT
+        V = Vh.mH
     else:
         from .linalg import svdvals
         S = svdvals(input)
@@ -80,8 +80,8 @@ def cholesky(input, upper=False, *, out=None):
 
 
 def cholesky_inverse(L, upper=False, *, out=None):
-    """A^-1 for A = L L^T (or U^T U when upper), given its Cholesky factor:
-    A^-1 = L^-T L^-1.
+    """A^-1 for A = L L^H (or U^H U when upper), given its Cholesky factor:
+    A^-1 = L^-H L^-1.
 
     Example:
         >>> ember.cholesky_inverse(ember.tensor([[2., 0.], [0., 2.]]))
@@ -89,10 +89,10 @@ def cholesky_inverse(L, upper=False, *, out=None):
                 [0.0000, 0.2500]])
     """
     _check_square("cholesky_inverse", L)
-    lower = L.mT if upper else L
+    lower = L.mH if upper else L
     identity = Tensor._make(xp_of(L._data).eye(L._data.shape[-1], dtype=L._data.dtype))
     inverse_lower = solve_triangular(lower, identity.expand(L.shape), upper=False)  # L^-1
-    result = matmul(inverse_lower.mT, inverse_lower)
+    result = matmul(inverse_lower.mH, inverse_lower)
     return result if out is None else _write_out(out, result)
 
 
@@ -124,10 +124,10 @@ def orgqr(input, input2, *, out=None):
 
 
 def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
-    """Q @ other (other @ Q when not left; Q^T with transpose) for the m x m
+    """Q @ other (other @ Q when not left; Q^H with transpose) for the m x m
     Q = H_1 ... H_k of geqrf's (input, tau), applying each reflector
-    H_i C = C - tau_i v_i (v_i^T C) in turn; tau is input2 and other input3, torch's names.
-    Differentiable in all three tensors."""
+    H_i C = C - tau_i v_i (v_i^H C) in turn (H_i^H: conj(tau_i) in place of tau_i); tau is
+    input2 and other input3, torch's names. Differentiable in all three tensors."""
     tau, other = input2, input3
     for name, value in (("input", input), ("other", other)):
         if value.ndim < 2:
@@ -141,14 +141,16 @@ def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
         raise RuntimeError(f"torch.ormqr: tau.shape[-1] must be equal to "
                            f"min(other.shape[{side}], input.shape[-1])")
     rows = Tensor._make(xp_of(input._data).arange(m))
-    C = other if left else other.mT
-    # Q C applies H_k first; Q^T C applies H_1 first (other Q = (Q^T other^T)^T)
-    order = range(k) if transpose == left else range(k - 1, -1, -1)
-    for i in order:
+    C = other if left else other.mH
+    # Q C applies H_k first; Q^H C applies H_1^H first (other Q = (Q^H other^H)^H)
+    adjoint = transpose == left
+    if adjoint:
+        tau = tau.conj()
+    for i in (range(k) if adjoint else range(k - 1, -1, -1)):
         v = (input[..., :, i] * (rows > i)) + (rows == i).to(input.dtype)  # (..., m)
         v = v.unsqueeze(-1)
-        C = C - tau[..., i, None, None] * matmul(v, matmul(v.mT, C))
-    result = C if left else C.mT
+        C = C - tau[..., i, None, None] * matmul(v, matmul(v.mH, C))
+    result = C if left else C.mH
     return result if out is None else _write_out(out, result)
 
 

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from . import return_types
-from ._dtype import FLOAT_NP
+from ._dtype import DIFFERENTIABLE_NP
 from ._tensor import Tensor
 from .autograd.function import Op
 from .backend import xp_of
@@ -32,7 +32,8 @@ __all__ = ["lu_factor", "lu_factor_ex", "lu", "lu_solve", "lu_unpack", "inv_ex",
 def _getrf(xp, A):
     """(LU, pivots, info) of A (..., m, n) as LAPACK's getrf: P^T A = L U, L unit lower
     triangular (m x k) and U upper triangular (k x n) packed in one array; info is the
-    1-based index of the first zero pivot (0 if none)."""
+    1-based index of the first zero pivot (0 if none). The pivot is the entry of largest
+    |Re| + |Im| (BLAS's i?amax), the largest |entry| for a real A."""
     m, n = A.shape[-2:]
     k = builtins.min(m, n)
     batch = A.shape[:-2]
@@ -41,8 +42,11 @@ def _getrf(xp, A):
     pivots = xp.empty((count, k), dtype=np.int32)
     info = xp.zeros(count, dtype=np.int32)
     rows = xp.arange(count)
+    is_complex = A.dtype.kind == "c"
     for j in range(k):
-        p = j + xp.argmax(xp.abs(LU[:, j:, j]), axis=1)  # (B,): the largest |entry| below
+        column = LU[:, j:, j]
+        size = xp.abs(column.real) + xp.abs(column.imag) if is_complex else xp.abs(column)
+        p = j + xp.argmax(size, axis=1)  # (B,): the largest entry below
         pivots[:, j] = p + 1
         swapped = LU[rows, p]
         LU[rows, p] = LU[:, j]
@@ -102,9 +106,9 @@ class LUFactor(Op):
 def _lu_backward(P, L, U, grad_L, grad_U):
     """The gradient of A = P L U given those of L (m x k) and U (k x n), as torch's
     linalg_lu_backward:
-      square: P L^-T [L^T gL o 1_L + gU U^T o 1_U] U^-T
-      wide (m < n, U = [U1 U2]): P L^-T [ (L^T gL o 1_L - gU U^T o 1_U) U1^-T + gU1 o 1_U, gU2 ]
-      tall (m > n, L = [L1; L2]): P [ L1^-T (gU U^T o 1_U - L^T gL o 1_L) + gL1 o 1_L; gL2 ] U^-T
+      square: P L^-H [L^H gL o 1_L + gU U^H o 1_U] U^-H
+      wide (m < n, U = [U1 U2]): P L^-H [ (L^H gL o 1_L - gU U^H o 1_U) U1^-H + gU1 o 1_U, gU2 ]
+      tall (m > n, L = [L1; L2]): P [ L1^-H (gU U^H o 1_U - L^H gL o 1_L) + gL1 o 1_L; gL2 ] U^-H
     with 1_L the strictly lower and 1_U the upper triangle (grad_L, grad_U may be None).
     """
     from .ops.join import cat
@@ -113,35 +117,35 @@ def _lu_backward(P, L, U, grad_L, grad_U):
     if m == n:
         grad = 0
         if grad_L is not None:
-            grad = matmul(L.mT, grad_L).tril(-1)
+            grad = matmul(L.mH, grad_L).tril(-1)
         if grad_U is not None:
-            grad = grad + matmul(grad_U, U.mT).triu()
-        grad = solve_triangular(U.mT, grad, upper=False, left=False)
-        grad = solve_triangular(L.mT, grad, upper=True, unitriangular=True)
+            grad = grad + matmul(grad_U, U.mH).triu()
+        grad = solve_triangular(U.mH, grad, upper=False, left=False)
+        grad = solve_triangular(L.mH, grad, upper=True, unitriangular=True)
     elif m < n:
         U1 = U[..., :k]
         grad = 0
         if grad_L is not None:
-            grad = matmul(L.mT, grad_L)
+            grad = matmul(L.mH, grad_L)
         if grad_U is not None:
-            grad = grad - matmul(grad_U.triu(), U.mT)
-        grad = solve_triangular(U1.mT, grad.tril(-1), upper=False, left=False)
+            grad = grad - matmul(grad_U.triu(), U.mH)
+        grad = solve_triangular(U1.mH, grad.tril(-1), upper=False, left=False)
         if grad_U is not None:
             grad = cat([grad + grad_U[..., :k].triu(), grad_U[..., k:]], -1)
-        grad = solve_triangular(L.mT, grad, upper=True, unitriangular=True)
+        grad = solve_triangular(L.mH, grad, upper=True, unitriangular=True)
         if grad_U is None:
             grad = cat([grad, U[..., k:].new_zeros(U[..., k:].shape)], -1)
     else:
         L1 = L[..., :k, :]
         grad = 0
         if grad_U is not None:
-            grad = matmul(grad_U, U.mT)
+            grad = matmul(grad_U, U.mH)
         if grad_L is not None:
-            grad = grad - matmul(L.mT, grad_L)
-        grad = solve_triangular(L1.mT, grad.triu(), upper=True, unitriangular=True)
+            grad = grad - matmul(L.mH, grad_L)
+        grad = solve_triangular(L1.mH, grad.triu(), upper=True, unitriangular=True)
         if grad_L is not None:
             grad = cat([grad + grad_L[..., :k, :].tril(-1), grad_L[..., k:, :]], -2)
-        grad = solve_triangular(U.mT, grad, upper=False, left=False)
+        grad = solve_triangular(U.mH, grad, upper=False, left=False)
         if grad_L is None:
             grad = cat([grad, L[..., k:, :].new_zeros(L[..., k:, :].shape)], -2)
     return matmul(P, grad)
@@ -153,7 +157,7 @@ def _check_lu_input(op_name, A, pivot):
     if A._data.ndim < 2:
         raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got "
                            f"size: {list(A.shape)} instead")
-    if A._data.dtype not in FLOAT_NP or A._data.dtype in _HALF:
+    if A._data.dtype not in DIFFERENTIABLE_NP or A._data.dtype in _HALF:
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{_type_name(A)}'")
     if not pivot:
         raise RuntimeError(f"{op_name}: LU without pivoting is not implemented on the CPU")
@@ -272,9 +276,9 @@ def lu(A, *, pivot=True, out=None):
 # -- solving with an LU factorization -----------------------------------------------------
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
-    """The X with A X = B (left), X A = B (left=False), or with A^T in place of A (adjoint),
+    """The X with A X = B (left), X A = B (left=False), or with A^H in place of A (adjoint),
     for A = P L U given as lu_factor's (LU, pivots):
-      A X = B:  X = U^-1 L^-1 P^T B;   A^T X = B:  X = P L^-T U^-T B.
+      A X = B:  X = U^-1 L^-1 P^T B;   A^H X = B:  X = P L^-H U^-H B.
     Batch dims broadcast. Differentiable in LU and B.
 
     Example:
@@ -303,18 +307,18 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
             f"linalg.lu_solve: Expected LU.shape[:-1] and pivots.shape to be the same, but "
             f"got pivots with shape {list(pivots.shape)} instead")
     P = Tensor._make(_permutation_matrix(xp_of(LU._data), pivots._data, n, LU._data.dtype))
-    if not left:  # X A = B  is  A^T X^T = B^T
-        B = B.mT
+    if not left:  # X A = B  is  A^H X^H = B^H
+        B = B.mH
         adjoint = not adjoint
     if adjoint:
-        Y = solve_triangular(LU.mT, B, upper=False)                     # U^T Y = B
-        Y = solve_triangular(LU.mT, Y, upper=True, unitriangular=True)  # L^T Z = Y
+        Y = solve_triangular(LU.mH, B, upper=False)                     # U^H Y = B
+        Y = solve_triangular(LU.mH, Y, upper=True, unitriangular=True)  # L^H Z = Y
         X = matmul(P, Y)
     else:
         Y = solve_triangular(LU, matmul(P.mT, B), upper=False, unitriangular=True)
         X = solve_triangular(LU, Y, upper=True)
     if not left:
-        X = X.mT
+        X = X.mH
     return X if out is None else _write_out(out, X)
 
 

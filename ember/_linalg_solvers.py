@@ -12,8 +12,8 @@ from . import return_types
 from ._tensor import Tensor
 from .autograd.function import Op
 from .backend import xp_of
-from .linalg import (LinAlgError, _check_float, _check_matrix_input, _check_square, cholesky,
-                     inv, matrix_norm, pinv, solve, svdvals)
+from .linalg import (LinAlgError, _check_float, _check_matrix_input, _check_square,
+                     _pinv_backward, cholesky, inv, matrix_norm, pinv, solve, svdvals)
 from ._linalg_lu import inv_ex
 from .ops import compare
 from .ops.elementwise import _write_out, sum_to
@@ -27,27 +27,12 @@ __all__ = ["lstsq", "cholesky_ex", "cond", "vander", "tensorinv", "tensorsolve",
 _DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
 
 
-def _pinv_backward(grad, pinvA, A):
-    """The gradient of A from that of pinv(A), as torch's pinv_backward (written for the
-    smaller of the two products)."""
-    m, n = A.shape[-2:]
-    pinvAh, gradh = pinvA.mT, grad.mT
-    if m <= n:
-        K = matmul(gradh, pinvA)
-        KpinvAh = matmul(K, pinvAh)
-        return (-matmul(pinvA, K).mT + KpinvAh - matmul(matmul(A, pinvA), KpinvAh)
-                + matmul(matmul(pinvAh, pinvA), gradh - matmul(K, A)))
-    K = matmul(pinvA, gradh)
-    pinvAhK = matmul(pinvAh, K)
-    return (-matmul(K, pinvA).mT + matmul(matmul(gradh - matmul(A, K), pinvA), pinvAh)
-            + pinvAhK - matmul(matmul(pinvAhK, pinvA), A))
-
-
 class Lstsq(Op):
     """X = argmin ||A X - B||_F of least norm, singular values below rcond * largest taken as
-    zero:  X = V diag(1/s) U^T B;  as torch (linalg_lstsq_backward), the gradient is that of
-    X = pinv(A) B:  grad_B = pinv(A)^T g,  grad_A = pinv_backward(g B^T, pinv(A), A).
-    Also returns the rank (int64) and the singular values (computed without a gradient)."""
+    zero:  X = V diag(1/s) U^H B;  as torch (linalg_lstsq_backward), the gradient is that of
+    X = pinv(A) B:  grad_B = pinv(A)^H g,  grad_A = pinv_backward(g B^H, pinv(A), A).
+    Also returns the rank (int64) and the singular values (real, computed without a
+    gradient)."""
 
     @staticmethod
     def forward(ctx, A, B, rcond):
@@ -58,11 +43,12 @@ class Lstsq(Op):
         U, S, Vh = xp.linalg.svd(A_full, full_matrices=False)
         largest = S[..., :1] if S.shape[-1] else S
         keep = S > rcond * largest
-        inverse = xp.where(keep, 1 / xp.where(keep, S, 1), 0).astype(A.dtype)
-        X = xp.swapaxes(Vh, -1, -2) @ (inverse[..., None] * (xp.swapaxes(U, -1, -2) @ B_full))
+        inverse = xp.where(keep, 1 / xp.where(keep, S, 1), 0)
+        X = xp.conj(xp.swapaxes(Vh, -1, -2)) @ (
+            inverse[..., None] * (xp.conj(xp.swapaxes(U, -1, -2)) @ B_full))
         ctx.shapes = (A.shape, B.shape)
         ctx.save_for_backward(A, B)
-        return X, keep.sum(-1).astype(np.int64), S.astype(A.dtype)
+        return X, keep.sum(-1).astype(np.int64), S
 
     @staticmethod
     def backward(ctx, grad, grad_rank, grad_singular_values):
@@ -72,9 +58,9 @@ class Lstsq(Op):
         pinvA = pinv(A)
         grad_A = grad_B = None
         if need_A:
-            grad_A = sum_to(_pinv_backward(matmul(grad, B.mT), pinvA, A), A_shape)
+            grad_A = sum_to(_pinv_backward(matmul(grad, B.mH), pinvA, A), A_shape)
         if need_B:
-            grad_B = sum_to(matmul(pinvA.mT, grad), B_shape)
+            grad_B = sum_to(matmul(pinvA.mH, grad), B_shape)
         return grad_A, grad_B, None
 
 
@@ -84,7 +70,7 @@ def lstsq(input, b, rcond=None, *, driver=None):
     vectors when it has one dim fewer than A.
 
     Singular values at most rcond * the largest count as zero (rcond defaults to
-    eps * max(m, n)). As torch fills them per driver: residuals (the squared norms of the
+    eps * max(m, n)). As torch fills them per driver: residuals (the real squared norms of the
     columns of A X - B) when m > n, A is of full rank and driver is not 'gelsy'; rank for
     every driver but 'gels'; singular_values for 'gelsd' and 'gelss'. The others are empty.
 
@@ -128,10 +114,11 @@ def lstsq(input, b, rcond=None, *, driver=None):
     if rcond is None:
         rcond = float(np.finfo(A._data.dtype).eps) * builtins.max(m, n)
     X, rank, singular_values = Lstsq.apply(A, B, float(rcond))
-    empty = A.new_zeros((0,))
+    empty = A.new_zeros((0,), dtype=A.dtype.to_real())
     full_rank = bool((rank._data == n).all())
     if driver != "gelsy" and m > n and full_rank:
-        residuals = ((matmul(A, X) - B) ** 2).sum(-2)
+        residual = matmul(A, X) - B
+        residuals = (residual * residual.conj()).real.sum(-2)  # |A X - B|^2 per column
     else:
         residuals = empty
     if vector:
@@ -145,21 +132,22 @@ def lstsq(input, b, rcond=None, *, driver=None):
 
 def _potf2(xp, A):
     """(L, info) by the unblocked Cholesky (LAPACK's potf2, lower), vectorised over the batch:
-    a matrix that fails at column j keeps the columns before it, the failed pivot value on
-    the diagonal and its original entries after it; info = j + 1 (0 where it succeeds)."""
+    a matrix that fails at column j keeps the columns before it, the failed pivot value (real)
+    on the diagonal and its original entries after it; info = j + 1 (0 where it succeeds)."""
     n = A.shape[-1]
     batch = A.shape[:-2]
     L = xp.tril(A.reshape((math.prod(batch), n, n))).copy()
     info = xp.zeros(L.shape[0], dtype=np.int32)
     for j in range(n):
         active = info == 0
-        pivot = L[:, j, j] - (L[:, j, :j] * L[:, j, :j]).sum(-1)
+        row = L[:, j, :j].conj()
+        pivot = L[:, j, j].real - (L[:, j, :j] * row).real.sum(-1)
         failed = active & ~(pivot > 0)
         info = xp.where(failed, j + 1, info)
         L[:, j, j] = xp.where(active, xp.where(failed, pivot, xp.sqrt(xp.abs(pivot))),
                               L[:, j, j])
         ok = active & ~failed
-        column = L[:, j + 1:, j] - (L[:, j + 1:, :j] @ L[:, j, :j, None])[..., 0]
+        column = L[:, j + 1:, j] - (L[:, j + 1:, :j] @ row[..., None])[..., 0]
         column = column / xp.where(ok, L[:, j, j], 1)[:, None]
         L[:, j + 1:, j] = xp.where(ok[:, None], column, L[:, j + 1:, j])
     return L.reshape(A.shape), info.reshape(batch)
@@ -188,7 +176,7 @@ def cholesky_ex(input, *, upper=False, check_errors=False, out=None):
                 f"input is not positive-definite (the leading minor of order {order} is not "
                 f"positive-definite).") from None
         L = Tensor._make(L)
-    result = return_types.linalg_cholesky_ex((L.mT if upper else L, Tensor._make(info)))
+    result = return_types.linalg_cholesky_ex((L.mH if upper else L, Tensor._make(info)))
     if out is not None:
         for target, value in zip(out, result):
             _write_out(target, value)
@@ -201,8 +189,8 @@ _COND_ORDERS = (None, 2, -2, "fro", "nuc", math.inf, -math.inf, 1, -1)
 
 
 def cond(input, p=None, *, out=None):
-    """The condition number of A in the norm p: for p in (None, 2, -2) the ratio of its
-    largest to smallest singular value (the reverse for -2); otherwise
+    """The condition number of A in the norm p, real also for complex A: for p in (None, 2, -2)
+    the ratio of its largest to smallest singular value (the reverse for -2); otherwise
     matrix_norm(A, p) * matrix_norm(inv(A), p), inf where A is singular.
 
     Example:
@@ -215,7 +203,7 @@ def cond(input, p=None, *, out=None):
     _check_matrix_input("linalg.cond", A)
     if p in (None, 2, -2):
         if A._data.size == 0:
-            result = A.new_zeros(A._data.shape[:-2])
+            result = A.new_zeros(A._data.shape[:-2], dtype=A.dtype.to_real())
         else:
             values = svdvals(A)
             largest, smallest = values[..., 0], values[..., -1]
@@ -223,7 +211,7 @@ def cond(input, p=None, *, out=None):
     else:
         _check_square(f"linalg.cond(ord={p})", A)
         if A._data.size == 0:
-            result = A.new_zeros(A._data.shape[:-2])
+            result = A.new_zeros(A._data.shape[:-2], dtype=A.dtype.to_real())
         else:
             inverse, info = inv_ex(A)
             result = matrix_norm(A, p) * matrix_norm(inverse, p)

@@ -13,8 +13,9 @@ __all__ = ["svd_lowrank", "pca_lowrank"]
 
 
 def _floating(A):
+    """The dtype of the random projection: A's when floating or complex, as torch."""
     from ._dtype import get_default_dtype
-    return A.dtype if A.is_floating_point() else get_default_dtype()
+    return A.dtype if A.is_floating_point() or A.is_complex() else get_default_dtype()
 
 
 def _approximate_basis(A, q, niter, M):

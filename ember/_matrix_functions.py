@@ -6,6 +6,7 @@ which holds the decompositions and solvers, to keep files short).
 """
 import math
 
+from ._dtype import scalar_type_name
 from ._tensor import Tensor
 from .ops.creation import eye
 from .ops.elementwise import _write_out
@@ -55,12 +56,10 @@ def matrix_exp(input):
 
 
 def householder_product(input, tau, *, out=None):
-    """The first n columns of Q = H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T, from the
+    """The first n columns of Q = H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^H, from the
     Householder vectors below the diagonal of A (m x n, m >= n >= k), as LAPACK's orgqr.
 
     v_i is e_i plus A's column i below the diagonal (the diagonal itself is taken as 1).
-
-    Differs from PyTorch: real inputs only.
 
     Example:
         >>> ember.linalg.householder_product(ember.zeros(3, 2), ember.tensor([2., 0.]))
@@ -76,12 +75,16 @@ def householder_product(input, tau, *, out=None):
     if n < tau.shape[-1]:
         raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater "
                            "than or equal to tau.shape[-1]")
+    if tau.dtype != A.dtype:
+        raise RuntimeError(f"torch.linalg.householder_product: tau dtype "
+                           f"{scalar_type_name(tau.dtype)} does not match input dtype "
+                           f"{scalar_type_name(A.dtype)}")
     identity = eye(m, n, dtype=A.dtype, device=A.device)
     reflectors = A.tril(-1) + identity  # (*, m, n), column i is v_i
     Q = identity.expand(*A.shape)
     for i in reversed(range(tau.shape[-1])):  # Q <- H_i Q, applied right to left
         v = reflectors[..., :, i:i + 1]  # (*, m, 1)
-        Q = Q - tau[..., i, None, None] * matmul(v, matmul(v.mT, Q))
+        Q = Q - tau[..., i, None, None] * matmul(v, matmul(v.mH, Q))
     return Q if out is None else _write_out(out, Q, "linalg.householder_product")
 
 

@@ -1,9 +1,11 @@
 """ember.linalg: torch.linalg's functions.
 
 Products (matmul, cross) live in ember/ops/linalg.py and are re-exported here; this module
-adds the norms, decompositions and solvers (inv, det, slogdet, solve, cholesky, qr, eigh,
-svd, pinv, matrix_power, ...), each differentiable with its backward written in ember ops,
-so second derivatives work.
+adds the norms, decompositions and solvers (inv, det, slogdet, solve, cholesky, qr, svd,
+pinv, matrix_power, ...), each differentiable with its backward written in ember ops, so
+second derivatives work; the LU family, the eigendecompositions and the least-squares
+solvers are in _linalg_lu.py, _linalg_eig.py and _linalg_solvers.py. Complex matrices take
+torch's complex gradients (conjugate transposes where real formulas have transposes).
 
 A matrix argument may carry leading batch dims; the decompositions run on each matrix.
 """
@@ -26,9 +28,9 @@ from ._matrix_functions import householder_product, matrix_exp  # noqa: F401
 __all__ = [
     "LinAlgError", "matmul", "vecdot", "cross", "norm", "vector_norm", "matrix_norm", "inv",
     "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular", "cholesky_solve",
-    "cholesky", "cholesky_ex", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv",
-    "matrix_power", "multi_dot", "matrix_rank", "matrix_exp", "householder_product", "lu",
-    "lu_factor", "lu_factor_ex", "lu_solve", "lstsq", "cond", "vander", "tensorinv",
+    "cholesky", "cholesky_ex", "qr", "eig", "eigvals", "eigh", "eigvalsh", "svd", "svdvals",
+    "pinv", "matrix_power", "multi_dot", "matrix_rank", "matrix_exp", "householder_product",
+    "lu", "lu_factor", "lu_factor_ex", "lu_solve", "lstsq", "cond", "vander", "tensorinv",
     "tensorsolve", "diagonal",
 ]
 
@@ -57,7 +59,8 @@ def cross(input, other, *, dim=-1, out=None):
 # -- norms --------------------------------------------------------------------------------
 
 class VectorNorm(Op):
-    """y = (sum |x|^p)^(1/p) over dims; p = inf: max |x|, -inf: min |x|, 0: number of nonzeros.
+    """y = (sum |x|^p)^(1/p) over dims (real for complex x); p = inf: max |x|, -inf: min |x|,
+    0: number of nonzeros.
     grad_x = g * sgn(x) * |x|^(p-1) / y^(p-1)  (0 where y = 0); p = 1: g * sgn(x);
     p = +-inf: g * sgn(x), split evenly between the elements where |x| = y.
     """
@@ -69,6 +72,8 @@ class VectorNorm(Op):
         xp = ctx.xp
         ctx.ord, ctx.dims, ctx.keepdim = ord, dims, keepdim
         wide = x.astype(np.float32) if x.dtype in _HALF else x
+        if wide.dtype.kind == "c":
+            wide = xp.abs(wide)
         if ord == 2:
             y = xp.sqrt(xp.sum(wide * wide, axis=dims, keepdims=keepdim))
         elif ord == 1:
@@ -81,7 +86,7 @@ class VectorNorm(Op):
             y = xp.sum(wide != 0, axis=dims, keepdims=keepdim).astype(wide.dtype)
         else:
             y = xp.sum(xp.abs(wide) ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
-        y = xp.asarray(y, dtype=x.dtype)
+        y = xp.asarray(y, dtype=_dtype.BY_NUMPY[x.dtype].to_real().np)
         ctx.save_for_backward(x, y)
         return y
 
@@ -97,34 +102,38 @@ class VectorNorm(Op):
                 kept[d] = 1
             grad, y = grad.reshape(kept), y.reshape(kept)
         if p == 1:
-            return x.sign() * grad, None, None, None
+            return x.sgn() * grad, None, None, None
         if p in (math.inf, -math.inf):
             mask = (x.abs() == y).to(grad.dtype)
             count = mask.sum(ctx.dims, keepdim=True)
-            return x.sign() * mask * (grad / count), None, None, None
+            return x.sgn() * mask * (grad / count), None, None, None
         zero = y.eq(0)
         if p == 2:
             return x * compare.where(zero, 0.0, grad / y), None, None, None
         if p < 1:
-            scaled = x.sign() * compare.where(x.eq(0), 0.0, x.abs() ** (p - 1))
+            scaled = x.sgn() * compare.where(x.eq(0), 0.0, x.abs() ** (p - 1))
             return scaled * grad * y ** (1 - p), None, None, None
-        scaled = x.sign() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
+        scaled = x.sgn() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
         return scaled * compare.where(zero, 0.0, grad / y ** (p - 1)), None, None, None
 
 
 def _norm_input(op_name, x, dtype):
+    """x, converted to dtype when one is given: a floating dtype for a real x, a complex one
+    for a complex x, as torch requires."""
     _require_tensors(op_name, x)
-    if dtype is not None:
-        dtype = _dtype.to_dtype(dtype)
-        if not dtype.is_floating_point:
-            raise RuntimeError(f"{op_name}: dtype should be floating point, but got {dtype}")
-        if x._data.dtype not in _dtype.FLOAT_NP:
-            raise RuntimeError(f"{op_name}: Expected a floating point or complex tensor as "
-                               f"input. Got {_type_name(x)}")
-        x = x.to(dtype)
-    elif x._data.dtype not in _dtype.FLOAT_NP:
+    if x._data.dtype not in _dtype.DIFFERENTIABLE_NP:
         raise RuntimeError(f"{op_name}: Expected a floating point or complex tensor as input. "
                            f"Got {_type_name(x)}")
+    if dtype is not None:
+        dtype = _dtype.to_dtype(dtype)
+        if dtype.category < _dtype.FLOATING:
+            raise RuntimeError(f"{op_name}: dtype should be floating point or complex, but got "
+                               f"{_dtype.scalar_type_name(dtype)}")
+        if dtype.is_complex != x.dtype.is_complex:
+            kind = "complex" if x.dtype.is_complex else "real"
+            raise RuntimeError(f"{op_name}: dtype should be {kind} for {kind} inputs, but got "
+                               f"{_dtype.scalar_type_name(dtype)}")
+        x = x.to(dtype)
     return x
 
 
@@ -216,7 +225,13 @@ def _raise_empty_min(ord, dim):
 
 
 def vecdot(x, y, *, dim=-1, out=None):
-    """Dot products of vectors along `dim`, broadcasting the other dims: sum(x * y, dim)."""
+    """Dot products of vectors along `dim`, broadcasting the other dims: sum(conj(x) * y, dim)
+    (x conjugated, as torch, when complex).
+
+    Example:
+        >>> ember.linalg.vecdot(ember.tensor([1j, 2.]), ember.tensor([1j, 1.]))
+        tensor(3.+0.j)
+    """
     _require_tensors("linalg.vecdot", x, y)
     if x._data.ndim and y._data.ndim:
         size_x = x._data.shape[wrap_dim(dim, x._data.ndim, "linalg.vecdot")]
@@ -227,18 +242,23 @@ def vecdot(x, y, *, dim=-1, out=None):
                 f"have the same number of elements, but got {size_x} and {size_y} elements "
                 f"respectively")
     if x._data.dtype != y._data.dtype:
-        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but x has "
-                           f"dtype {x.dtype} and y has dtype {y.dtype}")
-    result = (x * y).sum(dim)
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x "
+                           f"of type {_type_name(x)} and y of type {_type_name(y)} instead")
+    result = (x.conj() * y).sum(dim)
     return result if out is None else _write_out(out, result)
 
 
 # -- singular values (the nuclear and spectral norms need them) -------------------------
 
 class Svd(Op):
-    """A = U diag(S) Vh (reduced);  grad_A by the formula of torch's svd_backward:
-    U [(skew(U^T gU) S + S skew(Vh gVh^T)) / E + diag(gS)] Vh, E_jk = S_k^2 - S_j^2, plus the
-    terms for the part of gU (gVh) outside U's (Vh's) span when A is tall (wide).
+    """A = U diag(S) Vh (reduced), S real;  grad_A by the formula of torch's svd_backward:
+    U [(skew(U^H gU) S + S skew(Vh gVh^H)) / E + diag(gS)] Vh, skew(X) = X - X^H,
+    E_jk = S_k^2 - S_j^2 (1 on the diagonal); for complex A plus U diag(skew(U^H gU)_jj / 2S_j)
+    Vh, the term of the vectors' phases; plus the terms for the part of gU (gVh) outside U's
+    (Vh's) span when A is tall (wide):  (I - U U^H) gU S^-1 Vh  (U S^-1 gVh (I - Vh^H Vh)).
+
+    Complex singular vectors are defined up to a phase e^{i phi} shared by U's and V's column
+    j: as torch, backward raises when the loss depends on it.
     """
 
     @staticmethod
@@ -249,7 +269,7 @@ class Svd(Op):
         ctx.full = full_matrices and A.shape[-1] != A.shape[-2]
         ctx.set_materialize_grads(False)
         ctx.save_for_backward(U, S, Vh)
-        return U, S.astype(A.dtype), Vh
+        return U, S, Vh
 
     @staticmethod
     def backward(ctx, grad_U, grad_S, grad_Vh):
@@ -268,42 +288,61 @@ class Svd(Op):
         k = S.shape[-1]
         identity = eye(k, dtype=S.dtype, device=S.device)
         S2 = S * S
-        E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + identity  # the diagonal is never used
+        E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + identity  # 1 on the diagonal, as torch
         if grad_U is not None:
-            UhgU = matmul(U.mT, grad_U)
-            UhgU = UhgU - UhgU.mT
+            UhgU = matmul(U.mH, grad_U)
+            UhgU = UhgU - UhgU.mH
         if grad_Vh is not None:
-            VhgV = matmul(Vh, grad_Vh.mT)
-            VhgV = VhgV - VhgV.mT
+            VhgV = matmul(Vh, grad_Vh.mH)
+            VhgV = VhgV - VhgV.mH
+        is_complex = U._data.dtype.kind == "c"
+        if is_complex:
+            phases_U = UhgU._data.diagonal(0, -2, -1).imag if grad_U is not None else 0
+            phases_V = VhgV._data.diagonal(0, -2, -1).imag if grad_Vh is not None else 0
+            if not _phase_invariant(phases_U, -phases_V):
+                raise RuntimeError(
+                    "svd_backward: The singular vectors in the complex case are specified up to "
+                    "multiplication by e^{i phi}. The specified loss function depends on this "
+                    "phase term, making it ill-defined.")
         if grad_U is not None and grad_Vh is not None:
             inner_grad = (UhgU * S.unsqueeze(-2) + S.unsqueeze(-1) * VhgV) / E
         elif grad_U is not None:
             inner_grad = UhgU * (S.unsqueeze(-2) / E)
         else:
             inner_grad = S.unsqueeze(-1) * (VhgV / E)
-        inner_grad = inner_grad * (1 - identity)
         if grad_S is not None:
             inner_grad = inner_grad + grad_S.unsqueeze(-1) * identity
+        if is_complex and grad_U is not None:
+            inner_grad = inner_grad + (UhgU.diagonal(0, -2, -1) / (2 * S)).diag_embed()
         if m > n and grad_U is not None:
             grad_A = matmul(U, inner_grad)
             scaled = grad_U / S.unsqueeze(-2)
-            grad_A = grad_A + scaled - matmul(U, matmul(U.mT, scaled))
+            grad_A = grad_A + scaled - matmul(U, matmul(U.mH, scaled))
             grad_A = matmul(grad_A, Vh)
         elif m < n and grad_Vh is not None:
             grad_A = matmul(inner_grad, Vh)
             scaled = grad_Vh / S.unsqueeze(-1)
-            grad_A = grad_A + scaled - matmul(matmul(scaled, Vh.mT), Vh)
+            grad_A = grad_A + scaled - matmul(matmul(scaled, Vh.mH), Vh)
             grad_A = matmul(U, grad_A)
         else:
             grad_A = matmul(U, matmul(inner_grad, Vh))
         return grad_A, None
 
 
+def _phase_invariant(actual, expected):
+    """allclose(actual, expected, rtol=1e-2, atol=1e-2) on arrays: torch's deliberately lax
+    test that a loss does not depend on the phases of complex eigen- or singular vectors (a
+    NaN fails it)."""
+    difference = actual - expected
+    xp = xp_of(difference)
+    return builtins.bool((xp.abs(difference) <= 1e-2 + 1e-2 * xp.abs(expected)).all())
+
+
 def _check_matrix_input(op_name, A):
     _require_tensors(op_name, A)
     if A._data.ndim < 2:
         raise RuntimeError(f"{op_name}: The input tensor A must have at least 2 dimensions.")
-    if A._data.dtype not in _dtype.FLOAT_NP:
+    if A._data.dtype not in _dtype.DIFFERENTIABLE_NP:
         raise RuntimeError(f"{op_name}: Expected a floating point or complex tensor as input. "
                            f"Got {_type_name(A)}")
 
@@ -377,7 +416,7 @@ def _check_square(op_name, A):
 
 
 def _check_float(op_name, A):
-    if A._data.dtype not in _dtype.FLOAT_NP:
+    if A._data.dtype not in _dtype.DIFFERENTIABLE_NP:
         raise RuntimeError(f"{op_name}: Expected a floating point or complex tensor as input. "
                            f"Got {_type_name(A)}")
     if A._data.dtype in _HALF:
@@ -397,7 +436,7 @@ def _lapack(op_name, fn, *arrays, problem="the input matrix is singular"):
 # -- inverse, determinants ----------------------------------------------------------------
 
 class Inv(Op):
-    """Y = A^-1;  grad_A = -Y^T g Y^T."""
+    """Y = A^-1;  grad_A = -Y^H g Y^H."""
 
     @staticmethod
     def forward(ctx, A):
@@ -408,7 +447,7 @@ class Inv(Op):
     @staticmethod
     def backward(ctx, grad):
         (Y,) = ctx.saved_tensors
-        return -matmul(Y.mT, matmul(grad, Y.mT))
+        return -matmul(Y.mH, matmul(grad, Y.mH))
 
 
 def inv(A, *, out=None):
@@ -425,7 +464,7 @@ def inv(A, *, out=None):
 
 
 class Det(Op):
-    """d = det(A);  grad_A = g d A^-T."""
+    """d = det(A);  grad_A = g conj(d) A^-H."""
 
     @staticmethod
     def forward(ctx, A):
@@ -436,7 +475,7 @@ class Det(Op):
     @staticmethod
     def backward(ctx, grad):
         A, d = ctx.saved_tensors
-        return (grad * d).unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        return (grad * d.conj()).unsqueeze(-1).unsqueeze(-1) * inv(A).mH
 
 
 def det(A, *, out=None):
@@ -451,43 +490,62 @@ def det(A, *, out=None):
 
 
 class Slogdet(Op):
-    """(s, l) = (sign det A, log |det A|);  grad_A = g_l A^-T (the sign has no gradient)."""
+    """(s, l) = (det A / |det A|, log |det A|);  grad_A = G A^-H with G = g_l for real A (its
+    sign is piecewise constant) and G = g_l + i Im(g_s conj(s)) for complex A, whose sign
+    turns with A (torch's slogdet_backward)."""
 
     @staticmethod
     def forward(ctx, A):
         sign, logabsdet = ctx.xp.linalg.slogdet(A)
-        ctx.save_for_backward(A)
-        return ctx.xp.asarray(sign, dtype=A.dtype), ctx.xp.asarray(logabsdet, dtype=A.dtype)
+        sign = ctx.xp.asarray(sign, dtype=A.dtype)
+        ctx.save_for_backward(A, sign)
+        ctx.set_materialize_grads(False)
+        return sign, ctx.xp.asarray(logabsdet)
 
     @staticmethod
     def backward(ctx, grad_sign, grad_logabsdet):
-        (A,) = ctx.saved_tensors
-        return grad_logabsdet.unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        A, sign = ctx.saved_tensors
+        G = grad_logabsdet
+        if grad_sign is not None and sign._data.dtype.kind == "c":
+            turn = (grad_sign * sign.conj()).imag * 1j
+            G = turn if G is None else G + turn
+        if G is None:
+            return A.new_zeros(A.shape)
+        return G.unsqueeze(-1).unsqueeze(-1) * inv(A).mH
 
 
 def slogdet(A, *, out=None):
-    """(sign, logabsdet) of det(A), stable where det itself would over- or underflow."""
+    """(sign, logabsdet) of det(A), stable where det itself would over- or underflow: sign is
+    det / |det| (-1, 0 or 1 for real A, a complex number of modulus 1 or 0 for complex A),
+    logabsdet = log |det| is real.
+
+    Example:
+        >>> ember.linalg.slogdet(ember.tensor([[2j, 0], [0, 1]]))
+        ember.return_types.linalg_slogdet(
+        sign=tensor(0.+1.j),
+        logabsdet=tensor(0.6931))
+    """
     _check_square("linalg.slogdet", A)
-    sign, logabsdet = Slogdet.apply(A)
-    sign.grad_fn = None  # the sign is piecewise constant: no gradient
-    sign._requires_grad = False
-    result = return_types.linalg_slogdet((sign, logabsdet))
+    result = return_types.linalg_slogdet(Slogdet.apply(A))
     if out is not None:
-        _write_out(out[0], sign)
-        _write_out(out[1], logabsdet)
+        _write_out(out[0], result.sign)
+        _write_out(out[1], result.logabsdet)
     return result
 
 
 def logdet(input):
-    """log det(A): nan where det(A) < 0, -inf where it is 0."""
+    """log det(A): for real A nan where det(A) < 0 and -inf where it is 0; for complex A the
+    principal logarithm, log(sign) + logabsdet."""
     sign, logabsdet = slogdet(input)
+    if sign._data.dtype.kind == "c":
+        return sign.log() + logabsdet
     return compare.where(sign.eq(-1), float("nan"), logabsdet)
 
 
 # -- solving ------------------------------------------------------------------------------
 
 class Solve(Op):
-    """X = A^-1 B (B a batch of matrices);  grad_B = A^-T g,  grad_A = -grad_B X^T (both
+    """X = A^-1 B (B a batch of matrices);  grad_B = A^-H g,  grad_A = -grad_B X^H (both
     summed over broadcast batch dims)."""
 
     @staticmethod
@@ -507,8 +565,8 @@ class Solve(Op):
         A, X = ctx.saved_tensors
         A_shape, B_shape = ctx.shapes
         need_A, need_B = ctx.needs_input_grad
-        grad_B = Solve.apply(A.mT, grad)
-        grad_A = sum_to(-matmul(grad_B, X.mT), A_shape) if need_A else None
+        grad_B = Solve.apply(A.mH, grad)
+        grad_A = sum_to(-matmul(grad_B, X.mH), A_shape) if need_A else None
         return grad_A, (sum_to(grad_B, B_shape) if need_B else None)
 
 
@@ -556,7 +614,7 @@ def solve(A, B, *, left=True, out=None):
 
 class SolveTriangular(Op):
     """X = T^-1 B for the triangle T of A (its diagonal taken as ones when unitriangular);
-    grad_B = T^-T g,  grad_A = -(grad_B X^T) on T's triangle. A zero on the diagonal gives
+    grad_B = T^-H g,  grad_A = -(grad_B X^H) on T's triangle. A zero on the diagonal gives
     inf/nan, as in torch, rather than an error."""
 
     @staticmethod
@@ -582,10 +640,10 @@ class SolveTriangular(Op):
         upper, unitriangular = ctx.options
         A_shape, B_shape = ctx.shapes
         need_A, need_B = ctx.needs_input_grad[:2]
-        grad_B = SolveTriangular.apply(A.mT, grad, not upper, unitriangular)
+        grad_B = SolveTriangular.apply(A.mH, grad, not upper, unitriangular)
         grad_A = None
         if need_A:
-            grad_A = -matmul(grad_B, X.mT)
+            grad_A = -matmul(grad_B, X.mH)
             offset = 1 if unitriangular else 0
             grad_A = sum_to(grad_A.triu(offset) if upper else grad_A.tril(-offset), A_shape)
         return grad_A, (sum_to(grad_B, B_shape) if need_B else None), None, None
@@ -633,7 +691,7 @@ def solve_triangular(input, B, *, upper, left=True, unitriangular=False, out=Non
 
 
 def cholesky_solve(B, L, upper=False, *, out=None):
-    """The X with A X = B for A = L L^T (or U^T U when upper), given its Cholesky factor, as
+    """The X with A X = B for A = L L^H (or U^H U when upper), given its Cholesky factor, as
     torch.cholesky_solve.
 
     Example:
@@ -648,16 +706,16 @@ def cholesky_solve(B, L, upper=False, *, out=None):
         got = "x".join(str(s) for s in getattr(B, "shape", ())[-2:])
         raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is "
                            f"{rows} by {rows} but each b matrix is {got.replace('x', ' by ')}")
-    lower = L.mT if upper else L
+    lower = L.mH if upper else L
     Y = solve_triangular(lower, B, upper=False)
-    result = solve_triangular(lower.mT, Y, upper=True)
+    result = solve_triangular(lower.mH, Y, upper=True)
     return result if out is None else _write_out(out, result)
 
 
 class Cholesky(Op):
-    """A = L L^T with L lower triangular;
-    grad_A = L^-T Phi(L^T gL) L^-1, Phi(X) = the lower triangle of X, its diagonal halved,
-    mirrored into a symmetric matrix (torch's cholesky_backward)."""
+    """A = L L^H with L lower triangular;
+    grad_A = L^-H Phi(L^H gL) L^-1, Phi(X) = the lower triangle of X, its diagonal halved,
+    mirrored into the upper one (conjugated) (torch's cholesky_backward)."""
 
     @staticmethod
     def forward(ctx, A):
@@ -673,28 +731,32 @@ class Cholesky(Op):
         xp = xp_of(L._data)
         lower = Tensor._make(xp.tri(n, n, 0, dtype=L._data.dtype))
         strict = Tensor._make(xp.tri(n, n, -1, dtype=L._data.dtype))
-        phi = matmul(L.mT, grad) * lower
-        phi = (phi + (phi * strict).mT) * 0.5
-        phi = Solve.apply(L.mT, phi)                 # L^-T phi
-        return Solve.apply(L.mT, phi.mT).mT           # (L^-T phi) L^-1
+        phi = matmul(L.mH, grad) * lower
+        phi = (phi + (phi * strict).mH) * 0.5
+        phi = Solve.apply(L.mH, phi)                 # L^-H phi
+        return Solve.apply(L.mT, phi.mT).mT           # (L^-H phi) L^-1
 
 
 def cholesky(input, *, upper=False, out=None):
-    """L with A = L L^T (or U = L^T with A = U^T U when upper) for symmetric positive-definite
-    A; raises LinAlgError otherwise."""
+    """L with A = L L^H (or U = L^H with A = U^H U when upper) for Hermitian (symmetric)
+    positive-definite A, read from its lower triangle; raises LinAlgError otherwise."""
     A = input  # See NOTE [ input, not A ]
     _check_square("linalg.cholesky", A)
     L = Cholesky.apply(A)
-    result = L.mT if upper else L
+    result = L.mH if upper else L
     return result if out is None else _write_out(out, result)
 
 
-# -- QR, eigh, SVD ------------------------------------------------------------------------
+# -- QR, SVD ------------------------------------------------------------------------------
 
 class QR(Op):
-    """A = Q R (m >= n, or mode='complete' with m <= n);
-    grad_A = [gQ + Q copyltu(M)] R^-T with M = R gR^T - gQ^T Q, where copyltu(M) mirrors
-    M's lower triangle into its upper one."""
+    """A = Q R: Q with orthonormal columns, R upper triangular with a real diagonal;
+    m >= n (mode 'reduced', or 'complete' with m = n):
+      grad_A = [gQ + Q copyltu(M)] R^-H,  M = R gR^H - gQ^H Q,
+    copyltu(M) = tril(M, -1) + tril(M, -1)^H + Re diag(M), M's lower triangle mirrored into
+    its upper one; m < n, A = [X | Y] with X square: R = [R_X | Q^H Y], so
+      grad_Y = Q gR_Y,  grad_X = the square case for gQ + Y gR_Y^H and gR_X
+    (torch's linalg_qr_backward)."""
 
     @staticmethod
     def forward(ctx, A, mode):
@@ -711,23 +773,34 @@ class QR(Op):
         if m > n and ctx.mode == "complete":
             raise RuntimeError("The QR decomposition is not differentiable when "
                                "mode='complete' and nrows > ncols.")
-        if m < n:
-            raise RuntimeError("linalg.qr: the gradient for a matrix with fewer rows than "
-                               "columns is not implemented in ember")
-        xp = xp_of(Q._data)
-        k = R.shape[-2]
-        lower = Tensor._make(xp.tri(k, k, 0, dtype=Q._data.dtype))
-        strict = Tensor._make(xp.tri(k, k, -1, dtype=Q._data.dtype))
-        M = 0
-        if grad_R is not None:
-            M = matmul(R, grad_R.mT)
-        if grad_Q is not None:
-            M = M - matmul(grad_Q.mT, Q)
-        copyltu = M * lower + (M * strict).mT
-        B = matmul(Q, copyltu)
-        if grad_Q is not None:
-            B = B + grad_Q
-        return Solve.apply(R, B.mT).mT, None  # B R^-T
+        if m >= n:
+            return _qr_backward(Q, R, grad_Q, grad_R), None
+        from .ops.join import cat
+        R_X, R_Y = R[..., :m], R[..., m:]
+        grad_R_X = None
+        if grad_R is None:
+            grad_Y = R_Y.new_zeros(R_Y.shape)
+        else:
+            grad_R_X, grad_R_Y = grad_R[..., :m], grad_R[..., m:]
+            Y_grad_R_Y = matmul(matmul(Q, R_Y), grad_R_Y.mH)  # Y = Q R_Y
+            grad_Q = Y_grad_R_Y if grad_Q is None else grad_Q + Y_grad_R_Y
+            grad_Y = matmul(Q, grad_R_Y)
+        return cat([_qr_backward(Q, R_X, grad_Q, grad_R_X), grad_Y], -1), None
+
+
+def _qr_backward(Q, R, grad_Q, grad_R):
+    """grad_A of A = Q R for m >= n (see QR)."""
+    M = 0
+    if grad_R is not None:
+        M = matmul(R, grad_R.mH)
+    if grad_Q is not None:
+        M = M - matmul(grad_Q.mH, Q)
+    strict = M.tril(-1)
+    copyltu = strict + strict.mH + M.diagonal(0, -2, -1).real.diag_embed()
+    B = matmul(Q, copyltu)
+    if grad_Q is not None:
+        B = B + grad_Q
+    return Solve.apply(R, B.mH).mH  # B R^-H = (R^-1 B^H)^H
 
 
 def qr(A, mode="reduced", *, out=None):
@@ -749,52 +822,6 @@ def qr(A, mode="reduced", *, out=None):
     return return_types.linalg_qr(QR.apply(A, mode))
 
 
-class Eigh(Op):
-    """A = V diag(w) V^T for symmetric A (from its lower or upper triangle);
-    grad_A = V [diag(gw) + (skew(V^T gV) / 2) / E] V^T,  E_ij = w_j - w_i."""
-
-    @staticmethod
-    def forward(ctx, A, UPLO):
-        w, V = ctx.xp.linalg.eigh(A, UPLO=UPLO)
-        ctx.set_materialize_grads(False)
-        ctx.save_for_backward(w, V)
-        return w, V
-
-    @staticmethod
-    def backward(ctx, grad_w, grad_V):
-        w, V = ctx.saved_tensors
-        n = w.shape[-1]
-        identity = Tensor._make(xp_of(V._data).eye(n, dtype=V._data.dtype))
-        inner_grad = 0
-        if grad_V is not None:
-            VhgV = matmul(V.mT, grad_V)
-            E = w.unsqueeze(-2) - w.unsqueeze(-1) + identity
-            inner_grad = (VhgV - VhgV.mT) * 0.5 / E * (1 - identity)
-        if grad_w is not None:
-            inner_grad = inner_grad + grad_w.unsqueeze(-1) * identity
-        return matmul(V, matmul(inner_grad, V.mT)), None
-
-
-def eigh(input, UPLO="L", *, out=None):
-    """(eigenvalues ascending, eigenvectors as columns) of a symmetric matrix, read from its
-    lower (UPLO='L') or upper ('U') triangle.
-
-    The gradient is that of the symmetric matrix; it assumes distinct eigenvalues.
-    """
-    A = input  # See NOTE [ input, not A ]
-    _check_square("linalg.eigh", A)
-    if UPLO not in ("L", "U"):
-        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
-    return return_types.linalg_eigh(Eigh.apply(A, UPLO))
-
-
-def eigvalsh(input, UPLO="L", *, out=None):
-    """The eigenvalues of a symmetric matrix, ascending."""
-    A = input  # See NOTE [ input, not A ]
-    result = eigh(A, UPLO)[0]
-    return result if out is None else _write_out(out, result)
-
-
 def svd(A, full_matrices=True, *, driver=None, out=None):
     """(U, S, Vh) with A = U diag(S) Vh, singular values descending.
 
@@ -804,22 +831,69 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     return return_types.linalg_svd(_svd(A, full_matrices))
 
 
-def _cutoff(A, values, atol, rtol):
-    """max(atol, rtol * largest value) per matrix, as an array broadcast with tensor atol and
-    rtol; rtol defaults to eps * max(m, n), or to 0 where atol > 0 (torch's rule)."""
+def _cutoff(shape, values, atol, rtol):
+    """max(atol, rtol * largest value) per matrix of the given shape, as an array broadcast
+    with tensor (or array) atol and rtol; rtol defaults to eps * max(m, n), or to 0 where
+    atol > 0 (torch's rule)."""
     xp = xp_of(values)
     largest = values.max(-1) if values.shape[-1] else xp.zeros(values.shape[:-1], values.dtype)
     atol = 0.0 if atol is None else (atol._data if isinstance(atol, Tensor) else atol)
     if rtol is None:
-        rtol = np.finfo(values.dtype).eps * builtins.max(A._data.shape[-2:])
+        rtol = np.finfo(values.dtype).eps * builtins.max(shape[-2:])
         rtol = xp.where(xp.asarray(atol) > 0, 0.0, rtol)
     elif isinstance(rtol, Tensor):
         rtol = rtol._data
     return xp.maximum(atol, rtol * largest).astype(values.dtype)
 
 
+class Pinv(Op):
+    """A^+ = V diag(1/s) U^H from the SVD A = U diag(s) V^H (or from A = V diag(w) V^H when
+    hermitian), values at most the cutoff taken as zero;
+    grad_A = pinv_backward(g, A^+, A), torch's derivative of the pseudo-inverse of a general
+    matrix of locally constant rank (torch uses it when hermitian too, although A^+ then
+    reads only A's lower triangle)."""
+
+    @staticmethod
+    def forward(ctx, A, hermitian, atol, rtol):
+        xp = ctx.xp
+        if hermitian:
+            S, U = xp.linalg.eigh(A)
+            Vh = xp.conj(xp.swapaxes(U, -1, -2))
+            magnitudes = xp.abs(S)
+        else:
+            U, S, Vh = xp.linalg.svd(A, full_matrices=False)
+            magnitudes = S
+        keep = magnitudes > _cutoff(A.shape, magnitudes, atol, rtol)[..., None]
+        inverse = xp.where(keep, 1 / xp.where(keep, S, 1), 0)
+        pinvA = (xp.conj(xp.swapaxes(Vh, -1, -2)) * inverse[..., None, :]
+                 ) @ xp.conj(xp.swapaxes(U, -1, -2))
+        ctx.save_for_backward(A, pinvA)
+        return pinvA
+
+    @staticmethod
+    def backward(ctx, grad):
+        A, pinvA = ctx.saved_tensors
+        return _pinv_backward(grad, pinvA, A), None, None, None
+
+
+def _pinv_backward(grad, pinvA, A):
+    """The gradient of A from that of pinv(A), as torch's pinv_backward (written for the
+    smaller of the two products)."""
+    m, n = A.shape[-2:]
+    pinvAh, gradh = pinvA.mH, grad.mH
+    if m <= n:
+        K = matmul(gradh, pinvA)
+        KpinvAh = matmul(K, pinvAh)
+        return (-matmul(pinvA, K).mH + KpinvAh - matmul(matmul(A, pinvA), KpinvAh)
+                + matmul(matmul(pinvAh, pinvA), gradh - matmul(K, A)))
+    K = matmul(pinvA, gradh)
+    pinvAhK = matmul(pinvAh, K)
+    return (-matmul(K, pinvA).mH + matmul(matmul(gradh - matmul(A, K), pinvA), pinvAh)
+            + pinvAhK - matmul(matmul(pinvAhK, pinvA), A))
+
+
 def pinv(input, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
-    """The Moore-Penrose pseudo-inverse: A^+ = V diag(1/s) U^T from the SVD (V diag(1/w) V^T
+    """The Moore-Penrose pseudo-inverse: A^+ = V diag(1/s) U^H from the SVD (V diag(1/w) V^H
     from eigh, reading A's lower triangle, when hermitian), singular values (|eigenvalues|)
     at most max(atol, rtol * largest) taken as zero; rtol defaults to eps * max(m, n), or 0
     when atol > 0. atol and rtol may be tensors broadcasting with A's batch dims.
@@ -839,15 +913,7 @@ def pinv(input, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
     _check_float("linalg.pinv", A)
     if hermitian:
         _check_square("linalg.pinv", A)
-        S, V = Eigh.apply(A, "L")
-        U, Vh = V, V.mT
-        magnitudes = xp_of(S._data).abs(S._data)
-    else:
-        U, S, Vh = _svd(A, False)
-        magnitudes = S._data
-    keep = Tensor._make(magnitudes > _cutoff(A, magnitudes, atol, rtol)[..., None])
-    inverse = compare.where(keep, 1.0 / compare.where(keep, S, 1.0), 0.0)
-    result = matmul(Vh.mT * inverse.unsqueeze(-2), U.mT)
+    result = Pinv.apply(A, builtins.bool(hermitian), atol, rtol)
     return result if out is None else _write_out(out, result)
 
 
@@ -921,7 +987,7 @@ def matrix_rank(input, tol=None, hermitian=False, *, atol=None, rtol=None, out=N
         values = xp.abs(xp.linalg.eigvalsh(data))
     else:
         values = xp.linalg.svd(data, compute_uv=False)
-    result = Tensor._make((values > _cutoff(A, values, atol, rtol)[..., None]).sum(-1)
+    result = Tensor._make((values > _cutoff(data.shape, values, atol, rtol)[..., None]).sum(-1)
                           .astype(np.int64))
     return result if out is None else _write_out(out, result)
 
@@ -935,9 +1001,10 @@ Tensor.inverse = inv
 Tensor.pinverse = lambda self, rcond=1e-15: pinv(self, rtol=rcond)
 Tensor.matrix_power = matrix_power
 
-# The LU family and the other solvers live in their own modules to keep files short; they
-# use this module's checks and ops, so they are imported last.
+# The LU family, the eigendecompositions and the other solvers live in their own modules to
+# keep files short; they use this module's checks and ops, so they are imported last.
 from ._linalg_lu import (inv_ex, lu, lu_factor, lu_factor_ex, lu_solve,  # noqa: E402
                          solve_ex)
+from ._linalg_eig import eig, eigh, eigvals, eigvalsh  # noqa: E402
 from ._linalg_solvers import (cholesky_ex, cond, diagonal, lstsq, tensorinv,  # noqa: E402
                               tensorsolve, vander)

@@ -29,7 +29,7 @@ def _real_coordinates(tensor):
     """A tensor's values as float64 real coordinates: (re, im) pairs for a complex one."""
     array = np.asarray(tensor._host_array())
     if array.dtype.kind == "c":
-        return array.astype(np.complex128).view(np.float64).ravel()
+        return np.ascontiguousarray(array, dtype=np.complex128).reshape(-1).view(np.float64)
     return array.astype(np.float64).ravel()
 
 

@@ -40,11 +40,9 @@ _HALF = frozenset((np.dtype(np.float16), _dtype.bfloat16.np))
 
 
 def _type_name(tensor):
-    """'Float', 'Double', 'Long' ...: torch's ScalarType names, as its messages print them."""
-    name = tensor.dtype.name
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}[name]
+    """'Float', 'Double', 'ComplexFloat' ...: torch's ScalarType names, as its messages print
+    them."""
+    return _dtype.scalar_type_name(tensor.dtype)
 
 
 def _require_tensors(op_name, *values):
@@ -265,8 +263,14 @@ def dot(input, tensor, *, out=None):
 
 
 def vdot(input, other, *, out=None):
-    """conj(input) . other; for real tensors the same as dot."""
-    return dot(input, other, out=out)
+    """conj(input) . other; for real tensors the same as dot.
+
+    Example:
+        >>> ember.vdot(ember.tensor([1j, 2.]), ember.tensor([1j, 1.]))
+        tensor(3.+0.j)
+    """
+    _require_tensors("vdot", input, other)
+    return dot(input.conj(), other, out=out)
 
 
 def inner(input, other, *, out=None):

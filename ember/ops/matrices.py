@@ -12,6 +12,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ._inplace import inplace_method
+from .complex import complex as complex_from_parts
 from .creation import _target, full, ones, zeros
 from .join import cat, flip
 from .layout import check_layout, pinned
@@ -76,7 +77,7 @@ def vander(x, N=None, increasing=False):
     N = x.shape[0] if N is None else N
     if N < 0:
         raise RuntimeError("N must be non-negative.")
-    if not x.is_floating_point():
+    if x.dtype.category < _dtype.FLOATING:
         x = x.to(_dtype.int64)
     if N == 0:
         return zeros(x.shape[0], 0, dtype=x.dtype, device=x.device)
@@ -87,7 +88,8 @@ def vander(x, N=None, increasing=False):
 
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """The covariance matrix of the variables in input's rows (observations in columns; a
-    1-D input is one variable), with optional frequency and observation weights."""
+    1-D input is one variable), with optional frequency and observation weights:
+    sum_k w_k (x_ik - mean_i) conj(x_jk - mean_j) / (degrees of freedom)."""
     if input.dim() > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got "
                            f"an input with {input.dim()} dimensions")
@@ -99,7 +101,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
             _check_weights(name, w, count)
     if aweights is not None:  # the result takes the weights' precision too (a float32 result
         dtype = _dtype.promote_types(dtype, aweights.dtype)  # for float16 x, float32 weights)
-    if not dtype.is_floating_point:
+    if dtype.category < _dtype.FLOATING:
         dtype = _dtype.get_default_dtype()
     x = x.to(dtype)
     weights = None
@@ -123,7 +125,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         norm = 0
     centered = x - mean
     weighted = centered if weights is None else centered * weights
-    result = (weighted @ centered.t()) / norm
+    result = (weighted @ centered.mH) / norm
     return result.reshape(()) if input.dim() < 2 or x.shape[0] == 1 else result
 
 
@@ -147,12 +149,15 @@ def _check_weights(name, weights, count):
 
 def corrcoef(input):
     """Pearson correlation coefficients of the variables in input's rows, clipped to
-    [-1, 1]."""
+    [-1, 1] (for complex input the real and imaginary parts each, as torch)."""
     c = cov(input)
     if c.dim() == 0:
         return c / c
-    std = c.diagonal().sqrt()
-    return (c / std.reshape(-1, 1) / std.reshape(1, -1)).clamp(-1, 1)
+    std = c.diagonal().real.sqrt()
+    c = c / std.reshape(-1, 1) / std.reshape(1, -1)
+    if c.is_complex():
+        return complex_from_parts(c.real.clamp(-1, 1), c.imag.clamp(-1, 1))
+    return c.clamp(-1, 1)
 
 
 def chain_matmul(*matrices, out=None):
