@@ -6,7 +6,8 @@ with dimensions outrank zero-dim tensors, which outrank Python scalars, and a lo
 only decides the result when its category is higher than every operand's above it.
 """
 import builtins
-import warnings
+import os
+import sys
 
 import ml_dtypes
 import numpy as np
@@ -92,6 +93,14 @@ def scalar_type_name(d):
     return _SCALAR_TYPE_NAMES[d.name]
 
 
+def unordered(op_name, d, message=None, error=NotImplementedError):
+    """torch's error for an op that orders complex numbers (d): its `message`, by default
+    '"op_name" not implemented for 'ComplexFloat'', and what to do instead."""
+    message = message or f"\"{op_name}\" not implemented for '{scalar_type_name(d)}'"
+    return error(f"{message}: complex numbers have no order; compare their abs() or real "
+                 f"parts instead")
+
+
 def from_numpy_dtype(np_dtype):
     """The ember dtype of a numpy dtype; raises TypeError for types ember lacks."""
     try:
@@ -116,10 +125,42 @@ def cast_array(array, np_dtype):
     if np_dtype == np.float16 and array.dtype == np.float64:
         return array.astype(np.float32).astype(np.float16)
     if array.dtype.kind == "c" and np.dtype(np_dtype).kind != "c":
-        warnings.warn("Casting complex values to real discards the imaginary part",
-                      UserWarning, stacklevel=4)
+        _warn_discarded_imaginary()
         return array.real.astype(np_dtype)
     return array.astype(np_dtype)
+
+
+_EMBER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _warn_discarded_imaginary():
+    """torch's warning for a complex to real cast, once per process (TORCH_WARN_ONCE),
+    pointing at the user's line that asked for the cast."""
+    from ._settings import warn_once  # _settings sits above this module
+    frame, stacklevel = sys._getframe(1), 2  # warn_once's stacklevel 2: our caller
+    while frame is not None and frame.f_code.co_filename.startswith(_EMBER_DIR):
+        frame, stacklevel = frame.f_back, stacklevel + 1
+    warn_once("Casting complex values to real discards the imaginary part", UserWarning,
+              stacklevel)
+
+
+# torch's C++ names of the real dtypes in its "value cannot be converted" error (it converts
+# a number for the half types through double)
+_CPP_TYPE_NAMES = {
+    "float16": "double", "bfloat16": "double", "float32": "float", "float64": "double",
+    "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t", "uint8": "uint8_t",
+}
+
+
+def real_number(value, d):
+    """A Python number to be stored in dtype d: a complex number's real part for a real d,
+    as torch converts it, which refuses one with an imaginary part (bool takes any number)."""
+    if value.__class__ is not builtins.complex or d.category == COMPLEX or d.category == BOOL:
+        return value
+    if value.imag:
+        raise RuntimeError(f"value cannot be converted to type {_CPP_TYPE_NAMES[d.name]} "
+                           f"without overflow")
+    return value.real
 
 
 def to_dtype(value):

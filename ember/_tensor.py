@@ -437,10 +437,10 @@ class Tensor:
         return bool(self.item())
 
     def __float__(self):
-        return float(self._scalar("float"))
+        return float(_dtype.real_number(self._scalar("float"), _dtype.float64))
 
     def __int__(self):
-        return int(self._scalar("int"))
+        return int(_dtype.real_number(self._scalar("int"), _dtype.int64))
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:

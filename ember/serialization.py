@@ -83,6 +83,8 @@ def _encode(obj, blocks, pickled, allow_pickle, path):
         return {"int": str(obj)} if abs(obj) >= 2**53 else obj
     if isinstance(obj, float):
         return obj if np.isfinite(obj) else {"float": repr(obj)}
+    if isinstance(obj, complex):
+        return {"complex": repr(obj)}
     if isinstance(obj, Tensor):
         array = np.ascontiguousarray(obj.detach()._host_array())
         offset = sum(len(b) for b in blocks)
@@ -111,7 +113,7 @@ def _encode(obj, blocks, pickled, allow_pickle, path):
     if isinstance(obj, list):
         return {"list": [_encode(v, blocks, pickled, allow_pickle, f"{path}[{i}]")
                          for i, v in enumerate(obj)]}
-    if isinstance(obj, (np.integer, np.floating, np.bool_)):
+    if isinstance(obj, (np.integer, np.floating, np.complexfloating, np.bool_)):
         return _encode(obj.item(), blocks, pickled, allow_pickle, path)
     if allow_pickle:
         pickled.append(obj)
@@ -189,6 +191,8 @@ def _decode(node, data, pickled, map_location):
         return int(value)
     if kind == "float":
         return float(value)
+    if kind == "complex":
+        return complex(value)
     if kind == "dtype":
         return _dtype.BY_NAME[value]
     if kind == "device":

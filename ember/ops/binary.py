@@ -64,6 +64,9 @@ def _extremum(op_name, input, other, take_max, ignore_nan):
     _require_tensor(op_name, input, "input", 1)
     _require_tensor(op_name, other)
     a, b = promote(input, other, op_name)
+    if a._data.dtype.kind == "c":
+        raise _dtype.unordered(op_name, a.dtype, f"{op_name} not implemented for complex "
+                                                 f"tensors", RuntimeError)
     return Maximum.apply(a, b, take_max, ignore_nan)
 
 
@@ -113,16 +116,20 @@ class Atan2(Op):
         return grad_a, grad_b
 
 
-def _float_pair(op_name, input, other, integers="promote"):
-    """Two tensors of one floating dtype for a binary float op (integers become floats, or
-    raise NotImplementedError as in torch)."""
+def _float_pair(op_name, input, other, integers="promote", complex_ok=False):
+    """Two tensors of one floating (or complex, where the op takes it) dtype for a binary
+    float op (integers become floats, or raise NotImplementedError as in torch)."""
     _require_tensor(op_name, input, "input", 1)
     _require_tensor(op_name, other)
     a, b = promote(input, other, op_name)
     if a._data.dtype not in FLOAT_NP:
-        if integers == "raise":
+        if a._data.dtype.kind == "c":
+            if not complex_ok:
+                _not_implemented(op_name, a.dtype, "real floating-point")
+        elif integers == "raise":
             _not_implemented(op_name, a.dtype)
-        a, b = _to_float(a), _to_float(b)
+        else:
+            a, b = _to_float(a), _to_float(b)
     return a, b
 
 
@@ -175,23 +182,37 @@ def hypot(input, other, *, out=None):
 
 class LogAddExp(Op):
     """z = log(e**a + e**b), without overflow;
-    grad_a = g / (1 + e**(b - a)),  grad_b = g / (1 + e**(a - b))."""
+    grad_a = g / conj(1 + e**(b - a)),  grad_b = g / conj(1 + e**(a - b))."""
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         try:
+            if a.dtype.kind == "c":
+                return _complex_logaddexp(ctx.xp, *ctx.xp.broadcast_arrays(a, b))
             return ctx.xp.logaddexp(a, b)
         except ValueError as error:
             raise broadcast_error(error, "logaddexp", a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
+        a, b = ctx.conj_saved_tensors
         need_a, need_b = ctx.needs_input_grad
         grad_a = sum_to(grad / ((b - a).exp() + 1), a.shape) if need_a else None
         grad_b = sum_to(grad / ((a - b).exp() + 1), b.shape) if need_b else None
         return grad_a, grad_b
+
+
+def _complex_logaddexp(xp, a, b):
+    """torch's complex logaddexp: m + log1p(e**(n - m)), m the operand of the larger real part
+    and n the other; where both real parts are -inf, n; both +inf, log(e**n + e**m)."""
+    a_larger = a.real >= b.real
+    larger, smaller = xp.where(a_larger, a, b), xp.where(a_larger, b, a)
+    both_infinite = xp.isinf(larger.real) & (larger.real == smaller.real)
+    if both_infinite.any():
+        edge = xp.where(larger.real < 0, smaller, xp.log(xp.exp(smaller) + xp.exp(larger)))
+        return xp.where(both_infinite, edge, larger + xp.log1p(xp.exp(smaller - larger)))
+    return larger + xp.log1p(xp.exp(smaller - larger))
 
 
 def logaddexp(input, other, *, out=None):
@@ -201,7 +222,7 @@ def logaddexp(input, other, *, out=None):
         >>> ember.logaddexp(ember.tensor([1000.]), ember.tensor([1000.]))
         tensor([1000.6931])
     """
-    a, b = _float_pair("logaddexp", input, other, integers="raise")
+    a, b = _float_pair("logaddexp", input, other, integers="raise", complex_ok=True)
     return _maybe_out(out, LogAddExp.apply(a, b), "logaddexp")
 
 
@@ -277,6 +298,8 @@ def float_tensor_pair(op_name, input, other):
     _require_a_tensor(op_name, input, other)
     x, y = promote(input, other, op_name)
     like = x if isinstance(x, Tensor) else y
+    if like._data.dtype.kind == "c":
+        _not_implemented(op_name, like.dtype, "real floating-point")
     if like._data.dtype not in FLOAT_NP:
         default = _dtype.get_default_dtype()
         x, y = _cast(x, default, like), _cast(y, default, like)

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype
-from .._dtype import FLOAT_NP
+from .._dtype import DIFFERENTIABLE_NP, FLOAT_NP
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import xp_of
@@ -40,10 +40,14 @@ class Compare(Op):
             raise broadcast_error(error, ufunc_name, a, b) from None
 
 
-def _compare(op_name, ufunc_name, input, other, out):
+def _compare(op_name, ufunc_name, input, other, out, ordering=False):
     if not isinstance(input, Tensor):
         _require_tensor(op_name, input, "input", 1)
     a, b = promote(input, other, op_name)
+    if ordering:  # <, <=, >, >=: not for complex numbers
+        tensor = a if isinstance(a, Tensor) else b  # of the promoted dtype
+        if tensor._data.dtype.kind == "c":
+            raise _dtype.unordered(op_name, tensor.dtype)
     return _maybe_out(out, Compare.apply(a, b, ufunc_name), op_name)
 
 
@@ -64,22 +68,22 @@ def ne(input, other, *, out=None):
 
 def lt(input, other, *, out=None):
     """Elementwise input < other, as bool."""
-    return _compare("lt", "less", input, other, out)
+    return _compare("lt", "less", input, other, out, True)
 
 
 def le(input, other, *, out=None):
     """Elementwise input <= other, as bool."""
-    return _compare("le", "less_equal", input, other, out)
+    return _compare("le", "less_equal", input, other, out, True)
 
 
 def gt(input, other, *, out=None):
     """Elementwise input > other, as bool."""
-    return _compare("gt", "greater", input, other, out)
+    return _compare("gt", "greater", input, other, out, True)
 
 
 def ge(input, other, *, out=None):
     """Elementwise input >= other, as bool."""
-    return _compare("ge", "greater_equal", input, other, out)
+    return _compare("ge", "greater_equal", input, other, out, True)
 
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
@@ -154,7 +158,7 @@ def _bitwise(op_name, ufunc_name, input, other, out):
         _require_a_tensor(op_name, input, other)
     a, b = promote(input, other, op_name) if other is not None else (input, None)
     for value in (a, b):
-        if isinstance(value, Tensor) and value._data.dtype in FLOAT_NP:
+        if isinstance(value, Tensor) and value._data.dtype in DIFFERENTIABLE_NP:
             _not_implemented(op_name, value.dtype, "integer or bool")
     return _maybe_out(out, Bitwise.apply(a, b, ufunc_name), op_name)
 
@@ -187,7 +191,7 @@ def bitwise_not(input, *, out=None):
 
 def _invert(self):
     """The `~` operator: bitwise_not, refusing floats with TypeError as torch's does."""
-    if isinstance(self, Tensor) and self._data.dtype in FLOAT_NP:
+    if isinstance(self, Tensor) and self._data.dtype in DIFFERENTIABLE_NP:
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                         "tensors")
     return bitwise_not(self)
@@ -255,22 +259,34 @@ def isfinite(input):
 
 def isposinf(input, *, out=None):
     """Elementwise test for +inf, as bool."""
+    _refuse_complex("isposinf", input)
     return _maybe_out(out, isinf(input) & (input > 0), "isposinf")
 
 
 def isneginf(input, *, out=None):
     """Elementwise test for -inf, as bool."""
+    _refuse_complex("isneginf", input)
     return _maybe_out(out, isinf(input) & (input < 0), "isneginf")
 
 
+def _refuse_complex(op_name, input):
+    _require_tensor(op_name, input, "input", 1)
+    if input._data.dtype.kind == "c":
+        raise RuntimeError(f"{op_name} does not support complex inputs: apply it to the real "
+                           f"and imaginary parts (.real, .imag)")
+
+
 def isreal(input):
-    """Always true: ember has no complex dtypes."""
+    """Elementwise test for a zero imaginary part (always true for real tensors), as bool."""
     return _test("isreal", input)
 
 
 def signbit(input, *, out=None):
     """Elementwise test of the sign bit (true for -0.0 too), as bool."""
     _require_tensor("signbit", input, "input", 1)
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError("signbit is not implemented for complex tensors: apply it to "
+                                  "the real and imaginary parts (.real, .imag)")
     if input._data.dtype in FLOAT_NP:
         return _maybe_out(out, Test.apply(input, "signbit"), "signbit")
     if input._data.dtype is _BOOL_NP:
@@ -297,13 +313,18 @@ class NanToNum(Op):
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
-    """Replace NaN by `nan` and ±inf by `posinf`/`neginf` (default: the dtype's extremes).
+    """Replace NaN by `nan` and ±inf by `posinf`/`neginf` (default: the dtype's extremes);
+    in the real and imaginary parts of a complex tensor separately.
 
     Example:
         >>> ember.nan_to_num(ember.tensor([float("nan"), float("inf")]), posinf=9.0)
         tensor([0., 9.])
     """
     _require_tensor("nan_to_num", input, "input", 1)
+    if input._data.dtype.kind == "c":
+        from .complex import view_as_complex, view_as_real  # complex.py imports this module
+        parts = nan_to_num(view_as_real(input), nan, posinf, neginf)
+        return _maybe_out(out, view_as_complex(parts), "nan_to_num")
     if input._data.dtype not in FLOAT_NP:
         return _maybe_out(out, input.clone(), "nan_to_num")
     largest = float(_finfo_max(input._data.dtype))
@@ -385,8 +406,9 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
                                f"{tolerance}")
     if input.dtype is not other.dtype:
         raise RuntimeError(
-            f"{input.dtype.name} did not match {other.dtype.name}: isclose needs both tensors "
-            f"of one dtype; convert one with .to()")
+            f"{_dtype.scalar_type_name(input.dtype)} did not match "
+            f"{_dtype.scalar_type_name(other.dtype)}: isclose needs both tensors of one dtype; "
+            f"convert one with .to()")
     xp = xp_of(input._data)
     return Tensor._make(xp.isclose(input._data, other._data, rtol=rtol, atol=atol,
                                    equal_nan=equal_nan))
@@ -419,8 +441,9 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
     values = [x._data if isinstance(x, Tensor) else xp.asarray(x)
               for x in (elements, test_elements)]
     for value in values:
-        if value.dtype == np.bool_:
-            raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+        if value.dtype == np.bool_ or value.dtype.kind == "c":
+            raise RuntimeError(f"Unsupported input type encountered for isin(): "
+                               f"{_dtype.scalar_type_name(_dtype.BY_NUMPY[value.dtype])}")
     result = Tensor._make(xp.isin(values[0], values[1], assume_unique=assume_unique,
                                   invert=invert))
     return _maybe_out(out, result, "isin")

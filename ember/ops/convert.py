@@ -87,7 +87,9 @@ def contiguous(input, memory_format=None):
 
 def _filled_like(self, value):
     from .creation import full_like
-    return full_like(self, value.item() if isinstance(value, Tensor) else value)
+    if isinstance(value, Tensor):  # copied, as torch does: a complex one loses its imaginary
+        value = value.to(self.dtype).item()  # part with torch's warning
+    return full_like(self, value)
 
 
 def _copied_into(self, src, non_blocking=False):

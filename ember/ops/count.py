@@ -21,9 +21,7 @@ _INTEGER_KINDS = "iu"
 
 def _dtype_word(tensor):
     """torch's kernel-dispatch name of a dtype ('Float', 'Long', 'Bool')."""
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}[tensor.dtype.name]
+    return _dtype.scalar_type_name(tensor.dtype)
 
 
 def bincount(input, weights=None, minlength=0):

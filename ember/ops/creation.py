@@ -166,6 +166,10 @@ def _convert(data, dtype, explicit):
         message = _ragged_message(data) if isinstance(data, (list, tuple)) else None
         if message:
             raise (TypeError if message == "not a sequence" else ValueError)(message) from None
+        if isinstance(error, TypeError) and _infer_dtype(data).is_complex:  # torch's words
+            raise TypeError("'complex' object cannot be interpreted as an integer"
+                            if dtype.category == _dtype.INTEGER else
+                            "must be real number, not complex") from None
         if dtype.category == _dtype.INTEGER and isinstance(error, OverflowError):
             wrapped = _wrap_integers(data, dtype)
             if wrapped is not None:
@@ -407,6 +411,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     dtype = _leaf_dtype(fill_value) if dtype is None else _dtype.to_dtype(dtype)
+    fill_value = _dtype.real_number(fill_value, dtype)
     if dtype.category == _dtype.INTEGER:
         fill_value = np.asarray(fill_value).astype(dtype.np)[()]  # -1 as uint8 is 255, as torch
     result = _filled(size_args((size,), "full"), fill_value, dtype, device, requires_grad)
@@ -476,13 +481,15 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     """
     if end is None:
         start, end = 0, start
-    start, end, step = _number(start), _number(end), _number(step)
+    start, end, step = (_dtype.real_number(_number(v), _dtype.float64)
+                        for v in (start, end, step))
     if dtype is None and isinstance(out, Tensor):  # torch computes in out's dtype then
         dtype = out.dtype
     if dtype is None:
         is_float = any(isinstance(v, (builtins.float, np.floating)) for v in (start, end, step))
         dtype = _dtype.get_default_dtype() if is_float else _dtype.int64
     dtype = _dtype.to_dtype(dtype)
+    _no_complex_range("arange", dtype)
     for value in (start, end):
         if not math.isfinite(value):
             raise RuntimeError(f"unsupported range: {start} -> {end}")
@@ -510,6 +517,13 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return _made(result, out, layout, pin_memory, "arange")
 
 
+def _no_complex_range(op_name, dtype):
+    if dtype.is_complex:
+        raise NotImplementedError(
+            f"\"{op_name}\" not implemented for '{_dtype.scalar_type_name(dtype)}': make the "
+            f"values real, then convert them with .to({dtype})")
+
+
 def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     """Deprecated in torch (use arange): values from start to end *inclusive* by step, in
@@ -518,10 +532,30 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
         start, end = 0, start
     count = builtins.int(math.floor((end - start) / step)) + 1
     dtype = _dtype_or_default(dtype)
+    _no_complex_range("range", dtype)
     array = (start + np.arange(count, dtype=np.float64) * step).astype(dtype.np)
     backend, device = _target(device)
     result = _finish(backend.to_device(array, device), requires_grad)
     return _made(result, out, layout, pin_memory, "range")
+
+
+_WIDER = {_dtype.float32: np.float64, _dtype.float64: np.longdouble,
+          _dtype.complex64: np.complex128, _dtype.complex128: np.clongdouble}
+
+
+def _range_dtype(op_name, start, end, dtype):
+    """linspace's and logspace's dtype: the default float or complex one (when an endpoint is
+    complex) unless given; a complex endpoint needs a complex dtype."""
+    inferred = (_dtype.default_complex_dtype() if isinstance(start, complex)
+                or isinstance(end, complex) else _dtype.get_default_dtype())
+    if dtype is None:
+        return inferred
+    dtype = _dtype.to_dtype(dtype)
+    if inferred.is_complex and not dtype.is_complex:
+        raise RuntimeError(
+            f"{op_name}(): inferred dtype {_dtype.scalar_type_name(inferred)} can't be safely "
+            f"cast to passed dtype {_dtype.scalar_type_name(dtype)}; pass a complex dtype")
+    return dtype
 
 
 def _linspace_values(start, end, steps, dtype):
@@ -529,7 +563,7 @@ def _linspace_values(start, end, steps, dtype):
     for the second, in the dtype's own arithmetic (doubles for integer dtypes)."""
     index = np.arange(steps)
     half = steps // 2
-    if dtype.category != _dtype.FLOATING:
+    if dtype.category < _dtype.FLOATING:
         start, end = builtins.int(start), builtins.int(end)  # truncated, as torch converts
         step = np.longdouble((end - start) / (steps - 1) if steps > 1 else 0.0)
         # start + step * i is a fused multiply-add in double (see below)
@@ -544,12 +578,12 @@ def _linspace_values(start, end, steps, dtype):
         low = rounded(first + rounded(step * rounded(index)))
         high = rounded(last - rounded(step * rounded(steps - 1 - index)))
         return np.where(index < half, low, high)
-    # float32/float64: the step is rounded to the dtype; start + step * i is one fused
-    # multiply-add (one rounding), emulated in a wider type
+    # float32/float64 (and their complex dtypes): the step is rounded to the dtype;
+    # start + step * i is one fused multiply-add (one rounding), emulated in a wider type
     narrow = dtype.np.type
-    wide = np.longdouble if dtype is _dtype.float64 else np.float64
+    wide = _WIDER[dtype]
     first, last = narrow(start), narrow(end)
-    step = wide((last - first) / narrow(builtins.max(steps - 1, 1)))
+    step = wide((last - first) / dtype.to_real().np.type(builtins.max(steps - 1, 1)))
     low = wide(first) + step * index
     high = wide(last) - step * (steps - 1 - index)
     return np.where(index < half, low, high)
@@ -568,7 +602,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
         raise RuntimeError(f"number of steps must be non-negative (linspace got steps={steps})")
-    dtype = _dtype_or_default(dtype)
+    dtype = _range_dtype("linspace", start, end, dtype)
     values = _linspace_values(start, end, steps, dtype)
     if steps == 1:
         values = np.full(1, start)
@@ -579,21 +613,23 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
-    """base ** linspace(start, end, steps), with the exponents in float64 as torch."""
+    """base ** linspace(start, end, steps), with the exponents in float64 as torch (in the
+    complex dtype itself for a complex one)."""
     start, end = _number(start), _number(end)
     if not isinstance(steps, (builtins.int, np.integer)) or isinstance(steps, builtins.bool):
         raise TypeError(f"logspace(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
         raise RuntimeError(f"number of steps must be non-negative (logspace got steps={steps})")
-    dtype = _dtype_or_default(dtype)
-    first, last = (np.asarray(v).astype(dtype.np).astype(np.float64) for v in (start, end))
-    index = np.arange(steps, dtype=np.float64)
-    step = (last - first) / (steps - 1) if steps > 1 else 0.0
+    dtype = _range_dtype("logspace", start, end, dtype)
+    compute = dtype.np if dtype.is_complex else np.dtype(np.float64)
+    first, last = (np.asarray(v).astype(dtype.np).astype(compute) for v in (start, end))
+    index = np.arange(steps, dtype=compute)
+    step = (last - first) / compute.type(steps - 1) if steps > 1 else 0.0
     exponents = np.where(index < steps // 2, first + step * index,
                          last - step * (steps - 1 - index))
     if steps == 1:
         exponents = first.reshape(1)
-    values = np.power(builtins.float(base), exponents)
+    values = np.power(compute.type(builtins.float(base)), exponents)
     backend, device = _target(device)
     result = _finish(backend.to_device(values.astype(dtype.np), device), requires_grad)
     return _made(result, out, layout, pin_memory, "logspace")

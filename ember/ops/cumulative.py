@@ -58,7 +58,7 @@ def _reverse_cumsum(x, dim):
 
 
 class Cumprod(Op):
-    """y_k = prod_{i <= k} x_i along dim;  grad_x_k = sum_{j >= k} g_j y_j / x_k.
+    """y_k = prod_{i <= k} x_i along dim;  grad_x_k = sum_{j >= k} g_j conj(y_j / x_k).
 
     See NOTE [ cumprod gradient with zeros ] for inputs that hold zeros.
     """
@@ -79,7 +79,7 @@ class Cumprod(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors
+        x, y = ctx.conj_saved_tensors
         grad = _to_input_dtype(grad, ctx.input_dtype)
         y = _to_input_dtype(y, ctx.input_dtype)
         dim = ctx.dim
@@ -143,6 +143,8 @@ class Cummin(Cummax):
 
 def _cumulative_extremum(op, kind, op_name, input, dim, out):
     data = input._data
+    if data.dtype.kind == "c":
+        raise _dtype.unordered(op_name, input.dtype)
     dim = wrap_dim(dim, data.ndim, op_name)
     xp = xp_of(data)
     if data.ndim == 0:

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype
-from .._dtype import DIFFERENTIABLE_NP, FLOAT_NP, INT_RANGE, scalar_type_name
+from .._dtype import DIFFERENTIABLE_NP, INT_RANGE, scalar_type_name
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Op, named
@@ -295,7 +295,7 @@ def _write_out(out, result, op_name=None):
 # -- arithmetic ---------------------------------------------------------------------------
 
 class Add(Op):
-    """z = a + alpha * b;  grad_a = sum_to(g, a),  grad_b = sum_to(alpha * g, b)."""
+    """z = a + alpha * b;  grad_a = sum_to(g, a),  grad_b = sum_to(conj(alpha) * g, b)."""
 
     @staticmethod
     def forward(ctx, a, b, alpha):
@@ -318,12 +318,12 @@ class Add(Op):
         grad_a = sum_to(grad, a_shape) if need_a else None
         grad_b = None
         if need_b:
-            grad_b = sum_to(grad if ctx.alpha == 1 else grad * ctx.alpha, b_shape)
+            grad_b = sum_to(grad if ctx.alpha == 1 else grad * _conj(ctx.alpha), b_shape)
         return grad_a, grad_b, None
 
 
 class Sub(Op):
-    """z = a - alpha * b;  grad_a = sum_to(g, a),  grad_b = -sum_to(alpha * g, b)."""
+    """z = a - alpha * b;  grad_a = sum_to(g, a),  grad_b = -sum_to(conj(alpha) * g, b)."""
 
     @staticmethod
     def forward(ctx, a, b, alpha):
@@ -344,15 +344,24 @@ class Sub(Op):
         a_shape, b_shape = ctx.shapes
         need_a, need_b = ctx.needs_input_grad[:2]
         grad_a = sum_to(grad, a_shape) if need_a else None
-        grad_b = sum_to(grad * -ctx.alpha, b_shape) if need_b else None
+        grad_b = sum_to(grad * -_conj(ctx.alpha), b_shape) if need_b else None
         return grad_a, grad_b, None
 
 
+def _conj(number):
+    return number.conjugate() if number.__class__ is builtins.complex else number
+
+
 def _check_alpha(op_name, a, b, alpha):
-    if isinstance(alpha, builtins.float) and _is_integral(a) and _is_integral(b):
+    if isinstance(alpha, (builtins.float, builtins.complex)) and _is_integral(a) and (
+            _is_integral(b)):
         raise RuntimeError(
             f"{op_name}(): For integral input tensors, argument alpha must not be a floating "
             f"point number.")
+    if isinstance(alpha, builtins.complex) and (
+            a if isinstance(a, Tensor) else b)._data.dtype.kind != "c":
+        raise RuntimeError(f"{op_name}(): For non-complex input tensors, argument alpha must "
+                           f"not be a complex number.")
     if isinstance(alpha, builtins.bool) and not (
             (isinstance(a, Tensor) and a._data.dtype is _BOOL_NP)
             or (isinstance(b, Tensor) and b._data.dtype is _BOOL_NP)):
@@ -667,7 +676,15 @@ def _rounded_div(a, b, mode, op_name):
     for value in (a, b):
         if isinstance(value, Tensor) and value._data.dtype is _BOOL_NP:
             _not_implemented(f"div_{mode}", _dtype.bool, "numeric")
+    _refuse_complex(f"div_{mode}", a, b)
     return RoundedDiv.apply(a, b, mode, op_name)
+
+
+def _refuse_complex(op_name, a, b):
+    """torch's error for complex operands (after promotion) of an op on real numbers only."""
+    tensor = a if isinstance(a, Tensor) else b
+    if tensor._data.dtype.kind == "c":
+        _not_implemented(op_name, tensor.dtype, "real")
 
 
 def floor_divide(input, other, *, out=None):
@@ -719,6 +736,7 @@ def _remainder(op_name, input, other, python_style):
     for value in (a, b):
         if isinstance(value, Tensor) and value._data.dtype is _BOOL_NP:
             _not_implemented(op_name, _dtype.bool, "numeric")
+    _refuse_complex(op_name, a, b)
     return Remainder.apply(a, b, python_style)
 
 
@@ -856,15 +874,16 @@ def pow(input, exponent, *, out=None):
 
 
 def float_power(input, exponent, *, out=None):
-    """input ** exponent computed in float64.
+    """input ** exponent computed in float64 (complex128 when either is complex).
 
     Example:
         >>> ember.float_power(ember.tensor([2]), 0.5)
         tensor([1.4142], dtype=ember.float64)
     """
     _require_a_tensor("float_power", input, exponent)
-    a = input.double() if isinstance(input, Tensor) else builtins.float(input)
-    b = exponent.double() if isinstance(exponent, Tensor) else builtins.float(exponent)
+    dtype = (_dtype.complex128 if _dtype.promote_operands(input, exponent).is_complex
+             else _dtype.float64)
+    a, b = (_cast(value, dtype, None) for value in (input, exponent))
     return _maybe_out(out, pow(a, b), "float_power")
 
 
@@ -903,7 +922,8 @@ def positive(input):
 
 class Lerp(Op):
     """z = a + w * (b - a), computed as b + (w - 1) * (b - a) where |w| >= 0.5 (torch's form,
-    exact at w = 1);  grad_a = g * (1 - w),  grad_b = g * w,  grad_w = g * (b - a)."""
+    exact at w = 1);  grad_a = g * conj(1 - w),  grad_b = g * conj(w),
+    grad_w = g * conj(b - a)."""
 
     @staticmethod
     def forward(ctx, a, b, w):
@@ -924,7 +944,7 @@ class Lerp(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b, w = ctx.saved_tensors
+        a, b, w = ctx.conj_saved_tensors
         need_a, need_b, need_w = ctx.needs_input_grad
         grad_a = sum_to(grad * (1 - w), a.shape) if need_a else None
         grad_b = sum_to(grad * w, b.shape) if need_b else None
@@ -935,7 +955,8 @@ class Lerp(Op):
 def lerp(input, end, weight, *, out=None):
     """Linear interpolation input + weight * (end - input); weight a number or a tensor.
 
-    input and end must share one floating dtype (a 0-d weight tensor may differ).
+    input and end must share one floating or complex dtype (a 0-d weight tensor may
+    differ).
 
     Example:
         >>> ember.lerp(ember.tensor([0., 10.]), ember.tensor([10., 20.]), 0.5)
@@ -943,20 +964,23 @@ def lerp(input, end, weight, *, out=None):
     """
     _require_tensor("lerp", input, "input", 1)
     _require_tensor("lerp", end, "end", 2)
-    if input._data.dtype not in FLOAT_NP:
+    if input._data.dtype not in DIFFERENTIABLE_NP:
         _not_implemented("lerp", input.dtype)
     for name, value in (("end", end), ("weight", weight)):
         if isinstance(value, Tensor) and value._data.dtype is not input._data.dtype and not (
-                name == "weight" and value._data.ndim == 0 and value.is_floating_point()):
+                name == "weight" and value._data.ndim == 0
+                and value._data.dtype in DIFFERENTIABLE_NP):
             raise RuntimeError(
                 f"lerp(): expected dtype {input.dtype.name} for `{name}` but got dtype "
                 f"{value.dtype.name}; convert it with .to({input.dtype})")
-    if not isinstance(weight, (Tensor, builtins.int, builtins.float)):
+    if not isinstance(weight, (Tensor, builtins.int, builtins.float, builtins.complex)):
         raise TypeError(f"lerp(): argument 'weight' must be Tensor or Number, not "
                         f"{type(weight).__name__}")
     if input.dtype in _REDUCED_FLOAT:
         return _maybe_out(out, _in_float32(lerp, input.dtype, input, end, weight), "lerp")
-    weight = _cast(weight, input.dtype, input)
+    if input._data.dtype.kind == "c" and isinstance(weight, Tensor):
+        weight = weight.to(input.dtype)  # a real 0-d weight's gradient is then its real part
+    weight = _cast(_dtype.real_number(weight, input.dtype), input.dtype, input)
     return _maybe_out(out, Lerp.apply(input, end, weight), "lerp")
 
 
@@ -976,6 +1000,7 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
         tensor([17., 31.])
     """
     dtype = _dtype.promote_operands(input, tensor1, tensor2)
+    value = _dtype.real_number(value, dtype)
     if dtype in _REDUCED_FLOAT:
         return _maybe_out(out, _in_float32(lambda x, y, z: addcmul(x, y, z, value=value),
                                            dtype, input, tensor1, tensor2), "addcmul")
@@ -1028,6 +1053,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
             "ember.addcdiv(input, tensor1.float(), tensor2) or floor_divide for integer "
             "division.")
     dtype = _dtype.promote_operands(input, tensor1, tensor2)
+    value = _dtype.real_number(value, dtype)
     if dtype in _REDUCED_FLOAT:
         return _maybe_out(out, _in_float32(lambda x, y, z: addcdiv(x, y, z, value=value),
                                            dtype, input, tensor1, tensor2), "addcdiv")

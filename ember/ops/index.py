@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype
-from .._dtype import FLOAT_NP, scalar_type_name
+from .._dtype import DIFFERENTIABLE_NP, FLOAT_NP, scalar_type_name
 from .._tensor import Tensor, dtype_name
 from ..autograd import grad_mode
 from ..autograd.function import Node, Op, named
@@ -381,6 +381,10 @@ def _setitem(self, key, value):
                 ones += 1
             if ones:
                 value = reshape(value, value._data.shape[ones:])
+            if value._data.dtype.kind == "c" and self._data.dtype.kind != "c":
+                value = value.to(self.dtype)  # with torch's warning, which numpy's replaces
+    elif value.__class__ is builtins.complex:
+        value = _dtype.real_number(value, self.dtype)
     elif not _is_number(value):
         raise TypeError(f"can't assign a {type(value).__name__} to a {dtype_name(self._data)}; "
                         f"wrap it in ember.tensor(...) first")
@@ -575,7 +579,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
 
 def _scatter_values(input, index, src, value, op_name):
     if src is None:
-        return value
+        return _dtype.real_number(value, input.dtype)
     if src._data.dtype is not input._data.dtype:
         raise RuntimeError(f"{op_name}(): Expected self.dtype to be equal to src.dtype")
     return _region_of(src, index._data.shape)
@@ -649,7 +653,7 @@ class ScatterReduce(Op):
             count = xp.ones(x.shape, x.dtype) if include_self else xp.zeros(x.shape, x.dtype)
             xp.add.at(count, key, 1)
             count[count == 0] = 1
-            out = out / count if x.dtype in FLOAT_NP else out // count
+            out = out / count if x.dtype in DIFFERENTIABLE_NP else out // count
             ctx.count = count
         ctx.key, ctx.reduce, ctx.include_self = key, reduce, include_self
         if reduce in ("prod", "amax", "amin"):
@@ -729,6 +733,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
                            f"{reduce}")
     dim = _check_scatter_args("scatter_reduce", input, dim, index, src)
+    if reduce in ("amax", "amin") and input._data.dtype.kind == "c":
+        raise _dtype.unordered(f"scatter_reduce_{reduce}", input.dtype)
     if index._data.size == 0:
         return _scatter_nothing(input, src, "scatter_reduce")
     as_1d = _scatter_as_1d(scatter_reduce, input, dim, index, src, reduce,
@@ -818,6 +824,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
     dim, key = _dim_index("index_add", input, dim, index)
     _check_source("index_add", input, dim, index, source)
     _check_range(key[-1], input._data.shape[dim], dim, negative_ok=False, error=RuntimeError)
+    alpha = _dtype.real_number(alpha, input.dtype)
     values = source if alpha == 1 else source * alpha
     result = IndexAdd.apply(input, values, key, True, None)
     return result if out is None else _write(out, result)
@@ -844,6 +851,10 @@ def index_fill(input, dim, index, value):
         return _on_scalar(index_fill, "index_fill", input, dim, index, None, value)
     dim, key = _dim_index("index_fill", input, dim, index)
     _check_range(key[-1], input._data.shape[dim], dim)
+    if input._data.dtype.kind != "c" and (value.__class__ is builtins.complex or (
+            isinstance(value, Tensor) and value._data.dtype.kind == "c")):
+        raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not "
+                           "supported")
     value = _fill_value("index_fill_", input, value)
     return IndexFill.apply(input, value, key, False, None)
 
@@ -890,14 +901,9 @@ def index_put(input, indices, values, accumulate=False):
     if values._data.dtype is not input._data.dtype:
         raise RuntimeError(
             f"Index put requires the source and destination dtypes match, got "
-            f"{_type_name(input)} for the destination and {_type_name(values)} for the source.")
+            f"{scalar_type_name(input.dtype)} for the destination and "
+            f"{scalar_type_name(values.dtype)} for the source.")
     return IndexPut.apply(input, values, key, accumulate, None)
-
-
-def _type_name(tensor):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}[tensor.dtype.name]
 
 
 # -- masks --------------------------------------------------------------------------------
@@ -919,13 +925,14 @@ def masked_fill(input, mask, value):
     """
     from .compare import where
     _check_mask(mask, "masked_fill_")
+    if isinstance(value, Tensor) and value._data.dtype.kind == "c" and (
+            input._data.dtype.kind != "c"):
+        _dtype.real_number(value.item(), input.dtype)  # torch reads the value as a number
     value = _fill_value("masked_fill_", input, value)
     if isinstance(value, Tensor):
         return named(where(mask, value, input), "MaskedFillBackward1")
     category = input.dtype.category
-    if isinstance(value, complex) and category != _dtype.COMPLEX:
-        raise RuntimeError(f"value cannot be converted to type "
-                           f"{scalar_type_name(input.dtype).lower()} without overflow")
+    value = _dtype.real_number(value, input.dtype)
     value = builtins.bool(value) if category == _dtype.BOOL else (
         builtins.int(value) if category == _dtype.INTEGER else
         builtins.float(value) if category == _dtype.FLOATING else builtins.complex(value))

@@ -7,7 +7,7 @@ heaviside, nextafter, gcd and lcm have no gradient in torch and none here.
 import math
 
 from .. import _dtype
-from .._dtype import FLOAT_NP, scalar_type_name
+from .._dtype import DIFFERENTIABLE_NP, FLOAT_NP, scalar_type_name
 from .._tensor import Tensor
 from ..autograd.function import Op
 from . import compare
@@ -22,16 +22,25 @@ __all__ = ["rad2deg", "deg2rad", "sinc", "copysign", "heaviside", "ldexp",
 
 def rad2deg(input, *, out=None):
     """Angles from radians to degrees: input * 180 / pi."""
+    _refuse_complex("rad2deg", input)
     return _maybe_out(out, _to_float(input) * (180.0 / math.pi), "rad2deg")
 
 
 def deg2rad(input, *, out=None):
     """Angles from degrees to radians: input * pi / 180."""
+    _refuse_complex("deg2rad", input)
     return _maybe_out(out, _to_float(input) * (math.pi / 180.0), "deg2rad")
 
 
+def _refuse_complex(op_name, input):
+    _require_tensor(op_name, input, "input", 1)
+    if input._data.dtype.kind == "c":
+        raise RuntimeError(f"{op_name} is not supported for complex tensors: an angle is real "
+                           f"(see angle())")
+
+
 class Sinc(Op):
-    """y = sin(pi x) / (pi x), 1 at 0;  grad_x = g * (cos(pi x) - y) / x, 0 at x = 0."""
+    """y = sin(pi x) / (pi x), 1 at 0;  grad_x = g * conj((cos(pi x) - y) / x), 0 at x = 0."""
 
     @staticmethod
     def forward(ctx, x):
@@ -40,7 +49,7 @@ class Sinc(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.conj_saved_tensors
         at_zero = x == 0
         safe = compare.where(at_zero, 1.0, x)  # keeps 0/0 out of the graph
         slope = ((safe * math.pi).cos() - sinc(safe)) / safe
@@ -98,6 +107,8 @@ def copysign(input, other, *, out=None):
     """
     _require_tensor("copysign", input, "input", 1)
     a, b = _float_operands("copysign", input, other)
+    if a._data.dtype.kind == "c":
+        _not_implemented("copysign", a.dtype, "real floating-point")
     return _maybe_out(out, Copysign.apply(a, b), "copysign")
 
 
@@ -105,6 +116,9 @@ def heaviside(input, values, *, out=None):
     """The Heaviside step: 0 where input < 0, values where input == 0, 1 where input > 0."""
     _require_tensor("heaviside", input, "input", 1)
     _require_tensor("heaviside", values, "values", 2)
+    if input.dtype.is_complex or values.dtype.is_complex:
+        raise RuntimeError("heaviside is not yet implemented for complex tensors: complex "
+                           "numbers have no sign to step on; use the real parts")
     if input.dtype is not values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     a, v = input.detach(), values.detach()
@@ -116,11 +130,11 @@ def heaviside(input, values, *, out=None):
 
 
 def ldexp(input, other, *, out=None):
-    """input * 2**other (a float, differentiable in input)."""
+    """input * 2**other (a float or complex tensor, differentiable in input)."""
     _require_tensor("ldexp", input, "input", 1)
     _require_tensor("ldexp", other)
     dtype = _dtype.promote_types(input.dtype, other.dtype)
-    if not dtype.is_floating_point:
+    if dtype.category < _dtype.FLOATING:
         dtype = _dtype.get_default_dtype()
     scale = other.to(dtype).exp2()
     return _maybe_out(out, input.to(dtype) * scale, "ldexp")
@@ -169,7 +183,7 @@ def _integer_pair(op_name, input, other):
     _require_tensor(op_name, input, "input", 1)
     _require_tensor(op_name, other)
     a, b = promote(input, other, op_name)
-    if a._data.dtype in FLOAT_NP or a.dtype is _dtype.bool:
+    if a._data.dtype in DIFFERENTIABLE_NP or a.dtype is _dtype.bool:
         _not_implemented(f"{op_name}_cpu", a.dtype, "integer")
     return a, b
 

@@ -9,13 +9,16 @@ Ops that return chosen elements (max/min with a dim here; sort, topk, median ...
 compute the indices on arrays, then pick the values with `SelectAlong`, whose gradient puts
 the incoming gradient back at those indices (`PutAlong`). The two are each other's adjoint,
 so double backward works through them.
+
+Complex inputs: var, std and the norms are real; the ops that compare values (max, amax,
+argmax, aminmax) and nansum/nanmean refuse them, as torch does.
 """
 import builtins
 import math
 
 from .. import _dtype
 from .. import return_types
-from .._dtype import FLOAT_NP
+from .._dtype import DIFFERENTIABLE_NP
 from .._tensor import Tensor
 from ..autograd.function import Op, named
 from ..backend import xp_of
@@ -85,6 +88,11 @@ def _accumulation_dtype(input, dtype):
     if input._data.dtype.kind in "biu":
         return _dtype.int64.np
     return None
+
+
+def _real_np(np_dtype):
+    """The numpy dtype of a complex dtype's parts (a real dtype itself)."""
+    return _dtype.BY_NUMPY[np_dtype].to_real().np
 
 
 def _to_input_dtype(grad, input_dtype):
@@ -280,12 +288,12 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     if dtype is not None:
         dtype = _dtype.to_dtype(dtype)
-        if not dtype.is_floating_point:
+        if dtype.category < _dtype.FLOATING:
             raise RuntimeError(
                 f"mean(): could not infer output dtype. Optional dtype must be either a "
                 f"floating point or complex dtype. Got: {dtype.name.capitalize()}")
         input = input.to(dtype)
-    if input._data.dtype not in FLOAT_NP:
+    if input._data.dtype not in DIFFERENTIABLE_NP:
         raise RuntimeError(
             f"mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {input.dtype.name.capitalize()}")
@@ -298,7 +306,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum over `dim`, treating NaN as zero;  grad_x = g where x is not NaN, else 0."""
-    if input._data.dtype in FLOAT_NP:
+    _refuse_complex_nansum(input)
+    if input._data.dtype in DIFFERENTIABLE_NP:
         input = compare.where(input.isnan(), 0.0, input)
     return sum(input, dim, keepdim, dtype=dtype, out=out)
 
@@ -310,7 +319,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype not in FLOAT_NP:
+    _refuse_complex_nansum(input)
+    if input._data.dtype not in DIFFERENTIABLE_NP:
         raise RuntimeError(
             f"nanmean(): expected input to have floating point or complex dtype but got "
             f"{input.dtype.name.capitalize()}")
@@ -320,10 +330,17 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return result if out is None else _write(out, result)
 
 
+def _refuse_complex_nansum(input):
+    if input._data.dtype.kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs: sum the real and "
+                           "imaginary parts with nansum separately, or use sum")
+
+
 # -- variance and standard deviation ------------------------------------------------------
 
 class Var(Op):
-    """v = sum((x - mean x)²) / max(0, N - correction) over dims;  std: s = sqrt(v).
+    """v = sum(|x - mean x|²) / max(0, N - correction) over dims (real for complex x);
+    std: s = sqrt(v).
 
     grad_x = g_v * 2 (x - mean x) / (N - correction), where for std g_v = g_s / (2 s),
     taken as 0 where s = 0 (as torch, rather than nan).
@@ -335,17 +352,22 @@ class Var(Op):
         count = _count(x.shape, dims)
         ctx.dims, ctx.keepdim, ctx.take_sqrt = dims, keepdim, take_sqrt
         ctx.denominator = count - correction
+        result_dtype = _real_np(x.dtype)
         if count == 0:
-            result = xp.full(_reduced_shape(x.shape, dims, keepdim), math.nan, x.dtype)
+            result = xp.full(_reduced_shape(x.shape, dims, keepdim), math.nan, result_dtype)
         else:
             wide = x.astype(_dtype.float32.np) if x.dtype in _HALF_NP else x
             centered = wide - xp.mean(wide, axis=dims, keepdims=True)
-            squares = xp.asarray(xp.sum(centered * centered, axis=dims, keepdims=keepdim))
+            if centered.dtype.kind == "c":
+                squares = centered.real * centered.real + centered.imag * centered.imag
+            else:
+                squares = centered * centered
+            squares = xp.asarray(xp.sum(squares, axis=dims, keepdims=keepdim))
             # torch divides by zero when N <= correction: inf, or nan where the sum is 0
             result = squares / builtins.max(ctx.denominator, 0)
             if take_sqrt:
                 result = xp.sqrt(result)
-            result = xp.asarray(result).astype(x.dtype, copy=False)
+            result = xp.asarray(result).astype(result_dtype, copy=False)
         ctx.save_for_backward(x, result)
         return result
 
@@ -378,7 +400,7 @@ def _variance_args(op_name, dim, unbiased, correction):
 
 
 def _variance(op_name, input, dim, unbiased, keepdim, correction, take_sqrt):
-    if input._data.dtype not in FLOAT_NP:
+    if input._data.dtype not in DIFFERENTIABLE_NP:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dim, correction = _variance_args(op_name, dim, unbiased, correction)
     dims = _reduce_dims(dim, input._data.ndim, op_name)
@@ -427,7 +449,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 # -- product ------------------------------------------------------------------------------
 
 class Prod(Op):
-    """y = prod of x over dims;  grad_x = g * (product of the other elements).
+    """y = prod of x over dims;  grad_x = g * conj(product of the other elements).
 
     Without zeros that product is y / x. With zeros it is the product of the exclusive
     cumulative products from the left and from the right, which cumprod differentiates
@@ -443,7 +465,7 @@ class Prod(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors
+        x, y = ctx.conj_saved_tensors
         grad = _to_input_dtype(grad, ctx.input_dtype)
         dims = tuple(builtins.range(x.ndim)) if ctx.dim is None else (ctx.dim,)
         grad = expand_reduced(grad, x.shape, dims, ctx.keepdim)
@@ -568,6 +590,8 @@ def amin(input, dim=(), keepdim=False, *, out=None):
 
 
 def _reduce_extremum(op, op_name, input, dim, keepdim, out):
+    if input._data.dtype.kind == "c":
+        raise _dtype.unordered(op_name, input.dtype)
     dim_given = dim is not None and not (isinstance(dim, (tuple, list)) and not dim)
     dims = _reduce_dims(dim, input._data.ndim, op_name)
     _check_nonempty(op_name, input, dims, dim_given, RuntimeError)
@@ -628,6 +652,11 @@ def _max_min(select_op, reduce_op, op_name, input, dim, keepdim, other, out):
                             f"{type(other).__name__}")
         from .binary import maximum, minimum
         return (maximum if op_name == "max" else minimum)(input, other, out=out)
+    if input._data.dtype.kind == "c":
+        if dim is None:
+            raise _dtype.unordered(op_name, input.dtype)
+        raise _dtype.unordered(op_name, input.dtype,
+                               f"{op_name}(): does not support complex input", RuntimeError)
     if dim is None:
         dims = tuple(builtins.range(input._data.ndim))
         _check_nonempty(op_name, input, dims, False, RuntimeError)
@@ -641,6 +670,8 @@ def _max_min(select_op, reduce_op, op_name, input, dim, keepdim, other, out):
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):
     """return_types.aminmax(min, max) over `dim` (all dims when None)."""
+    if input._data.dtype.kind == "c":
+        raise _dtype.unordered("aminmax", input.dtype)
     if dim is None:
         if input._data.size == 0:
             raise RuntimeError(
@@ -677,6 +708,9 @@ def _arg_extremum(op_name, input, dim, keepdim, out):
     if data.dtype == _dtype.bool.np:
         raise RuntimeError(f"{op_name}(): does not support bool input; convert it with "
                            f".int() first")
+    if data.dtype.kind == "c":
+        raise _dtype.unordered(op_name, input.dtype,
+                               f"{op_name}(): does not support complex input", RuntimeError)
     xp = xp_of(data)
     ndim = data.ndim
     if dim is None:
@@ -698,8 +732,8 @@ def _arg_extremum(op_name, input, dim, keepdim, out):
 # -- logsumexp and norms ------------------------------------------------------------------
 
 class Logsumexp(Op):
-    """y = log(sum exp(x)) over dims, computed as m + log(sum exp(x - m)), m = max x;
-    grad_x = g * exp(x - y) (the softmax)."""
+    """y = log(sum exp(x)) over dims, computed as m + log(sum exp(x - m)), m = max x (of the
+    real parts, for complex x);  grad_x = g * conj(exp(x - y)) (the softmax)."""
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -708,9 +742,10 @@ class Logsumexp(Op):
         if _count(x.shape, dims) == 0:
             y = xp.full(_reduced_shape(x.shape, dims, keepdim), -math.inf, x.dtype)
         else:
-            largest = xp.max(x, axis=dims, keepdims=True)
+            real = x.real if x.dtype.kind == "c" else x
+            largest = xp.max(real, axis=dims, keepdims=True)
             # an infinite max would give inf - inf = nan below
-            largest = xp.where(xp.isinf(largest), 0, largest).astype(x.dtype, copy=False)
+            largest = xp.where(xp.isinf(largest), 0, largest).astype(real.dtype, copy=False)
             total = xp.sum(xp.exp(x - largest), axis=dims, keepdims=True)
             y = xp.asarray(xp.log(total) + largest)
             if not keepdim:
@@ -720,7 +755,7 @@ class Logsumexp(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors
+        x, y = ctx.conj_saved_tensors
         grad = _unsqueeze_reduced(grad, x.shape, ctx.dims, ctx.keepdim)
         y = _unsqueeze_reduced(y, x.shape, ctx.dims, ctx.keepdim)
         return grad * (x - y).exp(), None, None
@@ -741,7 +776,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
         return autocast_mode.dispatch("logsumexp", logsumexp, input, dim, keepdim, out=out)
     if dim is None:
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
-    if input._data.dtype not in FLOAT_NP:
+    if input._data.dtype not in DIFFERENTIABLE_NP:
         input = input.to(_dtype.get_default_dtype())
     dims = _reduce_dims(dim, input._data.ndim, "logsumexp")
     result = Logsumexp.apply(input, dims, keepdim)
@@ -750,11 +785,11 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
 
 class Norm(Op):
     """Vector p-norm over dims: y = (sum |x|^p)^(1/p); p = inf: max |x|; p = 0: count of
-    nonzeros.
+    nonzeros. y is real for complex x.
 
-    grad_x (torch's formulas, 0 where y = 0):
-        p = 1: g sign(x);  p = 2: g x / y;  p = ±inf: g sign(x) split among the |x| = y;
-        p < 1: g sign(x) |x|^(p-1) y^(1-p), 0 where x = 0;
+    grad_x (torch's formulas, 0 where y = 0; sgn(x) = x / |x|, the sign of a real x):
+        p = 1: g sgn(x);  p = 2: g x / y;  p = ±inf: g sgn(x) split among the |x| = y;
+        p < 1: g sgn(x) |x|^(p-1) y^(1-p), 0 where x = 0;
         otherwise: g x |x|^(p-2) / y^(p-1).
     """
 
@@ -778,7 +813,7 @@ class Norm(Op):
             y = xp.sum(size != 0, axis=dims, keepdims=keepdim)
         else:
             y = xp.sum(size ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
-        y = xp.asarray(y).astype(x.dtype, copy=False)
+        y = xp.asarray(y).astype(_real_np(x.dtype), copy=False)
         ctx.save_for_backward(x, y)
         return y
 
@@ -791,7 +826,7 @@ class Norm(Op):
         grad = _unsqueeze_reduced(grad, x.shape, dims, ctx.keepdim)
         y = _unsqueeze_reduced(y, x.shape, dims, ctx.keepdim)
         if p == 1:
-            return grad * x.sign(), None, None, None
+            return grad * x.sgn(), None, None, None
         where = compare.where
         y_is_zero = y.eq(0)
         y_safe = where(y_is_zero, 1.0, y)
@@ -800,15 +835,15 @@ class Norm(Op):
         size = x.abs()
         if math.isinf(p):
             hits = (size.eq(y) | size.isnan()).to(grad.dtype)
-            return x.sign() * (grad / hits.sum(dims, keepdim=True)) * hits, None, None, None
+            return x.sgn() * (grad / hits.sum(dims, keepdim=True)) * hits, None, None, None
         x_is_zero = x.eq(0)
         size_safe = where(x_is_zero, 1.0, size)
         if p < 1:
-            scaled = x.sign() * where(x_is_zero, 0.0, size_safe.pow(p - 1))
+            scaled = x.sgn() * where(x_is_zero, 0.0, size_safe.pow(p - 1))
             return scaled * grad * y.pow(1 - p), None, None, None
         scale = where(y_is_zero, 0.0, grad / y_safe.pow(p - 1))
         if p < 2:
-            return x.sign() * size.pow(p - 1) * scale, None, None, None
+            return x.sgn() * size.pow(p - 1) * scale, None, None, None
         return x * size.pow(p - 2) * scale, None, None, None
 
 
@@ -829,7 +864,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
         return autocast_mode.dispatch("norm", norm, input, p, dim, keepdim, out=out, dtype=dtype)
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype not in FLOAT_NP:
+    if input._data.dtype not in DIFFERENTIABLE_NP:
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
             f"{input.dtype.name.capitalize()}")

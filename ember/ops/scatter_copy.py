@@ -6,6 +6,7 @@ The view-scatters are composites of the view ops in shape.py and their adjoints
 src` is src placed in a zero tensor and `mask` marks the view's elements. Their gradients
 follow from those ops: grad_input = g outside the view, grad_src = g's view.
 """
+from .. import _dtype
 from .._tensor import Tensor
 from ..backend import xp_of
 from ._dims import wrap_dim
@@ -111,6 +112,8 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
     if input._data.ndim == 0:
         return _on_scalar(index_reduce, "index_reduce", input, dim, index, source, reduce,
                           include_self=include_self)
+    if reduce in ("amax", "amin") and input._data.dtype.kind == "c":
+        raise _dtype.unordered(f"index_reduce_{reduce}", input.dtype)
     dim, key = _dim_index("index_reduce", input, dim, index)
     _check_source("index_reduce", input, dim, index, source)
     _check_range(key[-1], input._data.shape[dim], dim, negative_ok=False)
@@ -128,6 +131,7 @@ def _filled_diagonal(input, fill_value, wrap):
         raise RuntimeError("dimensions must larger than 1")
     if len(shape) > 2 and any(size != shape[0] for size in shape):
         raise RuntimeError("all dimensions of input must be of equal length")
+    fill_value = _dtype.real_number(fill_value, input.dtype)
     xp = xp_of(input._data)
     height, width = shape[0], shape[1]
     positions = xp.arange(min(height, width))

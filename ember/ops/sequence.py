@@ -11,12 +11,13 @@ import itertools
 import numpy as np
 
 from .. import _dtype
-from .._dtype import FLOAT_NP, scalar_type_name
+from .._dtype import DIFFERENTIABLE_NP, FLOAT_NP, scalar_type_name
 from .._tensor import Tensor
 from ..autograd.function import Op
 from ..backend import xp_of
 from . import compare
 from ._dims import wrap_dim
+from .binary import _complex_logaddexp
 from .creation import tensor as make_tensor
 from .creation import zeros
 from .join import cat, flip, split, tensor_split
@@ -98,7 +99,8 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
             raise RuntimeError(
                 f"torch.gradient expected each dimension size to be at least edge_order+1, "
                 f"got a size of {input.shape[d]} along dim {d} with edge_order={edge_order}")
-    values = input if input.is_floating_point() else input.to(_dtype.get_default_dtype())
+    values = input if input._data.dtype in DIFFERENTIABLE_NP else input.to(
+        _dtype.get_default_dtype())
     return tuple(_partial(values, d, h, edge_order) for d, h in zip(dims, spacings))
 
 
@@ -183,19 +185,26 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 
 
 def _float_dtype(tensor):
-    return tensor.dtype if tensor.is_floating_point() else _dtype.get_default_dtype()
+    return tensor.dtype if tensor._data.dtype in DIFFERENTIABLE_NP else (
+        _dtype.get_default_dtype())
 
 
 class LogCumSumExp(Op):
     """y_i = log(sum_{j <= i} exp(x_j)), by running logaddexp (stable: no exp of large
     numbers, no log of underflowed zeros);
-    grad_x_i = sum_{j >= i} g_j exp(x_i - y_j), split by the sign of g so that each part is
-    a logcumsumexp of logs (torch's formula)."""
+    grad_x_i = sum_{j >= i} g_j exp(x_i - y_j) (conjugated for complex x): torch's formula, a
+    logcumsumexp of log(g) (of log|g|, split by the sign of a real g)."""
 
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
-        out = xp.logaddexp.accumulate(x, axis=dim) if x.size else x.copy()
+        if x.dtype.kind == "c":  # one step at a time: numpy's logaddexp is real only
+            out = x.copy()
+            steps = xp.moveaxis(out, dim, 0)  # a view: the steps write into out
+            for i in builtins.range(1, steps.shape[0]):
+                steps[i] = _complex_logaddexp(xp, steps[i - 1], steps[i])
+        else:
+            out = xp.logaddexp.accumulate(x, axis=dim) if x.size else x.copy()
         ctx.dim = dim
         ctx.save_for_backward(x, out)
         return out.astype(x.dtype, copy=False)
@@ -205,6 +214,9 @@ class LogCumSumExp(Op):
         x, out = ctx.saved_tensors
         dim = ctx.dim
         minus_inf = float("-inf")
+        if x._data.dtype.kind == "c":
+            reversed_sum = flip(logcumsumexp(flip(grad.conj().log() - out, (dim,)), dim), (dim,))
+            return (reversed_sum + x).exp().conj(), None
 
         def part(positive):
             magnitude = grad if positive else -grad
@@ -224,7 +236,7 @@ def logcumsumexp(input, dim, *, out=None):
         >>> ember.logcumsumexp(ember.tensor([0., 0.]), 0)
         tensor([0.0000, 0.6931])
     """
-    if input._data.dtype not in FLOAT_NP:
+    if input._data.dtype not in DIFFERENTIABLE_NP:
         input = input.to(_dtype.get_default_dtype())
     dim = wrap_dim(dim, input.dim(), "logcumsumexp")
     result = LogCumSumExp.apply(input, dim) if input.dim() else input.clone()

@@ -83,6 +83,11 @@ def _no_bool(input, op_name):
             f'"{op_name}" not implemented for \'Bool\'; convert the input with .int() first')
 
 
+def _no_complex(input, op_name, message=None, error=NotImplementedError):
+    if input._data.dtype.kind == "c":
+        raise _dtype.unordered(op_name, input.dtype, message, error)
+
+
 def _pick(op, kind, input, index, dim, keepdim, out):
     """The (values, indices) pair of an op that picks one element per slice along dim."""
     values = op.apply(input, index, dim, keepdim)
@@ -92,6 +97,9 @@ def _pick(op, kind, input, index, dim, keepdim, out):
 
 
 # -- sort, argsort, topk ------------------------------------------------------------------
+
+_SORT_COMPLEX = "Sort does not support complex dtypes on CPU"
+
 
 class Sort(SelectAlong):
     """y = x sorted along dim (the values picked at the argsort);  grad_x = g put back."""
@@ -113,6 +121,7 @@ def sort(input, dim=-1, descending=False, *, stable=False, out=None):
         values=tensor([1., 2., 3.]),
         indices=tensor([1, 2, 0]))
     """
+    _no_complex(input, "sort", _SORT_COMPLEX, RuntimeError)
     data = input._data
     xp = xp_of(data)
     dim = wrap_dim(dim, data.ndim, "sort")
@@ -133,6 +142,7 @@ def argsort(input, dim=-1, descending=False, *, stable=False, out=None):
     """
     if out is not None:
         return write_exact(out, argsort(input, dim, descending), "argsort", (input,))
+    _no_complex(input, "argsort", _SORT_COMPLEX, RuntimeError)
     data = input._data
     xp = xp_of(data)
     dim = wrap_dim(dim, data.ndim, "argsort")
@@ -164,6 +174,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     dim = wrap_dim(dim, data.ndim, "topk")
     if data.dtype == _dtype.bool.np:
         raise RuntimeError("topk does not support bool dtypes; convert the input with .int()")
+    _no_complex(input, "topk", "topk does not support complex dtypes on CPU", RuntimeError)
     size = data.shape[dim] if data.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError(f"selected index k out of range: topk(k={k}) along dim {dim} of "
@@ -236,6 +247,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     k = _check_k(k, "kthvalue")
     dim = wrap_dim(dim, data.ndim, "kthvalue")
     _no_bool(input, "kthvalue")
+    _no_complex(input, "kthvalue")
     _check_nonempty("kthvalue", input, (dim,) if data.ndim else (), True)
     size = data.shape[dim] if data.ndim else 1
     if not 1 <= k <= size:
@@ -257,6 +269,7 @@ def _median_along(input, dim, keepdim, out, ignore_nan):
     data = input._data
     dim = wrap_dim(dim, data.ndim, op_name)
     _no_bool(input, op_name)
+    _no_complex(input, op_name)
     _check_nonempty(op_name, input, (dim,) if data.ndim else (), True)
     xp = xp_of(data)
     kind = return_types.nanmedian if ignore_nan else return_types.median
@@ -288,6 +301,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
     """
     if dim is None:
         _no_bool(input, "median")
+        _no_complex(input, "median")
         result = MedianAll.apply(input, False)
         return result if out is None else _write(out, result)
     return _median_along(input, dim, keepdim, out, False)
@@ -297,6 +311,7 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """median, ignoring NaNs (NaN only where every element is NaN)."""
     if dim is None:
         _no_bool(input, "nanmedian")
+        _no_complex(input, "nanmedian")
         result = MedianAll.apply(input, True)
         return result if out is None else _write(out, result)
     return _median_along(input, dim, keepdim, out, True)
@@ -312,6 +327,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
         values=tensor(3.),
         indices=tensor(2))
     """
+    _no_complex(input, "mode")
     data = input._data
     dim = wrap_dim(dim, data.ndim, "mode")
     _check_nonempty("mode", input, (dim,) if data.ndim else (), True)
@@ -447,6 +463,7 @@ def _unique_rows(xp, rows, sort_rows):
 
 
 def _unique(op_name, input, sort_rows, return_inverse, return_counts, dim):
+    _no_complex(input, "unique")
     data = input._data
     xp = xp_of(data)
     if dim is None:
@@ -528,6 +545,9 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     boundaries = sorted_sequence._data
     xp = xp_of(boundaries)
     values = input._data if isinstance(input, Tensor) else xp.asarray(input)
+    for tensor in (sorted_sequence, input):
+        if isinstance(tensor, Tensor):
+            _no_complex(tensor, "searchsorted")
     if boundaries.ndim == 0:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive "
                            "dimension, but got 0 dimension")

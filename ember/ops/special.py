@@ -19,8 +19,8 @@ from ..autograd.function import Op, named
 from ._inplace import inplace_method
 from .bessel import require_float_or_double
 from .binary import float_tensor_pair
-from .elementwise import (_cast, _fused_multiply_add, _maybe_out, broadcast_error, promote,
-                          sum_to)
+from .elementwise import (_cast, _fused_multiply_add, _maybe_out, _not_implemented,
+                          broadcast_error, promote, sum_to)
 from . import _sampling
 from .random import _generator, _on_device_of
 from .unary import _float_unary, _special
@@ -153,6 +153,8 @@ def mvlgamma(input, p, *, out=None):
     """
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
+    if isinstance(input, Tensor) and input._data.dtype.kind == "c":
+        _not_implemented("mvlgamma", input.dtype, "real floating-point")
     if not isinstance(input, Tensor) or input._data.dtype not in FLOAT_NP:
         input = _cast(input, _dtype.get_default_dtype(), input)
     if input.numel() and not bool((input > (p - 1) / 2).all()):
@@ -195,6 +197,8 @@ def logit(input, eps=None, *, out=None):
         >>> ember.logit(ember.tensor([0.5, 0.75]))
         tensor([0.0000, 1.0986])
     """
+    if input._data.dtype.kind == "c":
+        _not_implemented("logit", input.dtype, "real floating-point")
     if eps is not None:
         input = input.clamp(eps, 1 - eps)
     elif input._data.dtype not in FLOAT_NP:

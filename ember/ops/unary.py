@@ -690,7 +690,7 @@ def _float_unary(op, op_name, input, out, *extra):
 _COMPLEX_OPS = frozenset((
     "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan",
     "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid",
-    "reciprocal"))
+    "reciprocal", "sinc"))
 
 
 def _numeric_unary(op, op_name, input, out, *extra, bool_ok=False, complex_ok=False):
@@ -897,6 +897,9 @@ def sigmoid(input, *, out=None):
     return _float_unary(Sigmoid, "sigmoid", input, out)
 
 
+_CLAMP_COMPLEX = "clamp is not supported for complex types"
+
+
 def relu(input):
     """Elementwise max(input, 0); its gradient at 0 is 0. Bool tensors raise.
 
@@ -908,7 +911,7 @@ def relu(input):
     if input._data.dtype is _BOOL_NP:
         raise RuntimeError("Boolean inputs not supported for relu")
     if input._data.dtype.kind == "c":
-        raise NotImplementedError("clamp is not supported for complex types")
+        raise _dtype.unordered("clamp", input.dtype, _CLAMP_COMPLEX)
     return Relu.apply(input)
 
 
@@ -990,7 +993,7 @@ def clamp(input, min=None, max=None, *, out=None):
     """
     _input_tensor("clamp", input)
     if input._data.dtype.kind == "c":
-        raise NotImplementedError("clamp is not supported for complex types")
+        raise _dtype.unordered("clamp", input.dtype, _CLAMP_COMPLEX)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if (isinstance(min, Tensor) and max is not None and not isinstance(max, Tensor)) or (
@@ -1002,11 +1005,15 @@ def clamp(input, min=None, max=None, *, out=None):
     tensor_bounds = isinstance(min, Tensor) or isinstance(max, Tensor)
     if tensor_bounds or not ((min is None or _keeps_dtype(dtype, min))
                              and (max is None or _keeps_dtype(dtype, max))):
+        # torch reads number bounds as doubles
+        min, max = (_dtype.real_number(bound, _dtype.float64) for bound in (min, max))
         try:
             result_type = _dtype.promote_operands(input, min, max)
         except TypeError:
             raise TypeError(f"clamp(): min and max must be numbers or Tensors, got "
                             f"{type(min).__name__} and {type(max).__name__}") from None
+        if result_type.is_complex:
+            raise _dtype.unordered("clamp", result_type, _CLAMP_COMPLEX)
         input = _cast(input, result_type, input)
         min = None if min is None else _cast(min, result_type, input)
         max = None if max is None else _cast(max, result_type, input)

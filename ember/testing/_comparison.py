@@ -16,7 +16,7 @@ from .._tensor import Tensor
 # (rtol, atol) by dtype; integers and bool compare exactly
 _TOLERANCES = {
     "float16": (1e-3, 1e-5), "bfloat16": (1.6e-2, 1e-5), "float32": (1.3e-6, 1e-5),
-    "float64": (1e-7, 1e-7),
+    "float64": (1e-7, 1e-7), "complex64": (1.3e-6, 1e-5), "complex128": (1e-7, 1e-7),
 }
 
 
@@ -150,8 +150,8 @@ def _compare_tensors(actual, expected, options):
         _raise_numbers(a.item(), e.item(), rtol, atol)
     if a.dtype == np.bool_:
         a, e = a.astype(np.int64), e.astype(np.int64)
-    absolute = np.abs(a - e)
-    float_type = np.float32 if a.dtype.kind in "iu" else a.dtype  # torch's: the default dtype
+    absolute = np.abs(a - e)  # real for complex a, e
+    float_type = np.float32 if a.dtype.kind in "iu" else absolute.dtype  # torch's: the default
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = absolute.astype(float_type) / np.abs(e).astype(float_type)
     word = "equal" if rtol == 0 and atol == 0 else "close"
@@ -173,7 +173,8 @@ def _compare_tensors(actual, expected, options):
 def _close(a, e, rtol, atol, equal_nan):
     if a.dtype.kind in "biu" and rtol == 0 and atol == 0:
         return a == e
-    a64, e64 = a.astype(np.float64), e.astype(np.float64)
+    wide = np.complex128 if a.dtype.kind == "c" else np.float64
+    a64, e64 = a.astype(wide), e.astype(wide)
     with np.errstate(invalid="ignore"):
         within = np.abs(a64 - e64) <= atol + rtol * np.abs(e64)
     # an infinity is close only to itself
