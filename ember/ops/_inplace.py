@@ -96,7 +96,7 @@ def _adopt_saved_output(node, result, tensor):
 
 
 # ops whose result is real for a complex input, which torch can't write back into it
-_COMPLEX_TO_REAL = frozenset(("abs_", "absolute_", "angle_"))
+_COMPLEX_TO_REAL = {"abs_": "abs", "absolute_": "abs", "angle_": "angle"}
 
 
 def _check_result(self, result, op_name):
@@ -108,7 +108,8 @@ def _check_result(self, result, op_name):
     if result._data.dtype != self._data.dtype:
         source, target = result.dtype, self.dtype
         if target.is_complex and not source.is_complex and op_name in _COMPLEX_TO_REAL:
-            raise RuntimeError(f"In-place {op_name[:-1]} is not supported for complex tensors.")
+            raise RuntimeError(f"In-place {_COMPLEX_TO_REAL[op_name]} is not supported for "
+                               f"complex tensors.")
         if op_name in _EXACT_DTYPE:
             raise RuntimeError(
                 f"the base given to {op_name} has dtype {scalar_type_name(target)} but the "

@@ -157,6 +157,8 @@ def pad(input, pad, mode="constant", value=None):
     for k in range(pairs_count):
         pairs[ndim - 1 - k] = (amounts[2 * k], amounts[2 * k + 1])
     if mode == "constant":
+        if isinstance(value, complex):
+            raise TypeError("pad(): argument 'value' (position 4) must be float, not complex")
         for dim, (s, (b, a)) in enumerate(zip(shape, pairs)):
             if s - max(-b, 0) - max(-a, 0) < 0:
                 raise RuntimeError(

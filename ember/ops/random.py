@@ -138,6 +138,9 @@ def _integer_bounds(dtype):
 
 
 def _check_range(low, high, dtype, op_name="random_"):
+    if dtype.is_complex:
+        raise RuntimeError(f"{op_name} handles only integral, floating-point and boolean types, "
+                           f"not {dtype}")
     if low >= high:
         raise RuntimeError(f"{op_name} expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
@@ -516,6 +519,9 @@ def bernoulli_(self, p=0.5, *, generator=None):
 def random_(self, *args, generator=None, **kwargs):
     """Fill with uniform integers: random_() over [0, largest exact integer of the dtype],
     random_(to) over [0, to), random_(from, to) over [from, to)."""
+    if self.is_complex():
+        raise NotImplementedError(f'"random_" not implemented for \'{self.dtype.name}\': '
+                                  f'fill the real and imaginary parts (x.real, x.imag)')
     if not args and not kwargs:
         return _fill(self, _random_bits(generator, self._data.shape, self.dtype), "random_")
     low, high = _parameters(args, kwargs, ("from", "to"), (0, None), "random_")
@@ -531,6 +537,10 @@ def random_(self, *args, generator=None, **kwargs):
 
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fill with samples from Exp(lambd): density lambd * exp(-lambd x)."""
+    if self.is_complex():
+        raise RuntimeError(f"Exponential distribution is a continuous probability "
+                           f"distribution. dtype must be a floating point but you specified "
+                           f"{_dtype.scalar_type_name(self.dtype)}")
     _require_float(self, "exponential_cpu")
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")

@@ -47,9 +47,10 @@ def _check_float(input, op_name):
         raise TypeError(f"{op_name}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
     if input._data.dtype not in FLOAT_NP:
+        kind = "complex" if input.is_complex() else "integer or bool"
         raise NotImplementedError(
-            f"{op_name}: not implemented for dtype {input.dtype} (integer or bool input); "
-            f"convert the input with .float() first")
+            f"{op_name}: not implemented for dtype {input.dtype} ({kind} input); convert the "
+            f"input to a real floating dtype first")
 
 
 def _check_tensor(input, op_name):
@@ -468,6 +469,8 @@ def relu_(input):
 
 def _hardtanh(input, min_val, max_val):
     _check_tensor(input, "hardtanh")
+    if input.is_complex():
+        raise NotImplementedError("clamp is not supported for complex types")
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return Hardtanh.apply(input, min_val, max_val)
