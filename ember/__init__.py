@@ -50,6 +50,7 @@ from . import profiler
 from . import testing
 from . import vision
 from . import random
+from . import hub, quasirandom  # torch.hub (downloads, checkpoints), Sobol' sequences
 from . import special, distributions
 from . import fft, signal
 from ._tensor_str import get_printoptions, printoptions, set_printoptions

@@ -28,6 +28,7 @@ import numpy as np
 
 from . import _dtype
 from ._tensor import Size, Tensor
+from ._torch_checkpoint import is_torch_checkpoint, load_torch_checkpoint
 from .backend.device import device as Device
 
 __all__ = ["save", "load"]
@@ -126,7 +127,8 @@ def _encode(obj, blocks, pickled, allow_pickle, path):
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None,
          **pickle_load_args):
-    """Read an object written by ember.save.
+    """Read an object written by ember.save, or by torch.save (its tensors, parameters,
+    containers, numbers and strings; never code: see _torch_checkpoint.py).
 
     map_location: where tensors go — a device or string ('cpu', 'cuda:0'), a dict mapping
         saved device strings to new ones, or a function (tensor, saved_location) -> tensor.
@@ -139,6 +141,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     else:
         payload = f.read()
         name = getattr(f, "name", "<file object>")
+    if is_torch_checkpoint(payload):
+        return load_torch_checkpoint(
+            payload, lambda tensor, location: _place(tensor, map_location, location), name)
     header, data = _parse(payload, name)
     pickled = []
     if "pickle" in header:
@@ -151,11 +156,6 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
 
 
 def _parse(payload, name):
-    if payload[:2] == b"PK" or payload[:1] == b"\x80":
-        raise pickle.UnpicklingError(
-            f"ember.load: {name} is a pickle or a torch zip checkpoint, not an ember checkpoint; "
-            f"loading it could run code. Convert it with torch to a state_dict of numpy arrays "
-            f"first.")
     if payload[:8] != _MAGIC:
         raise RuntimeError(f"ember.load: {name} is not an ember checkpoint (bad magic bytes)")
     try:
@@ -209,19 +209,22 @@ def _decode_tensor(meta, data, map_location):
     start = meta["offset"]
     array = np.frombuffer(data[start:start + meta["nbytes"]], dtype=dtype.np)
     array = array.reshape(meta["shape"]).copy()
-    tensor = Tensor._make(array)
-    saved_location = meta["device"]
-    target = _target_device(map_location, saved_location)
-    if callable(map_location) and not isinstance(map_location, (str, Device, dict)):
-        tensor = map_location(tensor, saved_location)
-    elif target != "cpu":
-        tensor = tensor.to(target)
+    tensor = _place(Tensor._make(array), map_location, meta["device"])
     if meta.get("parameter"):
         from .nn.parameter import Parameter
         return Parameter(tensor, requires_grad=meta["requires_grad"])
     if meta["requires_grad"]:
         tensor.requires_grad_(True)
     return tensor
+
+
+def _place(tensor, map_location, saved_location):
+    """A loaded tensor where map_location puts it: a device, a dict from saved devices to new
+    ones, or a function (tensor, saved_location) -> tensor."""
+    if callable(map_location) and not isinstance(map_location, (str, Device, dict)):
+        return map_location(tensor, saved_location)
+    target = _target_device(map_location, saved_location)
+    return tensor if target == "cpu" else tensor.to(target)
 
 
 def _target_device(map_location, saved_location):
